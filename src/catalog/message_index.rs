@@ -1,0 +1,148 @@
+//! Matching a message text against every documented message, for lines where the provider's
+//! code never reached the log (the openai SDK prints only `Error code: 403 - 余额不足`).
+//!
+//! Each documented message (and alias) becomes a template: literal parts with wildcards where
+//! the docs put placeholders (`{id}`, `%s`, `${field}`, `{{Parameter}}`). One Aho-Corasick
+//! automaton over each template's longest literal picks the few templates worth checking; only
+//! those run their anchored regex. A trailing request id, which SDKs and providers append, is
+//! tolerated.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+
+use super::{CatalogEntry, EntryId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageMatch {
+    pub entry: EntryId,
+    /// Bytes of literal text the template matched: more is more specific.
+    pub literal_len: usize,
+}
+
+#[derive(Debug)]
+struct Template {
+    entry: EntryId,
+    literal_len: usize,
+    full: Regex,
+}
+
+#[derive(Debug)]
+pub struct MessageIndex {
+    anchors: Option<AhoCorasick>,
+    /// `templates[i]` is checked when `anchors` finds pattern `i`.
+    templates: Vec<Template>,
+}
+
+/// Placeholders as the providers' docs write them.
+fn placeholder() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\{\{[^}]*\}\}|\$\{[^}]*\}|\{[A-Za-z_]+\}|%s").unwrap())
+}
+
+/// A request id and whatever follows it, at the end of a message.
+fn request_id_tail() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)[\s.,;(\[]*(request[ _-]?id|x-tt-logid|logid)\b.*$").unwrap()
+    })
+}
+
+/// Coze's doc explains some messages in a trailing full-width parenthesis that the API does
+/// not send: `Invalid chat（包括chat id错误，chat 找不到）`.
+fn doc_gloss() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"（[^）]*）\s*$").unwrap())
+}
+
+/// Shortest literal worth an anchor: shorter ones ("bot") would make every text a candidate.
+const MIN_ANCHOR_BYTES: usize = 6;
+
+impl MessageIndex {
+    pub fn build(entries: &[CatalogEntry]) -> MessageIndex {
+        let mut anchors = Vec::new();
+        let mut templates = Vec::new();
+        for (id, e) in entries.iter().enumerate() {
+            for text in std::iter::once(&e.message).chain(&e.aliases) {
+                let mut forms = vec![text.clone()];
+                let glossless = doc_gloss().replace(text, "").into_owned();
+                if glossless != *text {
+                    forms.push(glossless);
+                }
+                for form in forms {
+                    if let Some((anchor, template)) = compile(id, &form) {
+                        anchors.push(anchor);
+                        templates.push(template);
+                    }
+                }
+            }
+        }
+        let anchors = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&anchors)
+            .ok();
+        MessageIndex { anchors, templates }
+    }
+
+    /// Entries whose message matches the whole of `text` (less a request-id tail), most
+    /// specific first, each entry once.
+    pub fn find(&self, text: &str) -> Vec<MessageMatch> {
+        let Some(anchors) = &self.anchors else { return Vec::new() };
+        let text = normalize(text);
+        let stripped = request_id_tail().replace(&text, "");
+        let candidates: Vec<&str> = if stripped.len() < text.len() {
+            vec![&text, stripped.trim_end()]
+        } else {
+            vec![&text]
+        };
+        let mut found: Vec<MessageMatch> = Vec::new();
+        for pattern in anchors.find_overlapping_iter(text.as_str()).map(|m| m.pattern()) {
+            let t = &self.templates[pattern.as_usize()];
+            if found.iter().any(|m| m.entry == t.entry) {
+                continue;
+            }
+            if candidates.iter().any(|c| t.full.is_match(c)) {
+                found.push(MessageMatch { entry: t.entry, literal_len: t.literal_len });
+            }
+        }
+        found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));
+        if let Some(best) = found.first().map(|m| m.literal_len) {
+            // A longer template that matched is strictly more specific than a shorter one
+            // it contains (`余额不足` vs `火山Bot调用按量余额不足`); keep only the most specific.
+            found.retain(|m| m.literal_len == best);
+        }
+        found
+    }
+}
+
+fn compile(entry: EntryId, message: &str) -> Option<(String, Template)> {
+    let message = normalize(message);
+    let message = message.trim_end_matches(['.', '。', ' ']);
+    let literals: Vec<&str> = placeholder().split(message).collect();
+    let anchor = literals.iter().max_by_key(|l| l.trim().len())?.trim();
+    if anchor.len() < MIN_ANCHOR_BYTES && literals.len() > 1 {
+        return None;
+    }
+    let mut pattern = String::from(r"^\s*");
+    for (i, lit) in literals.iter().enumerate() {
+        if i > 0 {
+            pattern.push_str(".*?");
+        }
+        for (j, word) in lit.split(' ').enumerate() {
+            if j > 0 {
+                pattern.push_str(r"\s*");
+            }
+            pattern.push_str(&regex::escape(word));
+        }
+    }
+    pattern.push_str(r"[\s.。!！]*$");
+    let full = Regex::new(&pattern).ok()?;
+    let literal_len = literals.iter().map(|l| l.trim().len()).sum();
+    Some((anchor.to_string(), Template { entry, literal_len, full }))
+}
+
+/// One space for every run of white space, so wrapped and reflowed messages still match.
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,285 @@
+//! The catalog: every documented provider error, as data.
+//!
+//! Owns the entry types, loading the embedded TOML files (and a user's `--catalog` overrides),
+//! checking them, and looking entries up by code, HTTP status or message. It knows nothing of
+//! logs or lines: the classifier asks it questions, it answers with entries.
+
+mod code_pattern;
+mod load;
+mod message_index;
+mod taxonomy;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use code_pattern::CodePattern;
+pub use load::CatalogError;
+pub use message_index::MessageMatch;
+pub use taxonomy::{Action, Category, Provider, Severity};
+
+use message_index::MessageIndex;
+
+/// The catalog files compiled into the binary, one per provider.
+const EMBEDDED: [(&str, &str); 4] = [
+    ("zhipu.toml", include_str!("zhipu.toml")),
+    ("ppio.toml", include_str!("ppio.toml")),
+    ("coze.toml", include_str!("coze.toml")),
+    ("volcengine.toml", include_str!("volcengine.toml")),
+];
+
+/// One documented error of one provider.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CatalogEntry {
+    pub provider: Provider,
+    /// Exactly as the provider sends it; may hold a `{{Parameter}}` template.
+    pub code: String,
+    /// Tells apart rows of one provider that share a code.
+    pub variant: Option<String>,
+    /// The row chosen among those sharing a code when nothing else decides.
+    #[serde(skip)]
+    pub default: bool,
+    pub http_status: Option<u16>,
+    /// Volcengine Ark's `type` field.
+    #[serde(rename = "type")]
+    pub error_type: Option<String>,
+    /// The documented API family (`zai`, `bigmodel_http`, `llm`, `media`, `ark`, ...).
+    pub api: String,
+    /// The provider's own message or name, in its original language.
+    pub message: String,
+    pub aliases: Vec<String>,
+    pub category: Category,
+    pub retryable: bool,
+    pub severity: Severity,
+    pub action: Action,
+    pub description_zh: String,
+    pub description_en: String,
+    pub remedy_zh: String,
+    pub remedy_en: String,
+}
+
+impl CatalogEntry {
+    /// `provider:code` or `provider:code#variant`: unique within a catalog.
+    pub fn key(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{}:{}#{}", self.provider, self.code, v),
+            None => format!("{}:{}", self.provider, self.code),
+        }
+    }
+
+    pub fn description(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.description_zh,
+            Lang::En => &self.description_en,
+        }
+    }
+
+    pub fn remedy(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.remedy_zh,
+            Lang::En => &self.remedy_en,
+        }
+    }
+}
+
+/// Language of people-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+/// Index of an entry in its catalog.
+pub type EntryId = usize;
+
+/// What a lookup by code found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    pub entry: EntryId,
+    /// Several rows fit and nothing on the line told them apart.
+    pub ambiguous: bool,
+}
+
+#[derive(Debug)]
+pub struct Catalog {
+    entries: Vec<CatalogEntry>,
+    exact: HashMap<(Provider, String), Vec<EntryId>>,
+    templated: Vec<(Provider, CodePattern, EntryId)>,
+    messages: MessageIndex,
+}
+
+impl Catalog {
+    /// The embedded catalog. Its files are checked by the test suite, so a failure here is a
+    /// build defect, not a user error.
+    pub fn embedded() -> Catalog {
+        Catalog::load(&[]).expect("embedded catalog is valid")
+    }
+
+    /// The embedded catalog with a user's files layered on top, in order: an entry with the
+    /// same provider, code and variant replaces the embedded one, any other is added.
+    pub fn with_overrides(files: &[impl AsRef<Path>]) -> Result<Catalog, CatalogError> {
+        let mut sources = Vec::new();
+        for f in files {
+            let path = f.as_ref();
+            let text = std::fs::read_to_string(path).map_err(|e| CatalogError::Io {
+                file: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            sources.push((path.display().to_string(), text));
+        }
+        Catalog::load(&sources)
+    }
+
+    fn load(user: &[(String, String)]) -> Result<Catalog, CatalogError> {
+        let mut entries: Vec<CatalogEntry> = Vec::new();
+        for (name, text) in EMBEDDED {
+            entries.extend(load::parse_file(name, text)?);
+        }
+        for (name, text) in user {
+            for entry in load::parse_file(name, text)? {
+                match entries.iter_mut().find(|e| e.key() == entry.key()) {
+                    Some(slot) => *slot = entry,
+                    None => entries.push(entry),
+                }
+            }
+        }
+        load::check(&entries)?;
+        Ok(Catalog::index(entries))
+    }
+
+    fn index(entries: Vec<CatalogEntry>) -> Catalog {
+        let mut exact: HashMap<(Provider, String), Vec<EntryId>> = HashMap::new();
+        let mut templated = Vec::new();
+        for (id, e) in entries.iter().enumerate() {
+            match CodePattern::parse(&e.code) {
+                Some(p) => templated.push((e.provider, p, id)),
+                None => exact.entry((e.provider, e.code.clone())).or_default().push(id),
+            }
+        }
+        let messages = MessageIndex::build(&entries);
+        Catalog { entries, exact, templated, messages }
+    }
+
+    pub fn entries(&self) -> &[CatalogEntry] {
+        &self.entries
+    }
+
+    pub fn get(&self, id: EntryId) -> &CatalogEntry {
+        &self.entries[id]
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Rows documented for `code`: exact rows first; a templated code such as
+    /// `InvalidParameter.{{Parameter}}` answers only when no exact row does.
+    pub fn rows_for_code(&self, provider: Provider, code: &str) -> Vec<EntryId> {
+        if let Some(ids) = self.exact.get(&(provider, code.to_string())) {
+            return ids.clone();
+        }
+        self.templated
+            .iter()
+            .filter(|(p, pat, _)| *p == provider && pat.matches(code))
+            .map(|(_, _, id)| *id)
+            .collect()
+    }
+
+    /// Does any provider document this code?
+    pub fn knows_code(&self, provider: Provider, code: &str) -> bool {
+        !self.rows_for_code(provider, code).is_empty()
+    }
+
+    /// Picks the row for a code seen on a line. Rows sharing a code are told apart by the
+    /// message on the line, then the HTTP status, then the API family, then the `default` row.
+    pub fn resolve_code(
+        &self,
+        provider: Provider,
+        code: &str,
+        http_status: Option<u16>,
+        message: Option<&str>,
+        api: Option<&str>,
+    ) -> Option<Resolution> {
+        let rows = self.rows_for_code(provider, code);
+        match rows.as_slice() {
+            [] => None,
+            [only] => Some(Resolution { entry: *only, ambiguous: false }),
+            _ => Some(self.pick_among(&rows, http_status, message, api)),
+        }
+    }
+
+    fn pick_among(
+        &self,
+        rows: &[EntryId],
+        http_status: Option<u16>,
+        message: Option<&str>,
+        api: Option<&str>,
+    ) -> Resolution {
+        if let Some(text) = message {
+            let by_message: Vec<EntryId> = self
+                .messages
+                .find(text)
+                .into_iter()
+                .map(|m| m.entry)
+                .filter(|id| rows.contains(id))
+                .collect();
+            if let [one] = by_message.as_slice() {
+                return Resolution { entry: *one, ambiguous: false };
+            }
+        }
+        let mut narrowed: Vec<EntryId> = rows.to_vec();
+        if let Some(status) = http_status {
+            narrow(&mut narrowed, |id| self.entries[id].http_status == Some(status));
+        }
+        if let Some(api) = api {
+            narrow(&mut narrowed, |id| self.entries[id].api == api);
+        }
+        if let [one] = narrowed.as_slice() {
+            return Resolution { entry: *one, ambiguous: false };
+        }
+        let pick = narrowed
+            .iter()
+            .copied()
+            .find(|&id| self.entries[id].default)
+            .unwrap_or(narrowed[0]);
+        Resolution { entry: pick, ambiguous: true }
+    }
+
+    /// Rows a provider documents for an HTTP status, for lines that carry only the status.
+    pub fn rows_for_status(&self, provider: Provider, status: u16) -> Vec<EntryId> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.provider == provider && e.http_status == Some(status))
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Entries whose documented message matches `text`, best first.
+    pub fn match_message(&self, text: &str) -> Vec<MessageMatch> {
+        self.messages.find(text)
+    }
+
+    /// Entries for `explain`: every provider's rows for the code, or one provider's.
+    pub fn explain(&self, code: &str, provider: Option<Provider>) -> Vec<&CatalogEntry> {
+        Provider::ALL
+            .iter()
+            .filter(|p| provider.is_none_or(|want| want == **p))
+            .flat_map(|p| self.rows_for_code(*p, code))
+            .map(|id| &self.entries[id])
+            .collect()
+    }
+}
+
+/// Keeps only the ids that pass, unless none would.
+pub(crate) fn narrow(ids: &mut Vec<EntryId>, keep: impl Fn(EntryId) -> bool) {
+    if ids.iter().any(|&id| keep(id)) {
+        ids.retain(|&id| keep(id));
+    }
+}

@@ -1,0 +1,252 @@
+//! From a candidate and its provider evidence to a catalog entry: which provider sent it, which
+//! documented row it is, or that it is a provider-shaped response the catalog lacks.
+//!
+//! Pure: no state, no I/O. The rules, in order:
+//! - A response's shape names a provider. Evidence on the line or in its record (host, explicit
+//!   field) overrides the shape only where the evidenced provider documents the code.
+//! - A known code is reported; an unknown one only when the shape is distinctive or other
+//!   evidence names the same provider, so that `{"code":1062,"msg":"Duplicate entry"}` from a
+//!   database is never an error of Coze's.
+//! - A message alone is matched against every documented message; a status alone needs the
+//!   provider's URL on the same line.
+
+use serde::Serialize;
+
+use crate::catalog::{narrow, Catalog, Category, EntryId, Provider, Resolution};
+use crate::extract::hints::Strength;
+use crate::extract::{Candidate, CandidateKind, ShapeMatch, Surroundings};
+use crate::redact;
+
+/// How errwatch knows what the error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// The provider's code was on the line.
+    Code,
+    /// Only the provider's documented message was.
+    Message,
+    /// Only the HTTP status, next to the provider's URL.
+    Status,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Code => "code",
+            Evidence::Message => "message",
+            Evidence::Status => "status",
+        }
+    }
+}
+
+/// One provider error found in the logs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    pub provider: Provider,
+    pub code: String,
+    pub http_status: Option<u16>,
+    pub category: Category,
+    pub retryable: bool,
+    /// The catalog row, when the code (or message) is documented.
+    pub entry: Option<EntryId>,
+    /// The provider's message from the line, secrets redacted.
+    pub message: Option<String>,
+    pub evidence: Evidence,
+    pub ambiguous: bool,
+}
+
+impl Detection {
+    pub fn known(&self) -> bool {
+        self.entry.is_some()
+    }
+}
+
+pub fn classify(candidate: &Candidate, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
+    match &candidate.kind {
+        CandidateKind::Shape(shape) => from_shape(shape, around, catalog),
+        CandidateKind::Loose { code, message, http_status } => {
+            from_loose(code, message.as_deref(), *http_status, around, catalog)
+        }
+        CandidateKind::Message { message, http_status } => {
+            from_message(message, *http_status, around, catalog)
+        }
+        CandidateKind::Status { status } => from_status(*status, around, catalog),
+    }
+}
+
+fn from_shape(shape: &ShapeMatch, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
+    let hint = around.best();
+    let provider = match hint {
+        Some(h) if h.provider != shape.provider
+            && catalog.knows_code(h.provider, &shape.code)
+            && (h.strength >= Strength::Host || !catalog.knows_code(shape.provider, &shape.code)) =>
+        {
+            h.provider
+        }
+        _ => shape.provider,
+    };
+    let named = hint.is_some_and(|h| h.provider == provider) || around.sse_error;
+    let message = shape.message.as_deref();
+    match catalog.resolve_code(provider, &shape.code, shape.http_status, message, None) {
+        Some(res) => {
+            let confirmed = shape.distinctive || named || message_confirms(catalog, &res, message);
+            confirmed.then(|| known(catalog, provider, &shape.code, shape.http_status, message, res, Evidence::Code))
+        }
+        None if shape.distinctive || named => {
+            Some(unknown(provider, &shape.code, shape.http_status, message, Evidence::Code))
+        }
+        None => None,
+    }
+}
+
+/// A code in `key=value` form names no provider by its shape: the evidence must, or the code
+/// must be one only a single provider documents and not a bare number.
+fn from_loose(
+    code: &str,
+    message: Option<&str>,
+    status: Option<u16>,
+    around: &Surroundings,
+    catalog: &Catalog,
+) -> Option<Detection> {
+    let provider = match around.best() {
+        Some(h) => h.provider,
+        None if !code.bytes().all(|b| b.is_ascii_digit()) => {
+            let owners: Vec<Provider> =
+                Provider::ALL.iter().copied().filter(|p| catalog.knows_code(*p, code)).collect();
+            match owners.as_slice() {
+                [one] => *one,
+                _ => return None,
+            }
+        }
+        None => return None,
+    };
+    match catalog.resolve_code(provider, code, status, message, None) {
+        Some(res) => Some(known(catalog, provider, code, status, message, res, Evidence::Code)),
+        None => Some(unknown(provider, code, status, message, Evidence::Code)),
+    }
+}
+
+fn from_message(
+    message: &str,
+    status: Option<u16>,
+    around: &Surroundings,
+    catalog: &Catalog,
+) -> Option<Detection> {
+    let hint = around.best();
+    let mut ids: Vec<EntryId> = catalog.match_message(message).into_iter().map(|m| m.entry).collect();
+    if let Some(h) = hint {
+        narrow(&mut ids, |id| catalog.get(id).provider == h.provider);
+    }
+    if let Some(s) = status {
+        narrow(&mut ids, |id| catalog.get(id).http_status == Some(s));
+    }
+    if ids.is_empty() {
+        // Not a documented message: the status still says something, if we know who sent it.
+        return status.and_then(|s| from_status(s, around, catalog)).map(|mut d| {
+            d.message = Some(redact::secrets(message).into_owned());
+            d
+        });
+    }
+    let first = catalog.get(ids[0]);
+    if hint.is_none() && ids.iter().any(|&id| catalog.get(id).provider != first.provider) {
+        ids.retain(|&id| catalog.get(id).provider == first.provider);
+    }
+    let ambiguous = ids.len() > 1;
+    let pick = ids.iter().copied().find(|&id| catalog.get(id).default).unwrap_or(ids[0]);
+    let entry = catalog.get(pick);
+    let shared = ids.iter().all(|&id| catalog.get(id).category == entry.category);
+    Some(Detection {
+        provider: entry.provider,
+        code: entry.code.clone(),
+        http_status: status.or(entry.http_status),
+        category: if shared { entry.category } else { Category::Unknown },
+        retryable: entry.retryable,
+        entry: Some(pick),
+        message: Some(redact::secrets(message).into_owned()),
+        evidence: Evidence::Message,
+        ambiguous,
+    })
+}
+
+/// Only the status, beside the provider's URL. Zhipu's HTTP table is keyed by status; for the
+/// others a status names a row only when one row (or one category) has it.
+fn from_status(status: u16, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
+    let hint = around.line.filter(|h| h.strength >= Strength::Host)?;
+    let provider = hint.provider;
+    let mut rows = catalog.rows_for_status(provider, status);
+    if provider == Provider::Zhipu {
+        rows.retain(|&id| catalog.get(id).api == "bigmodel_http");
+    }
+    let code = status.to_string();
+    if let Some(res) = catalog.resolve_code(provider, &code, Some(status), None, Some("bigmodel_http")) {
+        return Some(known(catalog, provider, &code, Some(status), None, res, Evidence::Status));
+    }
+    match rows.as_slice() {
+        [] => None,
+        [one] => {
+            let entry = catalog.get(*one);
+            let res = Resolution { entry: *one, ambiguous: false };
+            Some(known(catalog, provider, &entry.code.clone(), Some(status), None, res, Evidence::Status))
+        }
+        _ => {
+            let first = catalog.get(rows[0]).category;
+            let shared = rows.iter().all(|&id| catalog.get(id).category == first);
+            let category = if shared { first } else { Category::Unknown };
+            Some(Detection {
+                provider,
+                code,
+                http_status: Some(status),
+                category,
+                retryable: rows.iter().all(|&id| catalog.get(id).retryable),
+                entry: None,
+                message: None,
+                evidence: Evidence::Status,
+                ambiguous: true,
+            })
+        }
+    }
+}
+
+/// A code that a non-distinctive body carries is trusted when the body's message is the one
+/// documented for it.
+fn message_confirms(catalog: &Catalog, res: &Resolution, message: Option<&str>) -> bool {
+    message.is_some_and(|m| catalog.match_message(m).iter().any(|mm| mm.entry == res.entry))
+}
+
+fn known(
+    catalog: &Catalog,
+    provider: Provider,
+    code: &str,
+    status: Option<u16>,
+    message: Option<&str>,
+    res: Resolution,
+    evidence: Evidence,
+) -> Detection {
+    let entry = catalog.get(res.entry);
+    Detection {
+        provider,
+        code: code.to_string(),
+        http_status: status.or(entry.http_status),
+        category: entry.category,
+        retryable: entry.retryable,
+        entry: Some(res.entry),
+        message: message.map(|m| redact::secrets(m).into_owned()),
+        evidence,
+        ambiguous: res.ambiguous,
+    }
+}
+
+fn unknown(provider: Provider, code: &str, status: Option<u16>, message: Option<&str>, evidence: Evidence) -> Detection {
+    Detection {
+        provider,
+        code: code.to_string(),
+        http_status: status,
+        category: Category::Unknown,
+        retryable: false,
+        entry: None,
+        message: message.map(|m| redact::secrets(m).into_owned()),
+        evidence,
+        ambiguous: false,
+    }
+}
+

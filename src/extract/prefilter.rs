@@ -1,0 +1,24 @@
+//! The cheap test every line takes: could it hold a provider error at all? Most lines of a
+//! busy log cannot, and must cost no more than one SIMD scan.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+/// Every form of evidence the span finder looks for contains one of these.
+const TRIGGERS: &[&str] = &["code", "reason", "HTTP/", "status"];
+
+fn automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(TRIGGERS)
+            .expect("prefilter compiles")
+    })
+}
+
+pub fn worth_searching(text: &str) -> bool {
+    automaton().is_match(text)
+}

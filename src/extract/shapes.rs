@@ -1,0 +1,175 @@
+//! Which provider a parsed response object looks like it came from, by its shape alone.
+//!
+//! One small recognizer per provider, same signature, tried in the order of [`RECOGNIZERS`].
+//! A recognizer says whether its shape is *distinctive* (could not plausibly be another
+//! service's body); a body that is not distinctive is only reported when other evidence on the
+//! line names the provider, or its code and message are documented.
+
+use serde_json::{Map, Value};
+
+use crate::catalog::Provider;
+
+/// A provider-shaped response found in an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeMatch {
+    pub provider: Provider,
+    pub code: String,
+    pub message: Option<String>,
+    pub http_status: Option<u16>,
+    /// Could not plausibly be another service's body.
+    pub distinctive: bool,
+}
+
+type Recognizer = fn(&Map<String, Value>) -> Option<ShapeMatch>;
+
+/// Ark before Zhipu: both wrap `{"error":{"code":..}}`, told apart by the code's form.
+const RECOGNIZERS: [Recognizer; 4] = [volcengine, zhipu, ppio, coze];
+
+pub fn recognize(obj: &Map<String, Value>) -> Option<ShapeMatch> {
+    RECOGNIZERS.iter().find_map(|r| r(obj))
+}
+
+/// Ark: `{"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":..,"type":..}}`.
+fn volcengine(obj: &Map<String, Value>) -> Option<ShapeMatch> {
+    let err = obj.get("error")?.as_object()?;
+    let code = err.get("code")?.as_str()?;
+    if !is_camel_code(code) {
+        return None;
+    }
+    let error_type = err.get("type").and_then(Value::as_str);
+    Some(ShapeMatch {
+        provider: Provider::Volcengine,
+        code: code.to_string(),
+        message: text_field(err, "message"),
+        http_status: error_type.and_then(ark_type_status),
+        distinctive: error_type.and_then(ark_type_status).is_some(),
+    })
+}
+
+/// Zhipu (BigModel and Z.ai): `{"error":{"code":"1113","message":..}}`, code numeric.
+fn zhipu(obj: &Map<String, Value>) -> Option<ShapeMatch> {
+    let err = obj.get("error")?.as_object()?;
+    let code = numeric_text(err.get("code")?)?;
+    let n: u32 = code.parse().ok()?;
+    Some(ShapeMatch {
+        provider: Provider::Zhipu,
+        code,
+        message: text_field(err, "message"),
+        http_status: None,
+        // 1000..1399 is Zhipu's business-code family; a bare HTTP-like code is not distinctive.
+        distinctive: (1000..1400).contains(&n),
+    })
+}
+
+/// PPIO: `{"code":429,"reason":"RATE_LIMIT_EXCEEDED","message":..,"metadata":{}}`.
+fn ppio(obj: &Map<String, Value>) -> Option<ShapeMatch> {
+    let reason = obj.get("reason")?.as_str()?;
+    if !is_upper_snake(reason) {
+        return None;
+    }
+    let status = obj.get("code").and_then(numeric_text).and_then(|s| s.parse::<u16>().ok());
+    let status = status.filter(|s| (400..600).contains(s));
+    Some(ShapeMatch {
+        provider: Provider::Ppio,
+        code: reason.to_string(),
+        message: text_field(obj, "message"),
+        http_status: status,
+        distinctive: status.is_some() && obj.contains_key("message"),
+    })
+}
+
+/// Coze: `{"code":4011,"msg":..,"detail":{"logid":..}}`. Success is code 0.
+fn coze(obj: &Map<String, Value>) -> Option<ShapeMatch> {
+    let code = numeric_text(obj.get("code")?)?;
+    let msg = text_field(obj, "msg")?;
+    if code == "0" {
+        return None;
+    }
+    let has_logid = obj
+        .get("detail")
+        .and_then(Value::as_object)
+        .is_some_and(|d| d.contains_key("logid"));
+    Some(ShapeMatch {
+        provider: Provider::Coze,
+        code,
+        message: Some(msg),
+        http_status: None,
+        distinctive: has_logid,
+    })
+}
+
+fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    obj.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// A code sent as a number or as a string of digits.
+fn numeric_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => n.as_i64().map(|i| i.to_string()),
+        Value::String(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(s.clone())
+        }
+        _ => None,
+    }
+}
+
+/// `RateLimitExceeded.EndpointRPMExceeded`, `InvalidParameter.model`, `AuthenticationError`.
+pub fn is_camel_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_')
+        && code.len() <= 96
+}
+
+/// `RATE_LIMIT_EXCEEDED`: at least one underscore, so a plain word like `OK` is not one.
+pub fn is_upper_snake(code: &str) -> bool {
+    code.contains('_')
+        && code.len() <= 64
+        && code.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        && code.as_bytes()[0].is_ascii_uppercase()
+}
+
+/// Ark's `type` names its HTTP status.
+fn ark_type_status(t: &str) -> Option<u16> {
+    Some(match t {
+        "BadRequest" => 400,
+        "Unauthorized" => 401,
+        "Forbidden" => 403,
+        "NotFound" => 404,
+        "TooManyRequests" => 429,
+        "InternalServerError" => 500,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn shape(v: Value) -> Option<ShapeMatch> {
+        recognize(v.as_object().unwrap())
+    }
+
+    #[test]
+    fn each_provider_shape() {
+        let ark = shape(json!({"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":"m","type":"TooManyRequests"}})).unwrap();
+        assert_eq!((ark.provider, ark.http_status, ark.distinctive), (Provider::Volcengine, Some(429), true));
+        let zhipu = shape(json!({"error":{"code":"1113","message":"欠费"}})).unwrap();
+        assert_eq!((zhipu.provider, zhipu.code.as_str(), zhipu.distinctive), (Provider::Zhipu, "1113", true));
+        let ppio = shape(json!({"code":429,"reason":"RATE_LIMIT_EXCEEDED","message":"m","metadata":{}})).unwrap();
+        assert_eq!((ppio.provider, ppio.http_status), (Provider::Ppio, Some(429)));
+        let coze = shape(json!({"code":4011,"msg":"余额不足","detail":{"logid":"x"}})).unwrap();
+        assert_eq!((coze.provider, coze.code.as_str(), coze.distinctive), (Provider::Coze, "4011", true));
+    }
+
+    #[test]
+    fn ordinary_objects_are_not_provider_shaped() {
+        assert_eq!(shape(json!({"code":0,"msg":"success"})), None);
+        assert_eq!(shape(json!({"user_id":1113,"status":"ok"})), None);
+        assert_eq!(shape(json!({"error":{"code":"rate_limit_exceeded"}})), None);
+        assert!(!shape(json!({"error":{"code":"500","message":"x"}})).unwrap().distinctive);
+        assert!(!shape(json!({"code":1062,"msg":"Duplicate entry"})).unwrap().distinctive);
+    }
+}

@@ -1,0 +1,13 @@
+//! errwatch: finds Chinese LLM providers' error responses in application logs, maps each to
+//! the provider's documented entry, counts them for Prometheus and reports what to do.
+//!
+//! The data flows one way: `input` (lines from files or stdin) -> `extract` (candidate errors
+//! and the evidence around them) -> `classify` (catalog entries) -> `pipeline` (per-source
+//! correlation) -> sinks (`metrics`, `summary` and its `report` renderings, `output` printing).
+
+pub mod catalog;
+pub mod classify;
+pub mod extract;
+pub mod pipeline;
+pub mod redact;
+pub mod timestamp;

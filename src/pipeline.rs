@@ -1,0 +1,109 @@
+//! One source's way from lines to provider errors: extract, classify, then correlate.
+//!
+//! Correlation is what makes a count a count of errors rather than of mentions:
+//! - an error printed more than once in one record (a chained traceback) counts once;
+//! - a status-only line (the HTTP client's `"HTTP/1.1 429"`) is held for a while: when the
+//!   SDK's exception for the same provider follows, the status joins it and is not counted on
+//!   its own; when none follows within [`PENDING_RECORDS`] records, or at the end of input,
+//!   the status is counted by itself.
+
+use std::collections::VecDeque;
+
+use crate::catalog::{Catalog, Provider};
+use crate::classify::{classify, Detection, Evidence};
+use crate::extract::{Extractor, Finding};
+use crate::timestamp::EpochMillis;
+
+/// Records after a status-only line during which an exception may still claim it.
+pub const PENDING_RECORDS: u64 = 10;
+
+/// A provider error, where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorEvent {
+    pub line: u64,
+    pub timestamp: Option<EpochMillis>,
+    pub detection: Detection,
+}
+
+struct Pending {
+    record: u64,
+    event: ErrorEvent,
+}
+
+pub struct Pipeline<'c> {
+    catalog: &'c Catalog,
+    extractor: Extractor,
+    findings: Vec<Finding>,
+    /// The record whose errors `seen` holds.
+    seen_record: u64,
+    seen: Vec<(Provider, String)>,
+    pending: VecDeque<Pending>,
+}
+
+impl<'c> Pipeline<'c> {
+    pub fn new(catalog: &'c Catalog, default_year: i32) -> Pipeline<'c> {
+        Pipeline {
+            catalog,
+            extractor: Extractor::new(default_year),
+            findings: Vec::new(),
+            seen_record: 0,
+            seen: Vec::new(),
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// Takes one line (without its newline); appends the errors it completes to `out`.
+    pub fn push_line(&mut self, number: u64, text: &str, out: &mut Vec<ErrorEvent>) {
+        self.extractor.push(number, text, &mut self.findings);
+        self.correlate(out);
+        self.expire_pending(out);
+    }
+
+    /// End of input, or the source is idle: nothing more will claim what is held.
+    pub fn flush(&mut self, out: &mut Vec<ErrorEvent>) {
+        self.extractor.flush(&mut self.findings);
+        self.correlate(out);
+        out.extend(self.pending.drain(..).map(|p| p.event));
+    }
+
+    fn correlate(&mut self, out: &mut Vec<ErrorEvent>) {
+        for finding in self.findings.drain(..) {
+            let Some(detection) = classify(&finding.candidate, &finding.around, self.catalog) else {
+                continue;
+            };
+            let mut event = ErrorEvent { line: finding.line, timestamp: finding.timestamp, detection };
+            if event.detection.evidence == Evidence::Status {
+                self.pending.push_back(Pending { record: finding.record, event });
+                continue;
+            }
+            if finding.record != self.seen_record {
+                self.seen_record = finding.record;
+                self.seen.clear();
+            }
+            let key = (event.detection.provider, event.detection.code.clone());
+            if self.seen.contains(&key) {
+                continue;
+            }
+            self.seen.push(key);
+            let provider = event.detection.provider;
+            let mut i = 0;
+            while i < self.pending.len() {
+                if self.pending[i].event.detection.provider == provider {
+                    let claimed = self.pending.remove(i).expect("index in range");
+                    event.detection.http_status =
+                        event.detection.http_status.or(claimed.event.detection.http_status);
+                } else {
+                    i += 1;
+                }
+            }
+            out.push(event);
+        }
+    }
+
+    fn expire_pending(&mut self, out: &mut Vec<ErrorEvent>) {
+        let now = self.extractor.record();
+        while self.pending.front().is_some_and(|p| now.saturating_sub(p.record) > PENDING_RECORDS) {
+            out.extend(self.pending.pop_front().map(|p| p.event));
+        }
+    }
+}

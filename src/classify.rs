@@ -133,7 +133,8 @@ fn from_message(
     catalog: &Catalog,
 ) -> Option<Detection> {
     let hint = around.best();
-    let mut ids: Vec<EntryId> = catalog.match_message(message).into_iter().map(|m| m.entry).collect();
+    let matches = catalog.match_message(message);
+    let mut ids: Vec<EntryId> = matches.iter().map(|m| m.entry).collect();
     if let Some(h) = hint {
         narrow(&mut ids, |id| catalog.get(id).provider == h.provider);
     }
@@ -155,9 +156,14 @@ fn from_message(
     let pick = ids.iter().copied().find(|&id| catalog.get(id).default).unwrap_or(ids[0]);
     let entry = catalog.get(pick);
     let shared = ids.iter().all(|&id| catalog.get(id).category == entry.category);
+    let parameter = matches.iter().find(|m| m.entry == pick).and_then(|m| m.parameter.as_deref());
+    let code = match parameter {
+        Some(p) if entry.code.contains("{{Parameter}}") => entry.code.replace("{{Parameter}}", p),
+        _ => entry.code.clone(),
+    };
     Some(Detection {
         provider: entry.provider,
-        code: entry.code.clone(),
+        code,
         http_status: status.or(entry.http_status),
         category: if shared { entry.category } else { Category::Unknown },
         retryable: entry.retryable,

@@ -30,8 +30,7 @@ struct Pending {
     event: ErrorEvent,
 }
 
-pub struct Pipeline<'c> {
-    catalog: &'c Catalog,
+pub struct Pipeline {
     extractor: Extractor,
     findings: Vec<Finding>,
     /// The record whose errors `seen` holds.
@@ -40,10 +39,9 @@ pub struct Pipeline<'c> {
     pending: VecDeque<Pending>,
 }
 
-impl<'c> Pipeline<'c> {
-    pub fn new(catalog: &'c Catalog, default_year: i32) -> Pipeline<'c> {
+impl Pipeline {
+    pub fn new(default_year: i32) -> Pipeline {
         Pipeline {
-            catalog,
             extractor: Extractor::new(default_year),
             findings: Vec::new(),
             seen_record: 0,
@@ -53,32 +51,35 @@ impl<'c> Pipeline<'c> {
     }
 
     /// Takes one line (without its newline); appends the errors it completes to `out`.
-    pub fn push_line(&mut self, number: u64, text: &str, out: &mut Vec<ErrorEvent>) {
+    pub fn push_line(&mut self, number: u64, text: &str, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         self.extractor.push(number, text, &mut self.findings);
-        self.correlate(out);
+        self.correlate(catalog, out);
         self.expire_pending(out);
     }
 
     /// End of input, or the source is idle: nothing more will claim what is held.
-    pub fn flush(&mut self, out: &mut Vec<ErrorEvent>) {
+    pub fn flush(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         self.extractor.flush(&mut self.findings);
-        self.correlate(out);
+        self.correlate(catalog, out);
         out.extend(self.pending.drain(..).map(|p| p.event));
     }
 
-    fn correlate(&mut self, out: &mut Vec<ErrorEvent>) {
+    fn correlate(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         for finding in self.findings.drain(..) {
-            let Some(detection) = classify(&finding.candidate, &finding.around, self.catalog) else {
+            let Some(detection) = classify(&finding.candidate, &finding.around, catalog) else {
                 continue;
             };
             let mut event = ErrorEvent { line: finding.line, timestamp: finding.timestamp, detection };
-            if event.detection.evidence == Evidence::Status {
-                self.pending.push_back(Pending { record: finding.record, event });
-                continue;
-            }
             if finding.record != self.seen_record {
                 self.seen_record = finding.record;
                 self.seen.clear();
+            }
+            if event.detection.evidence == Evidence::Status {
+                // The status of an error this record already reported is that error's status.
+                if !self.seen.iter().any(|(p, _)| *p == event.detection.provider) {
+                    self.pending.push_back(Pending { record: finding.record, event });
+                }
+                continue;
             }
             let key = (event.detection.provider, event.detection.code.clone());
             if self.seen.contains(&key) {
@@ -98,6 +99,11 @@ impl<'c> Pipeline<'c> {
             }
             out.push(event);
         }
+    }
+
+    /// Is evidence held back (a status waiting for its exception, a body being assembled)?
+    pub fn is_holding(&self) -> bool {
+        !self.pending.is_empty() || self.extractor.is_holding()
     }
 
     fn expire_pending(&mut self, out: &mut Vec<ErrorEvent>) {

@@ -97,6 +97,14 @@ fn civil_to_epoch(y: i32, m: u32, d: u32) -> Option<i64> {
     Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
+/// This year, for syslog lines, which carry none.
+pub fn current_year() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    civil_from_days(secs.div_euclid(86_400)).0 as i32
+}
+
 /// RFC 3339 in UTC, to the second, for reports.
 pub fn format(ms: EpochMillis) -> String {
     let secs = ms.div_euclid(1000);

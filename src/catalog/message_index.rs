@@ -14,11 +14,13 @@ use regex::Regex;
 
 use super::{CatalogEntry, EntryId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageMatch {
     pub entry: EntryId,
     /// Bytes of literal text the template matched: more is more specific.
     pub literal_len: usize,
+    /// What stood for `{{Parameter}}`: it completes a templated code (`MissingParameter.model`).
+    pub parameter: Option<String>,
 }
 
 #[derive(Debug)]
@@ -102,8 +104,9 @@ impl MessageIndex {
             if found.iter().any(|m| m.entry == t.entry) {
                 continue;
             }
-            if candidates.iter().any(|c| t.full.is_match(c)) {
-                found.push(MessageMatch { entry: t.entry, literal_len: t.literal_len });
+            if let Some(caps) = candidates.iter().find_map(|c| t.full.captures(c)) {
+                let parameter = caps.name("param").map(|m| m.as_str().to_string());
+                found.push(MessageMatch { entry: t.entry, literal_len: t.literal_len, parameter });
             }
         }
         found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));
@@ -120,14 +123,21 @@ fn compile(entry: EntryId, message: &str) -> Option<(String, Template)> {
     let message = normalize(message);
     let message = message.trim_end_matches(['.', '。', ' ']);
     let literals: Vec<&str> = placeholder().split(message).collect();
+    let holders: Vec<&str> = placeholder().find_iter(message).map(|m| m.as_str()).collect();
     let anchor = literals.iter().max_by_key(|l| l.trim().len())?.trim();
     if anchor.len() < MIN_ANCHOR_BYTES && literals.len() > 1 {
         return None;
     }
     let mut pattern = String::from(r"^\s*");
+    let mut named = false;
     for (i, lit) in literals.iter().enumerate() {
         if i > 0 {
-            pattern.push_str(".*?");
+            if holders[i - 1] == "{{Parameter}}" && !named {
+                pattern.push_str(r"(?P<param>[A-Za-z0-9_.\[\]-]+?)");
+                named = true;
+            } else {
+                pattern.push_str(".*?");
+            }
         }
         for (j, word) in lit.split(' ').enumerate() {
             if j > 0 {

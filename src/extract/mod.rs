@@ -92,6 +92,11 @@ impl Extractor {
         self.record
     }
 
+    /// Is a multi-line body being assembled?
+    pub fn is_holding(&self) -> bool {
+        self.block.is_some()
+    }
+
     /// Takes one line (without its newline) and appends what it finds to `out`.
     pub fn push(&mut self, number: u64, text: &str, out: &mut Vec<Finding>) {
         if let Some(block) = &mut self.block {

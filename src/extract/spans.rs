@@ -43,22 +43,27 @@ pub enum CandidateKind {
 /// Every candidate in `text`, in order of appearance.
 pub fn find(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
-    search(text, 0, 0, &mut out);
-    text_forms::key_values(text, &mut out);
-    attach_status(text, &mut out);
+    for (start, end) in search(text, 0, 0, &mut out) {
+        text_forms::key_values(&text[start..end], start, &mut out);
+    }
+    attach_status(&mut out);
     out.sort_by_key(|c| c.offset);
     out
 }
 
-fn search(text: &str, base: usize, depth: usize, out: &mut Vec<Candidate>) {
+/// Searches `text`; returns the byte ranges of it that no object or escaped body covered,
+/// where the non-object forms are then looked for (so a body's own text is not seen twice).
+fn search(text: &str, base: usize, depth: usize, out: &mut Vec<Candidate>) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut resume = 0;
+    let mut uncovered = Vec::new();
     for at in memchr_iter(b'{', bytes) {
         if at < resume {
             continue;
         }
         if let Some((value, used)) = jsonish::parse_object(&text[at..]) {
             visit(&value, &text[at..at + used], base + at, depth, out);
+            uncovered.push((resume, at));
             resume = at + used;
             continue;
         }
@@ -67,10 +72,16 @@ fn search(text: &str, base: usize, depth: usize, out: &mut Vec<Candidate>) {
             let end = (0..=end - at).rev().map(|n| at + n).find(|&e| text.is_char_boundary(e)).unwrap_or(at);
             let unescaped = unescape_once(&text[at..end]);
             search(&unescaped, base + at, depth + 1, out);
+            uncovered.push((resume, at));
             resume = end;
         }
     }
-    text_forms::exception_texts(text, base, out);
+    uncovered.push((resume, text.len()));
+    uncovered.retain(|(s, e)| e > s);
+    for &(start, end) in &uncovered {
+        text_forms::exception_texts(&text[start..end], base + start, out);
+    }
+    uncovered
 }
 
 /// `{\"error\"` or `{ \'code\'`: a body escaped inside a quoted string.
@@ -118,8 +129,9 @@ fn visit(value: &Value, span: &str, offset: usize, depth: usize, out: &mut Vec<C
         Value::Array(items) => items.iter().for_each(|v| visit(v, span, offset, depth, out)),
         Value::String(s) if depth < MAX_STRING_DEPTH && might_hold_error(s) => {
             let before = out.len();
-            search(s, offset, depth + 1, out);
-            text_forms::key_values(s, out);
+            for (start, end) in search(s, offset, depth + 1, out) {
+                text_forms::key_values(&s[start..end], 0, out);
+            }
             // Offsets inside a decoded string do not map back to the line; use the object's.
             for c in &mut out[before..] {
                 c.offset = offset;
@@ -134,7 +146,7 @@ fn might_hold_error(s: &str) -> bool {
 }
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.
-fn attach_status(text: &str, out: &mut Vec<Candidate>) {
+fn attach_status(out: &mut Vec<Candidate>) {
     let has_status = out.iter().any(|c| matches!(c.kind, CandidateKind::Status { .. }));
     let has_other = out.iter().any(|c| !matches!(c.kind, CandidateKind::Status { .. }));
     if !(has_status && has_other) {
@@ -155,7 +167,6 @@ fn attach_status(text: &str, out: &mut Vec<Candidate>) {
             *slot = status;
         }
     }
-    let _ = text;
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ fn trim_message(rest: &str) -> &str {
 }
 
 /// `code=4011 msg="..."` and the like. Only when a code-like key is present.
-pub fn key_values(text: &str, out: &mut Vec<Candidate>) {
+pub fn key_values(text: &str, base: usize, out: &mut Vec<Candidate>) {
     if !(text.contains("code=") || text.contains("reason=")) {
         return;
     }
@@ -118,7 +118,7 @@ pub fn key_values(text: &str, out: &mut Vec<Candidate>) {
     }
     let Some(code) = code.filter(|c| looks_like_code(c)) else { return };
     out.push(Candidate {
-        offset: at,
+        offset: base + at,
         kind: CandidateKind::Loose { code, message, http_status: status.filter(|s| *s >= 400) },
     });
 }
@@ -137,7 +137,7 @@ mod tests {
     fn kinds(text: &str) -> Vec<CandidateKind> {
         let mut out = Vec::new();
         exception_texts(text, 0, &mut out);
-        key_values(text, &mut out);
+        key_values(text, 0, &mut out);
         out.into_iter().map(|c| c.kind).collect()
     }
 

@@ -1,0 +1,36 @@
+//! `errwatch scan`: one record per provider error, JSON lines or text.
+
+use std::io::{self, BufWriter, Stdout, Write};
+
+use crate::batch::{read_all, EventSink};
+use crate::catalog::Catalog;
+use crate::cli::{Global, ScanArgs, ScanFormat};
+use crate::output::{format_event, LineFormat};
+use crate::pipeline::ErrorEvent;
+
+use super::{batch_options, report_failures, Outcome};
+
+struct Printer<'c> {
+    out: BufWriter<Stdout>,
+    format: LineFormat,
+    catalog: &'c Catalog,
+}
+
+impl EventSink for Printer<'_> {
+    fn event(&mut self, source: &str, event: &ErrorEvent) -> io::Result<()> {
+        let line = format_event(self.format, source, event, self.catalog);
+        self.out.write_all(line.as_bytes())?;
+        self.out.write_all(b"\n")
+    }
+}
+
+pub fn run(args: &ScanArgs, catalog: &Catalog, global: &Global) -> io::Result<Outcome> {
+    let format = match args.format {
+        ScanFormat::Jsonl => LineFormat::Jsonl,
+        ScanFormat::Text => LineFormat::Text,
+    };
+    let mut printer = Printer { out: BufWriter::new(io::stdout()), format, catalog };
+    let failures = read_all(&args.files, catalog, batch_options(global), &mut printer)?;
+    printer.out.flush()?;
+    Ok(report_failures(&failures))
+}

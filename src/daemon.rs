@@ -1,0 +1,387 @@
+//! The daemon's engine: bytes from followed files (or stdin) through one [`Source`] each, and
+//! the resulting errors into the sinks: metrics, the summary, and the optional live print.
+//!
+//! With a state directory, errors are published in *commits*: under the exposure lock the
+//! events go to the sinks and a checkpoint with the read positions and the published counts is
+//! saved. A commit happens only when no source holds back evidence, so the positions saved are
+//! exactly the bytes whose errors were counted: after a crash, the restart restores the counts
+//! and reads on from the positions, and every error is counted once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::catalog::Catalog;
+use crate::input::follow::{Change, Follower, Position};
+use crate::input::CHUNK_BYTES;
+use crate::metrics::Metrics;
+use crate::output::{format_event, LineFormat};
+use crate::pipeline::ErrorEvent;
+use crate::source::{ReadStats, Source};
+use crate::state::{Checkpoint, FileState, StateDir, STATE_VERSION};
+use crate::summary::Summary;
+
+/// Longest a commit may wait for sources to stop holding evidence.
+const MAX_COMMIT_DELAY: Duration = Duration::from_secs(2);
+
+/// What the HTTP side and the engine share.
+pub struct Shared {
+    pub metrics: Metrics,
+    pub summary: Mutex<Summary>,
+    catalog: RwLock<Arc<Catalog>>,
+    /// Held for writing while a commit publishes and checkpoints; for reading while serving.
+    pub exposure: RwLock<()>,
+    pub stop: AtomicBool,
+    pub reload: AtomicBool,
+}
+
+impl Shared {
+    pub fn new(catalog: Catalog, max_unknown_codes: usize) -> Shared {
+        Shared {
+            metrics: Metrics::new(&catalog, max_unknown_codes),
+            summary: Mutex::new(Summary::new(max_unknown_codes)),
+            catalog: RwLock::new(Arc::new(catalog)),
+            exposure: RwLock::new(()),
+            stop: AtomicBool::new(false),
+            reload: AtomicBool::new(false),
+        }
+    }
+
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set_catalog(&self, catalog: Catalog) {
+        *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub max_line: usize,
+    pub default_year: i32,
+    pub print: Option<LineFormat>,
+    pub poll_interval: Duration,
+    /// Builds the catalog again on SIGHUP.
+    pub catalog_files: Vec<PathBuf>,
+}
+
+struct Engine {
+    shared: Arc<Shared>,
+    config: EngineConfig,
+    catalog: Arc<Catalog>,
+    sources: HashMap<String, Source>,
+    /// Read counts already published, per source.
+    published: HashMap<String, ReadStats>,
+    events: Vec<(String, ErrorEvent)>,
+    scratch: Vec<ErrorEvent>,
+    state: Option<StateDir>,
+    state_failing: bool,
+    waiting_since: Option<Instant>,
+}
+
+impl Engine {
+    fn new(shared: Arc<Shared>, config: EngineConfig, state: Option<StateDir>) -> Engine {
+        Engine {
+            catalog: shared.catalog(),
+            shared,
+            config,
+            sources: HashMap::new(),
+            published: HashMap::new(),
+            events: Vec::new(),
+            scratch: Vec::new(),
+            state,
+            state_failing: false,
+            waiting_since: None,
+        }
+    }
+
+    fn source(&mut self, name: &str) -> &mut Source {
+        let (max, year) = (self.config.max_line, self.config.default_year);
+        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, year))
+    }
+
+    fn data(&mut self, name: &str, bytes: &[u8]) {
+        let catalog = self.catalog.clone();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        self.source(name).feed(bytes, &catalog, &mut scratch);
+        self.events.extend(scratch.drain(..).map(|e| (name.to_string(), e)));
+        self.scratch = scratch;
+    }
+
+    /// The source ended (closed, replaced, or truncated): what it held is settled.
+    fn end_of_content(&mut self, name: &str) {
+        let catalog = self.catalog.clone();
+        if let Some(source) = self.sources.get_mut(name) {
+            source.finish(&catalog, &mut self.scratch);
+            source.restart_lines();
+        }
+        let scratch = std::mem::take(&mut self.scratch);
+        self.events.extend(scratch.into_iter().map(|e| (name.to_string(), e)));
+    }
+
+    /// Nothing new arrived: held evidence will not be claimed by later lines.
+    fn idle(&mut self) {
+        let catalog = self.catalog.clone();
+        for (name, source) in &mut self.sources {
+            source.idle(&catalog, &mut self.scratch);
+            self.events.extend(self.scratch.drain(..).map(|e| (name.clone(), e)));
+        }
+    }
+
+    fn holding(&self) -> bool {
+        self.sources.values().any(Source::is_holding)
+    }
+
+    /// Publishes what was found, with a checkpoint when a state directory is set. Returns
+    /// whether it committed (it waits while a source holds evidence, at most a little while).
+    fn commit(&mut self, follower: Option<&Follower>) -> bool {
+        if self.state.is_some() && follower.is_some() && self.holding() {
+            let since = *self.waiting_since.get_or_insert_with(Instant::now);
+            if since.elapsed() < MAX_COMMIT_DELAY {
+                return false;
+            }
+            self.idle();
+        }
+        self.waiting_since = None;
+        let events = std::mem::take(&mut self.events);
+        let shared = self.shared.clone();
+        {
+            let _exposed = shared.exposure.write().unwrap_or_else(|e| e.into_inner());
+            let mut summary = self.shared.summary.lock().unwrap_or_else(|e| e.into_inner());
+            for (name, event) in &events {
+                self.shared.metrics.record(event);
+                summary.add(name, event);
+            }
+            for (name, source) in &self.sources {
+                let before = self.published.entry(name.clone()).or_default();
+                let delta = ReadStats {
+                    lines: source.stats.lines - before.lines,
+                    bytes: source.stats.bytes - before.bytes,
+                    long_lines: source.stats.long_lines - before.long_lines,
+                    invalid_utf8: source.stats.invalid_utf8 - before.invalid_utf8,
+                };
+                if delta != ReadStats::default() {
+                    self.shared.metrics.add_read(name, &delta);
+                    summary.add_read(name, &delta);
+                    *before = source.stats;
+                }
+            }
+            drop(summary);
+            if let (Some(state), Some(follower)) = (self.state.take(), follower) {
+                self.checkpoint(&state, follower);
+                self.state = Some(state);
+            }
+        }
+        self.print(&events);
+        true
+    }
+
+    fn checkpoint(&mut self, state: &StateDir, follower: &Follower) {
+        let (errors, sources) = self.shared.metrics.snapshot();
+        let files = follower
+            .positions()
+            .map(|(path, pos)| {
+                let name = path.display().to_string();
+                let source = self.sources.get(&name);
+                // A partial last line is read again after a restart, in full.
+                let partial = source.map_or(0, |s| s.partial_bytes() as u64);
+                FileState {
+                    path: path.to_path_buf(),
+                    position: Position { identity: pos.identity, offset: pos.offset - partial.min(pos.offset) },
+                    line: source.map_or(0, Source::line_no),
+                }
+            })
+            .collect();
+        let cp = Checkpoint { version: STATE_VERSION, files, errors, sources };
+        match state.save(&cp) {
+            Err(e) if !self.state_failing => {
+                tracing::warn!("cannot save the checkpoint, counting goes on without it: {e}");
+                self.state_failing = true;
+            }
+            Err(_) => {}
+            Ok(()) if self.state_failing => {
+                tracing::warn!("checkpoint saved again");
+                self.state_failing = false;
+            }
+            Ok(()) => {}
+        }
+    }
+
+    fn print(&self, events: &[(String, ErrorEvent)]) {
+        let Some(format) = self.config.print else { return };
+        let mut out = io::stdout().lock();
+        for (name, e) in events {
+            let line = format_event(format, name, e, &self.catalog);
+            if writeln!(out, "{line}").is_err() {
+                return;
+            }
+        }
+        let _ = out.flush();
+    }
+
+    fn maybe_reload(&mut self) {
+        if !self.shared.reload.swap(false, Ordering::SeqCst) {
+            return;
+        }
+        match Catalog::with_overrides(&self.config.catalog_files) {
+            Ok(c) => {
+                tracing::info!(entries = c.len(), "catalog reloaded");
+                self.shared.set_catalog(c);
+                self.catalog = self.shared.catalog();
+            }
+            Err(e) => tracing::error!("catalog not reloaded, keeping the old one: {e}"),
+        }
+    }
+}
+
+/// Follows files until stopped. Returns when `shared.stop` is set.
+pub fn follow_files(shared: Arc<Shared>, config: EngineConfig, patterns: Vec<String>, from_start: bool, state_dir: Option<PathBuf>) {
+    let state = state_dir.map(StateDir::new);
+    let saved = match state.as_ref().map(StateDir::load) {
+        Some(Ok(Some(cp))) => {
+            shared.metrics.restore(&cp.errors, &cp.sources);
+            Some(cp)
+        }
+        Some(Err(e)) => {
+            tracing::warn!("{e}");
+            None
+        }
+        _ => None,
+    };
+    let positions: BTreeMap<PathBuf, Position> = saved.as_ref().map(Checkpoint::positions).unwrap_or_default();
+    let lines = saved.as_ref().map(Checkpoint::lines).unwrap_or_default();
+    let mut engine = Engine::new(shared.clone(), config.clone(), state);
+    // Restored read counts are already in the metrics: publish only what this run reads.
+    for path in positions.keys() {
+        let line = lines.get(path).copied().unwrap_or(0);
+        let source = Source::new(config.max_line, config.default_year).starting_after(line);
+        engine.sources.insert(path.display().to_string(), source);
+    }
+    let mut follower = Follower::new(patterns, from_start, positions);
+    let (wake_tx, wake) = mpsc::channel::<()>();
+    let _watcher = watch_dirs(&follower, wake_tx);
+    while !shared.stopping() {
+        engine.maybe_reload();
+        let mut got_data = false;
+        follower.poll(|change| match change {
+            Change::Opened { path, offset } => {
+                tracing::debug!(path = %path.display(), offset, "following");
+                if offset == 0 {
+                    // Not the file a checkpoint was about: its lines count from one.
+                    if let Some(source) = engine.sources.get_mut(&path.display().to_string()) {
+                        source.restart_lines();
+                    }
+                }
+            }
+            Change::Data { path, bytes } => {
+                got_data = true;
+                engine.data(&path.display().to_string(), bytes);
+            }
+            Change::Restarted { path, why } => {
+                let name = path.display().to_string();
+                tracing::info!(path = %name, ?why, "file restarted");
+                engine.end_of_content(&name);
+                shared.metrics.rotation(&name);
+            }
+            Change::Closed { path } => {
+                let name = path.display().to_string();
+                engine.end_of_content(&name);
+            }
+            Change::Unreadable { path, error } => {
+                let name = path.display().to_string();
+                tracing::warn!(path = %name, "cannot read: {error}");
+                shared.metrics.read_error(&name);
+            }
+        });
+        shared.metrics.set_sources(follower.followed());
+        if !got_data {
+            engine.idle();
+        }
+        engine.commit(Some(&follower));
+        if got_data {
+            continue; // more may be waiting
+        }
+        wait(&wake, config.poll_interval);
+    }
+    engine.idle();
+    engine.commit(Some(&follower));
+    // Final commit: force past any held evidence.
+    if engine.holding() || !engine.events.is_empty() {
+        engine.idle();
+        engine.waiting_since = Some(Instant::now() - MAX_COMMIT_DELAY);
+        engine.commit(Some(&follower));
+    }
+}
+
+fn wait(wake: &Receiver<()>, timeout: Duration) {
+    match wake.recv_timeout(timeout) {
+        Ok(()) => while wake.try_recv().is_ok() {},
+        Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {}
+    }
+}
+
+/// Change notifications as wake-ups; `None` (polling only) where the platform gives none.
+fn watch_dirs(follower: &Follower, wake: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |_res: notify::Result<notify::Event>| {
+        let _ = wake.send(());
+    })
+    .map_err(|e| tracing::info!("no change notifications, polling only: {e}"))
+    .ok()?;
+    for dir in follower.watch_dirs() {
+        if let Err(e) = watcher.watch(&dir, RecursiveMode::NonRecursive) {
+            tracing::info!(dir = %dir.display(), "not watched, polled: {e}");
+        }
+    }
+    Some(watcher)
+}
+
+/// Reads stdin to its end. Returns when it ends or `shared.stop` is set.
+pub fn read_stdin(shared: Arc<Shared>, config: EngineConfig) {
+    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(16);
+    std::thread::spawn(move || {
+        let mut stdin = io::stdin().lock();
+        loop {
+            let mut buf = vec![0u8; CHUNK_BYTES];
+            match stdin.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.send(buf).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    tracing::error!("cannot read stdin: {e}");
+                    return;
+                }
+            }
+        }
+    });
+    let mut engine = Engine::new(shared.clone(), config.clone(), None);
+    shared.metrics.set_sources(1);
+    engine.source("-");
+    while !shared.stopping() {
+        engine.maybe_reload();
+        match rx.recv_timeout(config.poll_interval.min(Duration::from_millis(250))) {
+            Ok(chunk) => engine.data("-", &chunk),
+            Err(RecvTimeoutError::Timeout) => engine.idle(),
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        engine.commit(None);
+    }
+    engine.end_of_content("-");
+    engine.commit(None);
+    shared.metrics.set_sources(0);
+}

@@ -1,0 +1,319 @@
+//! Following files like `tail -F`: by identity, not by path.
+//!
+//! A file is known by its device and inode plus a fingerprint of its first bytes (a reused
+//! inode with other content is another file). At each poll, for each path the patterns match:
+//! `stat` is the truth; change events only make polls come sooner.
+//! - same file, grown: read the new bytes;
+//! - same file, shorter than our offset or with other first bytes: truncated in place
+//!   (copytruncate): read it again from the start;
+//! - another file at the path (rename + create, delete + create): read the old handle to its
+//!   end, then the new file from its start;
+//! - gone: read the old handle to its end, then forget it;
+//! - a file that exists at the first poll starts at its saved position, else at its end (or
+//!   its start with `from_start`); a file that appears later starts at its start.
+//!
+//! Follower knows bytes and files only: what the bytes mean is the caller's business.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::CHUNK_BYTES;
+
+/// Bytes hashed to tell a file from another that reuses its inode.
+pub const FINGERPRINT_BYTES: usize = 1024;
+/// Bytes read from one file in one poll before the others get their turn.
+const MAX_BYTES_PER_POLL: usize = 16 * 1024 * 1024;
+
+/// Who a file is, independent of its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub dev: u64,
+    pub ino: u64,
+    /// FNV-1a of the first `fingerprint_len` bytes.
+    pub fingerprint: u64,
+    pub fingerprint_len: u32,
+}
+
+/// Where reading a file stands; what a checkpoint saves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub identity: Identity,
+    /// Bytes consumed.
+    pub offset: u64,
+}
+
+/// Why a file is read again from its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// Shorter than what was read, or its first bytes changed (copytruncate).
+    Truncated,
+    /// Another file now has the path (rename + create, delete + create).
+    Replaced,
+}
+
+/// What a poll found, in the order it happened.
+#[derive(Debug)]
+pub enum Change<'a> {
+    /// A file is followed from `offset`.
+    Opened { path: &'a Path, offset: u64 },
+    Data { path: &'a Path, bytes: &'a [u8] },
+    /// Everything before this is the old content (drained); what follows is the new content.
+    Restarted { path: &'a Path, why: Restart },
+    /// The path is gone; its last bytes were delivered.
+    Closed { path: &'a Path },
+    /// The path cannot be read now; it is tried again at the next poll.
+    Unreadable { path: &'a Path, error: &'a io::Error },
+}
+
+struct Tracked {
+    file: File,
+    position: Position,
+}
+
+pub struct Follower {
+    patterns: Vec<String>,
+    from_start: bool,
+    /// Saved positions, used for files present at the first poll.
+    saved: BTreeMap<PathBuf, Position>,
+    first_poll: bool,
+    tracked: BTreeMap<PathBuf, Tracked>,
+    /// Paths whose last error was reported, so a broken path is reported once, not each poll.
+    failing: BTreeSet<PathBuf>,
+    buf: Vec<u8>,
+}
+
+impl Follower {
+    pub fn new(patterns: Vec<String>, from_start: bool, saved: BTreeMap<PathBuf, Position>) -> Follower {
+        Follower {
+            patterns,
+            from_start,
+            saved,
+            first_poll: true,
+            tracked: BTreeMap::new(),
+            failing: BTreeSet::new(),
+            buf: vec![0; CHUNK_BYTES],
+        }
+    }
+
+    /// Followed files and where each stands.
+    pub fn positions(&self) -> impl Iterator<Item = (&Path, &Position)> {
+        self.tracked.iter().map(|(p, t)| (p.as_path(), &t.position))
+    }
+
+    pub fn followed(&self) -> usize {
+        self.tracked.len()
+    }
+
+    /// Directories holding the followed paths and patterns, for change notifications.
+    pub fn watch_dirs(&self) -> BTreeSet<PathBuf> {
+        self.patterns
+            .iter()
+            .map(|p| {
+                let literal: PathBuf = Path::new(p)
+                    .components()
+                    .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[']))
+                    .collect();
+                if literal.as_os_str() == p.as_str() {
+                    literal.parent().map(Path::to_path_buf).unwrap_or_default()
+                } else {
+                    literal
+                }
+            })
+            .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+            .collect()
+    }
+
+    /// One pass over every path: reads what is new and reports what changed.
+    pub fn poll(&mut self, mut on: impl FnMut(Change<'_>)) {
+        let paths = self.expand();
+        let first = std::mem::replace(&mut self.first_poll, false);
+        let gone: Vec<PathBuf> = self.tracked.keys().filter(|p| !paths.contains(*p)).cloned().collect();
+        for path in gone {
+            self.drain_and_close(&path, &mut on);
+        }
+        for path in paths {
+            self.poll_path(&path, first, &mut on);
+        }
+    }
+
+    fn expand(&self) -> BTreeSet<PathBuf> {
+        let mut out = BTreeSet::new();
+        for p in &self.patterns {
+            if p.contains(['*', '?', '[']) {
+                if let Ok(matches) = glob::glob(p) {
+                    out.extend(matches.flatten());
+                }
+            } else {
+                out.insert(PathBuf::from(p));
+            }
+        }
+        out
+    }
+
+    fn poll_path(&mut self, path: &Path, first: bool, on: &mut impl FnMut(Change<'_>)) {
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if self.tracked.contains_key(path) {
+                    self.drain_and_close(path, on);
+                }
+                self.failing.remove(path);
+                return;
+            }
+            Err(e) => return self.fail(path, e, on),
+        };
+        if !meta.file_type().is_file() {
+            let kind = if meta.is_dir() {
+                "a directory"
+            } else if meta.file_type().is_fifo() {
+                "a FIFO"
+            } else {
+                "not a regular file"
+            };
+            if self.tracked.contains_key(path) {
+                self.drain_and_close(path, on);
+            }
+            return self.fail(path, io::Error::new(io::ErrorKind::InvalidInput, format!("is {kind}")), on);
+        }
+        let restart = match self.tracked.get_mut(path) {
+            None => None,
+            Some(t) if (t.position.identity.dev, t.position.identity.ino) != (meta.dev(), meta.ino()) => {
+                Some(Restart::Replaced)
+            }
+            Some(t) if meta.len() < t.position.offset || !same_start(&t.file, &t.position.identity) => {
+                Some(Restart::Truncated)
+            }
+            Some(_) => None,
+        };
+        match restart {
+            Some(Restart::Replaced) => {
+                self.drain(path, on);
+                self.tracked.remove(path);
+                on(Change::Restarted { path, why: Restart::Replaced });
+                self.open(path, Some(0), on);
+            }
+            Some(Restart::Truncated) => {
+                on(Change::Restarted { path, why: Restart::Truncated });
+                if let Some(t) = self.tracked.get_mut(path) {
+                    t.position.offset = 0;
+                    let _ = t.file.seek(SeekFrom::Start(0));
+                }
+            }
+            None if !self.tracked.contains_key(path) => {
+                let start = if first { None } else { Some(0) };
+                self.open(path, start, on);
+            }
+            None => {}
+        }
+        self.drain(path, on);
+    }
+
+    /// Opens a file: at `start`, or where the rules for files present at start say.
+    fn open(&mut self, path: &Path, start: Option<u64>, on: &mut impl FnMut(Change<'_>)) {
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => return self.fail(path, e, on),
+        };
+        let identity = match identify(&mut file) {
+            Ok(id) => id,
+            Err(e) => return self.fail(path, e, on),
+        };
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let offset = match start {
+            Some(o) => o,
+            None => match self.saved.get(path) {
+                Some(p) if p.identity == identity && p.offset <= len => p.offset,
+                // The saved file is gone or was replaced: the one here is new to us.
+                Some(_) => 0,
+                None if self.from_start => 0,
+                None => len,
+            },
+        };
+        if file.seek(SeekFrom::Start(offset)).is_err() {
+            return self.fail(path, io::Error::other("cannot seek"), on);
+        }
+        self.failing.remove(path);
+        self.tracked.insert(path.to_path_buf(), Tracked { file, position: Position { identity, offset } });
+        on(Change::Opened { path, offset });
+    }
+
+    /// Reads what is new in a followed file.
+    fn drain(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
+        let Some(t) = self.tracked.get_mut(path) else { return };
+        let mut budget = MAX_BYTES_PER_POLL;
+        while budget > 0 {
+            match t.file.read(&mut self.buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if t.position.identity.fingerprint_len < FINGERPRINT_BYTES as u32 {
+                        // The file was shorter than a fingerprint when first seen: now it may not be.
+                        if let Ok(id) = identify(&mut t.file) {
+                            t.position.identity = id;
+                        }
+                    }
+                    t.position.offset += n as u64;
+                    budget = budget.saturating_sub(n);
+                    on(Change::Data { path, bytes: &self.buf[..n] });
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    on(Change::Unreadable { path, error: &e });
+                    break;
+                }
+            }
+        }
+    }
+
+    fn drain_and_close(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
+        self.drain(path, on);
+        self.tracked.remove(path);
+        on(Change::Closed { path });
+    }
+
+    fn fail(&mut self, path: &Path, error: io::Error, on: &mut impl FnMut(Change<'_>)) {
+        if self.failing.insert(path.to_path_buf()) {
+            on(Change::Unreadable { path, error: &error });
+        }
+    }
+}
+
+/// Reads a file's identity without moving its read position.
+fn identify(file: &mut File) -> io::Result<Identity> {
+    let meta = file.metadata()?;
+    let (fingerprint, len) = fingerprint(file)?;
+    Ok(Identity { dev: meta.dev(), ino: meta.ino(), fingerprint, fingerprint_len: len })
+}
+
+fn fingerprint(file: &mut File) -> io::Result<(u64, u32)> {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; FINGERPRINT_BYTES];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read_at(&mut head[n..], n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((fnv1a(&head[..n]), n as u32))
+}
+
+/// Do the file's first bytes still hash as they did?
+fn same_start(file: &File, id: &Identity) -> bool {
+    use std::os::unix::fs::FileExt;
+    let mut head = vec![0u8; id.fingerprint_len as usize];
+    match file.read_exact_at(&mut head, 0) {
+        Ok(()) => fnv1a(&head) == id.fingerprint,
+        Err(_) => false,
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}

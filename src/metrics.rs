@@ -1,0 +1,196 @@
+//! The metrics sink: Prometheus counters per provider, category and code, and errwatch's own
+//! health. One owned registry; every name and label set is fixed here, and no label is ever
+//! made from free text (codes are catalog codes, or a bounded number of unknown ones).
+
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use prometheus::{Encoder, GaugeVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
+
+use crate::catalog::Catalog;
+use crate::pipeline::ErrorEvent;
+use crate::source::ReadStats;
+use crate::state::{CountState, SourceCount};
+use crate::summary::CodeLimiter;
+
+pub struct Metrics {
+    registry: Registry,
+    errors: IntCounterVec,
+    last_error: GaugeVec,
+    lines: IntCounterVec,
+    bytes: IntCounterVec,
+    long_lines: IntCounterVec,
+    invalid_utf8: IntCounterVec,
+    read_errors: IntCounterVec,
+    rotations: IntCounterVec,
+    sources: IntGauge,
+    limiter: Mutex<CodeLimiter>,
+}
+
+fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    let c = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric definition");
+    registry.register(Box::new(c.clone())).expect("metric names are unique");
+    c
+}
+
+impl Metrics {
+    pub fn new(catalog: &Catalog, max_unknown_codes: usize) -> Metrics {
+        let registry = Registry::new();
+        let errors = counter(
+            &registry,
+            "errwatch_errors_total",
+            "Provider error responses found in the logs.",
+            &["provider", "category", "code"],
+        );
+        // Documented codes start at zero, so increase() sees their first error.
+        for e in catalog.entries() {
+            errors.with_label_values(&[e.provider.as_str(), e.category.as_str(), &e.code]);
+        }
+        let last_error = GaugeVec::new(
+            Opts::new(
+                "errwatch_last_error_timestamp_seconds",
+                "Time of the last provider error, from its log line when it has one.",
+            ),
+            &["provider", "category"],
+        )
+        .expect("valid metric definition");
+        registry.register(Box::new(last_error.clone())).expect("metric names are unique");
+        let sources = IntGauge::new("errwatch_sources_followed", "Files (or stdin) being read.")
+            .expect("valid metric definition");
+        registry.register(Box::new(sources.clone())).expect("metric names are unique");
+        let build = IntGaugeVec::new(
+            Opts::new("errwatch_build_info", "errwatch version and catalog size; always 1."),
+            &["version", "catalog_entries"],
+        )
+        .expect("valid metric definition");
+        registry.register(Box::new(build.clone())).expect("metric names are unique");
+        build.with_label_values(&[env!("CARGO_PKG_VERSION"), &catalog.len().to_string()]).set(1);
+        Metrics {
+            errors,
+            last_error,
+            lines: counter(&registry, "errwatch_lines_read_total", "Lines read, per source.", &["source"]),
+            bytes: counter(&registry, "errwatch_bytes_read_total", "Bytes read, per source.", &["source"]),
+            long_lines: counter(
+                &registry,
+                "errwatch_long_lines_total",
+                "Lines longer than the line cap, searched in their first part only.",
+                &["source"],
+            ),
+            invalid_utf8: counter(
+                &registry,
+                "errwatch_invalid_utf8_lines_total",
+                "Lines that were not valid UTF-8.",
+                &["source"],
+            ),
+            read_errors: counter(
+                &registry,
+                "errwatch_read_errors_total",
+                "Errors opening or reading a source; the source is retried.",
+                &["source"],
+            ),
+            rotations: counter(
+                &registry,
+                "errwatch_rotations_total",
+                "Rotations, truncations and replacements of followed files.",
+                &["source"],
+            ),
+            sources,
+            registry,
+            limiter: Mutex::new(CodeLimiter::new(max_unknown_codes)),
+        }
+    }
+
+    pub fn record(&self, event: &ErrorEvent) {
+        let d = &event.detection;
+        let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        let code = limiter.label(d.provider, &d.code, d.known());
+        self.errors.with_label_values(&[d.provider.as_str(), d.category.as_str(), code]).inc();
+        let at = event.timestamp.map_or_else(now_seconds, |ms| ms as f64 / 1000.0);
+        self.last_error.with_label_values(&[d.provider.as_str(), d.category.as_str()]).set(at);
+    }
+
+    pub fn add_read(&self, source: &str, delta: &ReadStats) {
+        self.lines.with_label_values(&[source]).inc_by(delta.lines);
+        self.bytes.with_label_values(&[source]).inc_by(delta.bytes);
+        self.long_lines.with_label_values(&[source]).inc_by(delta.long_lines);
+        self.invalid_utf8.with_label_values(&[source]).inc_by(delta.invalid_utf8);
+    }
+
+    pub fn read_error(&self, source: &str) {
+        self.read_errors.with_label_values(&[source]).inc();
+    }
+
+    pub fn rotation(&self, source: &str) {
+        self.rotations.with_label_values(&[source]).inc();
+    }
+
+    pub fn set_sources(&self, n: usize) {
+        self.sources.set(n as i64);
+    }
+
+    /// The error counts and per-source read counts, for a checkpoint.
+    pub fn snapshot(&self) -> (Vec<CountState>, Vec<SourceCount>) {
+        let families = self.registry.gather();
+        let label = |m: &prometheus::proto::Metric, name: &str| {
+            m.get_label().iter().find(|l| l.name() == name).map(|l| l.value().to_string()).unwrap_or_default()
+        };
+        let values = |family: &str| -> Vec<(prometheus::proto::Metric, u64)> {
+            families
+                .iter()
+                .filter(|f| f.name() == family)
+                .flat_map(|f| f.get_metric().iter().cloned())
+                .map(|m| {
+                    let v = m.get_counter().get_value() as u64;
+                    (m, v)
+                })
+                .collect()
+        };
+        let errors = values("errwatch_errors_total")
+            .into_iter()
+            .filter(|(_, v)| *v > 0)
+            .map(|(m, count)| CountState {
+                provider: label(&m, "provider"),
+                category: label(&m, "category"),
+                code: label(&m, "code"),
+                count,
+            })
+            .collect();
+        let bytes: std::collections::BTreeMap<String, u64> =
+            values("errwatch_bytes_read_total").into_iter().map(|(m, v)| (label(&m, "source"), v)).collect();
+        let sources = values("errwatch_lines_read_total")
+            .into_iter()
+            .map(|(m, lines)| {
+                let source = label(&m, "source");
+                SourceCount { bytes: bytes.get(&source).copied().unwrap_or(0), source, lines }
+            })
+            .collect();
+        (errors, sources)
+    }
+
+    /// Counts saved by an earlier run, so counters go on from where it stopped.
+    pub fn restore(&self, errors: &[CountState], sources: &[SourceCount]) {
+        let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        for c in errors {
+            if let Ok(provider) = c.provider.parse() {
+                // Unknown codes take their places under the cardinality cap again.
+                limiter.label(provider, &c.code, c.category != "unknown");
+            }
+            self.errors.with_label_values(&[&c.provider, &c.category, &c.code]).inc_by(c.count);
+        }
+        for s in sources {
+            self.lines.with_label_values(&[&s.source]).inc_by(s.lines);
+            self.bytes.with_label_values(&[&s.source]).inc_by(s.bytes);
+        }
+    }
+
+    /// The Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut buf).expect("text encoding cannot fail");
+        String::from_utf8(buf).expect("exposition is UTF-8")
+    }
+}
+
+fn now_seconds() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}

@@ -1,0 +1,108 @@
+//! A source on its way to errors: the byte chunks of one file or stream, split into lines,
+//! through its own [`Pipeline`], with the counts every report and metric starts from.
+
+use std::borrow::Cow;
+
+use crate::catalog::Catalog;
+use crate::input::{LineSplitter, RawLine};
+use crate::pipeline::{ErrorEvent, Pipeline};
+
+/// What was read from a source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    pub lines: u64,
+    pub bytes: u64,
+    /// Lines longer than the cap, searched in their first part only.
+    pub long_lines: u64,
+    /// Lines that were not valid UTF-8 (searched with the bad bytes replaced).
+    pub invalid_utf8: u64,
+}
+
+impl ReadStats {
+    pub fn add(&mut self, other: &ReadStats) {
+        self.lines += other.lines;
+        self.bytes += other.bytes;
+        self.long_lines += other.long_lines;
+        self.invalid_utf8 += other.invalid_utf8;
+    }
+}
+
+pub struct Source {
+    splitter: LineSplitter,
+    pipeline: Pipeline,
+    line_no: u64,
+    pub stats: ReadStats,
+}
+
+impl Source {
+    pub fn new(max_line: usize, default_year: i32) -> Source {
+        Source {
+            splitter: LineSplitter::new(max_line),
+            pipeline: Pipeline::new(default_year),
+            line_no: 0,
+            stats: ReadStats::default(),
+        }
+    }
+
+    /// The next line's number is `after + 1`: for a followed file resumed mid-way.
+    pub fn starting_after(mut self, after: u64) -> Self {
+        self.line_no = after;
+        self
+    }
+
+    pub fn line_no(&self) -> u64 {
+        self.line_no
+    }
+
+    pub fn feed(&mut self, chunk: &[u8], catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+        self.stats.bytes += chunk.len() as u64;
+        let Source { splitter, pipeline, line_no, stats } = self;
+        splitter.feed(chunk, |line| take_line(pipeline, catalog, line_no, stats, line, out));
+    }
+
+    /// End of input: the partial last line counts, held evidence is settled.
+    pub fn finish(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+        let Source { splitter, pipeline, line_no, stats } = self;
+        splitter.finish(|line| take_line(pipeline, catalog, line_no, stats, line, out));
+        pipeline.flush(catalog, out);
+    }
+
+    /// The source went quiet: settle held evidence but keep a partial line waiting.
+    pub fn idle(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+        self.pipeline.flush(catalog, out);
+    }
+
+    /// Bytes of an incomplete last line, read but not yet a line.
+    pub fn partial_bytes(&self) -> usize {
+        self.splitter.pending_bytes()
+    }
+
+    /// Is evidence held back that later lines may still change?
+    pub fn is_holding(&self) -> bool {
+        self.pipeline.is_holding()
+    }
+
+    /// The file was truncated or replaced: a held partial line belonged to the old content.
+    pub fn restart_lines(&mut self) {
+        self.splitter.reset();
+        self.line_no = 0;
+    }
+}
+
+fn take_line(
+    pipeline: &mut Pipeline,
+    catalog: &Catalog,
+    line_no: &mut u64,
+    stats: &mut ReadStats,
+    line: RawLine<'_>,
+    out: &mut Vec<ErrorEvent>,
+) {
+    *line_no += 1;
+    stats.lines += 1;
+    stats.long_lines += u64::from(line.truncated);
+    let text = String::from_utf8_lossy(line.bytes);
+    if let Cow::Owned(_) = text {
+        stats.invalid_utf8 += 1;
+    }
+    pipeline.push_line(*line_no, &text, catalog, out);
+}

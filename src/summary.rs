@@ -1,0 +1,267 @@
+//! The summary sink: what broke, how often, since when. Fed every error event; read by the
+//! report renderings, the daemon's `/report` and its exit summary.
+//!
+//! Memory is bounded whatever the input: unknown codes beyond [`CodeLimiter`]'s limit per
+//! provider are grouped as `other`, unknown-message templates are capped, and the timeline
+//! keeps a fixed number of buckets whose width doubles as the span grows.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::catalog::{Category, EntryId, Provider};
+use crate::classify::Evidence;
+use crate::pipeline::ErrorEvent;
+use crate::source::ReadStats;
+use crate::timestamp::EpochMillis;
+
+/// Default cap on distinct unknown codes per provider.
+pub const DEFAULT_MAX_UNKNOWN_CODES: usize = 100;
+/// The code label of unknown codes past the cap.
+pub const OTHER_CODE: &str = "other";
+const MAX_TEMPLATES: usize = 500;
+pub const TIMELINE_BUCKETS: usize = 48;
+
+/// Lets through at most `limit` distinct unknown codes per provider; known codes always pass.
+#[derive(Debug, Clone)]
+pub struct CodeLimiter {
+    limit: usize,
+    seen: HashMap<Provider, HashSet<String>>,
+}
+
+impl CodeLimiter {
+    pub fn new(limit: usize) -> CodeLimiter {
+        CodeLimiter { limit, seen: HashMap::new() }
+    }
+
+    /// The code to count `event` under.
+    pub fn label<'a>(&mut self, provider: Provider, code: &'a str, known: bool) -> &'a str {
+        if known {
+            return code;
+        }
+        let seen = self.seen.entry(provider).or_default();
+        if seen.contains(code) {
+            code
+        } else if seen.len() < self.limit {
+            seen.insert(code.to_string());
+            code
+        } else {
+            OTHER_CODE
+        }
+    }
+}
+
+/// Where an error was seen: the line's own time, or its place when the line has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    At(EpochMillis),
+    Line { source: String, line: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupKey {
+    pub provider: Provider,
+    pub category: Category,
+    pub code: String,
+    pub entry: Option<EntryId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub count: u64,
+    pub first_seen: Seen,
+    pub last_seen: Seen,
+    pub retryable: bool,
+    pub http_status: Option<u16>,
+    pub ambiguous: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub provider: Provider,
+    pub code: String,
+    pub count: u64,
+    /// One redacted example message.
+    pub example: String,
+}
+
+/// Errors over time in a fixed number of buckets.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    pub start: EpochMillis,
+    pub width: i64,
+    pub counts: BTreeMap<Provider, Vec<u64>>,
+}
+
+impl Timeline {
+    fn add(&mut self, at: EpochMillis, provider: Provider) {
+        if self.width == 0 {
+            self.width = 1000;
+            self.start = at.div_euclid(self.width) * self.width;
+        }
+        while at < self.start || at >= self.start + self.width * TIMELINE_BUCKETS as i64 {
+            self.widen(at);
+        }
+        let i = ((at - self.start) / self.width) as usize;
+        self.counts.entry(provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += 1;
+    }
+
+    /// Doubles the bucket width, re-aligning the start so that old buckets fold into new ones.
+    fn widen(&mut self, toward: EpochMillis) {
+        let width = self.width * 2;
+        let start = self.start.min(toward).div_euclid(width) * width;
+        for row in self.counts.values_mut() {
+            let mut folded = vec![0; TIMELINE_BUCKETS];
+            for (i, n) in row.iter().enumerate() {
+                let t = self.start + i as i64 * self.width;
+                folded[((t - start) / width) as usize] += n;
+            }
+            *row = folded;
+        }
+        self.start = start;
+        self.width = width;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub read: ReadStats,
+    pub sources: BTreeMap<String, ReadStats>,
+    pub groups: HashMap<GroupKey, Group>,
+    pub evidence: BTreeMap<Evidence, u64>,
+    pub templates: HashMap<String, Template>,
+    pub templates_dropped: u64,
+    pub timeline: Timeline,
+    limiter: CodeLimiter,
+}
+
+impl Summary {
+    pub fn new(max_unknown_codes: usize) -> Summary {
+        Summary {
+            read: ReadStats::default(),
+            sources: BTreeMap::new(),
+            groups: HashMap::new(),
+            evidence: BTreeMap::new(),
+            templates: HashMap::new(),
+            templates_dropped: 0,
+            timeline: Timeline::default(),
+            limiter: CodeLimiter::new(max_unknown_codes),
+        }
+    }
+
+    pub fn add_read(&mut self, source: &str, stats: &ReadStats) {
+        self.read.add(stats);
+        self.sources.entry(source.to_string()).or_default().add(stats);
+    }
+
+    pub fn add(&mut self, source: &str, event: &ErrorEvent) {
+        let d = &event.detection;
+        let code = self.limiter.label(d.provider, &d.code, d.known()).to_string();
+        let seen = match event.timestamp {
+            Some(t) => Seen::At(t),
+            None => Seen::Line { source: source.to_string(), line: event.line },
+        };
+        let key = GroupKey { provider: d.provider, category: d.category, code, entry: d.entry };
+        let group = self.groups.entry(key).or_insert_with(|| Group {
+            count: 0,
+            first_seen: seen.clone(),
+            last_seen: seen.clone(),
+            retryable: d.retryable,
+            http_status: d.http_status,
+            ambiguous: 0,
+        });
+        group.count += 1;
+        group.ambiguous += u64::from(d.ambiguous);
+        if earlier(&seen, &group.first_seen) {
+            group.first_seen = seen.clone();
+        }
+        if earlier(&group.last_seen, &seen) || group.last_seen == seen {
+            group.last_seen = seen;
+        }
+        *self.evidence.entry(d.evidence).or_default() += 1;
+        if let Some(t) = event.timestamp {
+            self.timeline.add(t, d.provider);
+        }
+        if !d.known() {
+            self.add_template(d.provider, &d.code, d.message.as_deref().unwrap_or(""));
+        }
+    }
+
+    fn add_template(&mut self, provider: Provider, code: &str, message: &str) {
+        let masked = mask(message);
+        let key = format!("{provider}\u{1f}{code}\u{1f}{masked}");
+        if let Some(t) = self.templates.get_mut(&key) {
+            t.count += 1;
+        } else if self.templates.len() < MAX_TEMPLATES {
+            let example: String = message.chars().take(300).collect();
+            self.templates.insert(key, Template { provider, code: code.to_string(), count: 1, example });
+        } else {
+            self.templates_dropped += 1;
+        }
+    }
+
+    pub fn errors(&self) -> u64 {
+        self.groups.values().map(|g| g.count).sum()
+    }
+
+    pub fn unknown(&self) -> u64 {
+        self.groups.iter().filter(|(k, _)| k.entry.is_none()).map(|(_, g)| g.count).sum()
+    }
+}
+
+/// Timestamps order before and among themselves; places only among places of one source.
+fn earlier(a: &Seen, b: &Seen) -> bool {
+    match (a, b) {
+        (Seen::At(x), Seen::At(y)) => x < y,
+        (Seen::At(_), Seen::Line { .. }) => true,
+        (Seen::Line { source: s1, line: l1 }, Seen::Line { source: s2, line: l2 }) => s1 == s2 && l1 < l2,
+        (Seen::Line { .. }, Seen::At(_)) => false,
+    }
+}
+
+/// A message with its variable parts masked, so one kind of error is one template.
+pub fn mask(message: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r#""[^"]*"|'[^']*'|\[[^\]]*\]|[0-9a-fA-F]{8,}|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*"#).unwrap()
+    });
+    re.replace_all(message, "<*>").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_codes_past_the_limit_are_other() {
+        let mut l = CodeLimiter::new(2);
+        assert_eq!(l.label(Provider::Coze, "9001", false), "9001");
+        assert_eq!(l.label(Provider::Coze, "9002", false), "9002");
+        assert_eq!(l.label(Provider::Coze, "9003", false), OTHER_CODE);
+        assert_eq!(l.label(Provider::Coze, "9001", false), "9001");
+        assert_eq!(l.label(Provider::Coze, "4011", true), "4011");
+        assert_eq!(l.label(Provider::Ppio, "X_Y", false), "X_Y");
+    }
+
+    #[test]
+    fn timeline_widens_and_keeps_every_count() {
+        let mut t = Timeline::default();
+        for i in 0..1000 {
+            t.add(1_700_000_000_000 + i * 7_919, Provider::Zhipu);
+        }
+        t.add(1_600_000_000_000, Provider::Coze);
+        let total: u64 = t.counts.values().flatten().sum();
+        assert_eq!(total, 1001);
+        assert!(t.counts.values().all(|r| r.len() == TIMELINE_BUCKETS));
+    }
+
+    #[test]
+    fn masking_makes_templates() {
+        assert_eq!(mask("model 'glm-9' not found, id 12345"), "model <*> not found, id <*>");
+    }
+}

@@ -100,17 +100,23 @@ impl Timeline {
             self.width = 1000;
             self.start = at.div_euclid(self.width) * self.width;
         }
-        while at < self.start || at >= self.start + self.width * TIMELINE_BUCKETS as i64 {
-            self.widen(at);
+        let n = TIMELINE_BUCKETS as i64;
+        if at < self.start || at >= self.start + self.width * n {
+            // Widen until the old span and the new time fit, the start aligned to the width,
+            // so that every old bucket folds whole into a new one.
+            let lo = self.start.min(at);
+            let hi = (self.start + self.width * n - 1).max(at);
+            let mut width = self.width;
+            while hi - lo.div_euclid(width) * width >= width * n {
+                width *= 2;
+            }
+            self.refold(lo.div_euclid(width) * width, width);
         }
         let i = ((at - self.start) / self.width) as usize;
         self.counts.entry(provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += 1;
     }
 
-    /// Doubles the bucket width, re-aligning the start so that old buckets fold into new ones.
-    fn widen(&mut self, toward: EpochMillis) {
-        let width = self.width * 2;
-        let start = self.start.min(toward).div_euclid(width) * width;
+    fn refold(&mut self, start: EpochMillis, width: i64) {
         for row in self.counts.values_mut() {
             let mut folded = vec![0; TIMELINE_BUCKETS];
             for (i, n) in row.iter().enumerate() {

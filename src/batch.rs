@@ -39,7 +39,11 @@ pub fn read_all(
     sink: &mut dyn EventSink,
 ) -> io::Result<Vec<SourceError>> {
     let stdin = ["-".to_string()];
-    let sources = if sources.is_empty() { &stdin[..] } else { sources };
+    let sources = if sources.is_empty() {
+        &stdin[..]
+    } else {
+        sources
+    };
     let mut failures = Vec::new();
     for name in sources {
         let result = if name == "-" {
@@ -52,7 +56,10 @@ pub fn read_all(
         };
         match result {
             Ok(()) => {}
-            Err(Failure::Source(error)) => failures.push(SourceError { source_name: name.clone(), error }),
+            Err(Failure::Source(error)) => failures.push(SourceError {
+                source_name: name.clone(),
+                error,
+            }),
             Err(Failure::Sink(e)) => return Err(e),
         }
     }

@@ -54,7 +54,10 @@ impl Shared {
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.catalog
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn set_catalog(&self, catalog: Catalog) {
@@ -108,14 +111,17 @@ impl Engine {
 
     fn source(&mut self, name: &str) -> &mut Source {
         let (max, year) = (self.config.max_line, self.config.default_year);
-        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, year))
+        self.sources
+            .entry(name.to_string())
+            .or_insert_with(|| Source::new(max, year))
     }
 
     fn data(&mut self, name: &str, bytes: &[u8]) {
         let catalog = self.catalog.clone();
         let mut scratch = std::mem::take(&mut self.scratch);
         self.source(name).feed(bytes, &catalog, &mut scratch);
-        self.events.extend(scratch.drain(..).map(|e| (name.to_string(), e)));
+        self.events
+            .extend(scratch.drain(..).map(|e| (name.to_string(), e)));
         self.scratch = scratch;
     }
 
@@ -127,7 +133,8 @@ impl Engine {
             source.restart_lines();
         }
         let scratch = std::mem::take(&mut self.scratch);
-        self.events.extend(scratch.into_iter().map(|e| (name.to_string(), e)));
+        self.events
+            .extend(scratch.into_iter().map(|e| (name.to_string(), e)));
     }
 
     /// Nothing new arrived: held evidence will not be claimed by later lines.
@@ -135,7 +142,8 @@ impl Engine {
         let catalog = self.catalog.clone();
         for (name, source) in &mut self.sources {
             source.idle(&catalog, &mut self.scratch);
-            self.events.extend(self.scratch.drain(..).map(|e| (name.clone(), e)));
+            self.events
+                .extend(self.scratch.drain(..).map(|e| (name.clone(), e)));
         }
     }
 
@@ -158,7 +166,11 @@ impl Engine {
         let shared = self.shared.clone();
         {
             let _exposed = shared.exposure.write().unwrap_or_else(|e| e.into_inner());
-            let mut summary = self.shared.summary.lock().unwrap_or_else(|e| e.into_inner());
+            let mut summary = self
+                .shared
+                .summary
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             for (name, event) in &events {
                 self.shared.metrics.record(event);
                 summary.add(name, event);
@@ -198,12 +210,20 @@ impl Engine {
                 let partial = source.map_or(0, |s| s.partial_bytes() as u64);
                 FileState {
                     path: path.to_path_buf(),
-                    position: Position { identity: pos.identity, offset: pos.offset - partial.min(pos.offset) },
+                    position: Position {
+                        identity: pos.identity,
+                        offset: pos.offset - partial.min(pos.offset),
+                    },
                     line: source.map_or(0, Source::line_no),
                 }
             })
             .collect();
-        let cp = Checkpoint { version: STATE_VERSION, files, errors, sources };
+        let cp = Checkpoint {
+            version: STATE_VERSION,
+            files,
+            errors,
+            sources,
+        };
         match state.save(&cp) {
             Err(e) if !self.state_failing => {
                 tracing::warn!("cannot save the checkpoint, counting goes on without it: {e}");
@@ -219,7 +239,9 @@ impl Engine {
     }
 
     fn print(&self, events: &[(String, ErrorEvent)]) {
-        let Some(format) = self.config.print else { return };
+        let Some(format) = self.config.print else {
+            return;
+        };
         let mut out = io::stdout().lock();
         for (name, e) in events {
             let line = format_event(format, name, e, &self.catalog);
@@ -246,7 +268,13 @@ impl Engine {
 }
 
 /// Follows files until stopped. Returns when `shared.stop` is set.
-pub fn follow_files(shared: Arc<Shared>, config: EngineConfig, patterns: Vec<String>, from_start: bool, state_dir: Option<PathBuf>) {
+pub fn follow_files(
+    shared: Arc<Shared>,
+    config: EngineConfig,
+    patterns: Vec<String>,
+    from_start: bool,
+    state_dir: Option<PathBuf>,
+) {
     let state = state_dir.map(StateDir::new);
     let saved = match state.as_ref().map(StateDir::load) {
         Some(Ok(Some(cp))) => {
@@ -259,7 +287,10 @@ pub fn follow_files(shared: Arc<Shared>, config: EngineConfig, patterns: Vec<Str
         }
         _ => None,
     };
-    let positions: BTreeMap<PathBuf, Position> = saved.as_ref().map(Checkpoint::positions).unwrap_or_default();
+    let positions: BTreeMap<PathBuf, Position> = saved
+        .as_ref()
+        .map(Checkpoint::positions)
+        .unwrap_or_default();
     let lines = saved.as_ref().map(Checkpoint::lines).unwrap_or_default();
     let mut engine = Engine::new(shared.clone(), config.clone(), state);
     // Restored read counts are already in the metrics: publish only what this run reads.
@@ -295,8 +326,10 @@ pub fn follow_files(shared: Arc<Shared>, config: EngineConfig, patterns: Vec<Str
                 shared.metrics.rotation(&name);
             }
             Change::Closed { path } => {
+                // Renamed away or deleted: what replaces it, if anything, is a new file.
                 let name = path.display().to_string();
                 engine.end_of_content(&name);
+                shared.metrics.rotation(&name);
             }
             Change::Unreadable { path, error } => {
                 let name = path.display().to_string();

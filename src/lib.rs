@@ -5,21 +5,21 @@
 //! and the evidence around them) -> `classify` (catalog entries) -> `pipeline` (per-source
 //! correlation) -> sinks (`metrics`, `summary` and its `report` renderings, `output` printing).
 
+pub mod batch;
 pub mod catalog;
 pub mod classify;
-pub mod extract;
-pub mod pipeline;
-pub mod redact;
-pub mod timestamp;
-pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod daemon;
+pub mod extract;
 pub mod http;
 pub mod input;
 pub mod metrics;
 pub mod output;
+pub mod pipeline;
+pub mod redact;
 pub mod report;
 pub mod source;
 pub mod state;
 pub mod summary;
+pub mod timestamp;

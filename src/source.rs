@@ -56,13 +56,25 @@ impl Source {
 
     pub fn feed(&mut self, chunk: &[u8], catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         self.stats.bytes += chunk.len() as u64;
-        let Source { splitter, pipeline, line_no, stats } = self;
-        splitter.feed(chunk, |line| take_line(pipeline, catalog, line_no, stats, line, out));
+        let Source {
+            splitter,
+            pipeline,
+            line_no,
+            stats,
+        } = self;
+        splitter.feed(chunk, |line| {
+            take_line(pipeline, catalog, line_no, stats, line, out)
+        });
     }
 
     /// End of input: the partial last line counts, held evidence is settled.
     pub fn finish(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
-        let Source { splitter, pipeline, line_no, stats } = self;
+        let Source {
+            splitter,
+            pipeline,
+            line_no,
+            stats,
+        } = self;
         splitter.finish(|line| take_line(pipeline, catalog, line_no, stats, line, out));
         pipeline.flush(catalog, out);
     }

@@ -32,7 +32,10 @@ pub struct CodeLimiter {
 
 impl CodeLimiter {
     pub fn new(limit: usize) -> CodeLimiter {
-        CodeLimiter { limit, seen: HashMap::new() }
+        CodeLimiter {
+            limit,
+            seen: HashMap::new(),
+        }
     }
 
     /// The code to count `event` under.
@@ -113,7 +116,9 @@ impl Timeline {
             self.refold(lo.div_euclid(width) * width, width);
         }
         let i = ((at - self.start) / self.width) as usize;
-        self.counts.entry(provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += 1;
+        self.counts
+            .entry(provider)
+            .or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += 1;
     }
 
     fn refold(&mut self, start: EpochMillis, width: i64) {
@@ -162,17 +167,31 @@ impl Summary {
 
     pub fn add_read(&mut self, source: &str, stats: &ReadStats) {
         self.read.add(stats);
-        self.sources.entry(source.to_string()).or_default().add(stats);
+        self.sources
+            .entry(source.to_string())
+            .or_default()
+            .add(stats);
     }
 
     pub fn add(&mut self, source: &str, event: &ErrorEvent) {
         let d = &event.detection;
-        let code = self.limiter.label(d.provider, &d.code, d.known()).to_string();
+        let code = self
+            .limiter
+            .label(d.provider, &d.code, d.known())
+            .to_string();
         let seen = match event.timestamp {
             Some(t) => Seen::At(t),
-            None => Seen::Line { source: source.to_string(), line: event.line },
+            None => Seen::Line {
+                source: source.to_string(),
+                line: event.line,
+            },
         };
-        let key = GroupKey { provider: d.provider, category: d.category, code, entry: d.entry };
+        let key = GroupKey {
+            provider: d.provider,
+            category: d.category,
+            code,
+            entry: d.entry,
+        };
         let group = self.groups.entry(key).or_insert_with(|| Group {
             count: 0,
             first_seen: seen.clone(),
@@ -205,7 +224,15 @@ impl Summary {
             t.count += 1;
         } else if self.templates.len() < MAX_TEMPLATES {
             let example: String = message.chars().take(300).collect();
-            self.templates.insert(key, Template { provider, code: code.to_string(), count: 1, example });
+            self.templates.insert(
+                key,
+                Template {
+                    provider,
+                    code: code.to_string(),
+                    count: 1,
+                    example,
+                },
+            );
         } else {
             self.templates_dropped += 1;
         }
@@ -216,7 +243,11 @@ impl Summary {
     }
 
     pub fn unknown(&self) -> u64 {
-        self.groups.iter().filter(|(k, _)| k.entry.is_none()).map(|(_, g)| g.count).sum()
+        self.groups
+            .iter()
+            .filter(|(k, _)| k.entry.is_none())
+            .map(|(_, g)| g.count)
+            .sum()
     }
 }
 
@@ -225,7 +256,16 @@ fn earlier(a: &Seen, b: &Seen) -> bool {
     match (a, b) {
         (Seen::At(x), Seen::At(y)) => x < y,
         (Seen::At(_), Seen::Line { .. }) => true,
-        (Seen::Line { source: s1, line: l1 }, Seen::Line { source: s2, line: l2 }) => s1 == s2 && l1 < l2,
+        (
+            Seen::Line {
+                source: s1,
+                line: l1,
+            },
+            Seen::Line {
+                source: s2,
+                line: l2,
+            },
+        ) => s1 == s2 && l1 < l2,
         (Seen::Line { .. }, Seen::At(_)) => false,
     }
 }
@@ -234,7 +274,8 @@ fn earlier(a: &Seen, b: &Seen) -> bool {
 pub fn mask(message: &str) -> String {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r#""[^"]*"|'[^']*'|\[[^\]]*\]|[0-9a-fA-F]{8,}|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*"#).unwrap()
+        Regex::new(r#""[^"]*"|'[^']*'|\[[^\]]*\]|[0-9a-fA-F]{8,}|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*"#)
+            .unwrap()
     });
     re.replace_all(message, "<*>").into_owned()
 }
@@ -268,6 +309,9 @@ mod tests {
 
     #[test]
     fn masking_makes_templates() {
-        assert_eq!(mask("model 'glm-9' not found, id 12345"), "model <*> not found, id <*>");
+        assert_eq!(
+            mask("model 'glm-9' not found, id 12345"),
+            "model <*> not found, id <*>"
+        );
     }
 }

@@ -19,7 +19,11 @@ struct DocRow {
 }
 
 fn doc(name: &str) -> String {
-    fs::read_to_string(format!("{}/fixtures/provider-docs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    fs::read_to_string(format!(
+        "{}/fixtures/provider-docs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// Cells of a Markdown table row `| a | b | c |`; `None` for other lines and separators.
@@ -28,7 +32,12 @@ fn cells(line: &str) -> Option<Vec<String>> {
     if !line.starts_with('|') || line.contains("---") {
         return None;
     }
-    Some(line.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect())
+    Some(
+        line.trim_matches('|')
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect(),
+    )
 }
 
 fn bigmodel_http() -> Vec<DocRow> {
@@ -55,7 +64,9 @@ fn zai_business() -> Vec<DocRow> {
         .filter_map(|line| {
             // `Basic Error | 500 | Internal Error |` or `| 1001 | message |`
             let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-            let at = parts.iter().position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
+            let at = parts
+                .iter()
+                .position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
             Some(DocRow {
                 provider: Provider::Zhipu,
                 api: "zai",
@@ -81,7 +92,9 @@ fn ppio() -> Vec<DocRow> {
             };
         }
         let Some(c) = cells(line) else { continue };
-        let Ok(status) = c[1].parse::<u16>() else { continue };
+        let Ok(status) = c[1].parse::<u16>() else {
+            continue;
+        };
         rows.push(DocRow {
             provider: Provider::Ppio,
             api,
@@ -113,11 +126,16 @@ fn coze() -> Vec<DocRow> {
 /// Ark's page lists each row as lines: status, type, code, message (sometimes two lines), meaning.
 fn volcengine() -> Vec<DocRow> {
     let text = doc("volcengine-ark.txt");
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut rows = Vec::new();
     for i in 0..lines.len().saturating_sub(4) {
         let is_status = lines[i].len() == 3 && lines[i].bytes().all(|b| b.is_ascii_digit());
-        let is_type = lines[i + 1].bytes().all(|b| b.is_ascii_alphabetic()) && lines[i + 1].len() > 3;
+        let is_type =
+            lines[i + 1].bytes().all(|b| b.is_ascii_alphabetic()) && lines[i + 1].len() > 3;
         if !(is_status && is_type) {
             continue;
         }
@@ -138,7 +156,16 @@ fn volcengine() -> Vec<DocRow> {
 }
 
 fn all_doc_rows() -> Vec<DocRow> {
-    [bigmodel_http(), zai_business(), ppio(), coze(), volcengine()].into_iter().flatten().collect()
+    [
+        bigmodel_http(),
+        zai_business(),
+        ppio(),
+        coze(),
+        volcengine(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[test]
@@ -146,7 +173,12 @@ fn the_documents_have_159_error_rows() {
     let rows = all_doc_rows();
     let per = |p: Provider| rows.iter().filter(|r| r.provider == p).count();
     assert_eq!(
-        (per(Provider::Zhipu), per(Provider::Ppio), per(Provider::Coze), per(Provider::Volcengine)),
+        (
+            per(Provider::Zhipu),
+            per(Provider::Ppio),
+            per(Provider::Coze),
+            per(Provider::Volcengine)
+        ),
         (46, 38, 36, 39)
     );
     assert_eq!(rows.len(), 159);
@@ -158,10 +190,16 @@ fn every_documented_row_has_its_entry_with_the_same_status_and_message() {
     let mut missing = Vec::new();
     for row in all_doc_rows() {
         let found = catalog.entries().iter().find(|e| {
-            e.provider == row.provider && e.code == row.code && e.api == row.api && e.message == row.message
+            e.provider == row.provider
+                && e.code == row.code
+                && e.api == row.api
+                && e.message == row.message
         });
         match found {
-            None => missing.push(format!("{:?} {} ({}) {:?}", row.provider, row.code, row.api, row.message)),
+            None => missing.push(format!(
+                "{:?} {} ({}) {:?}",
+                row.provider, row.code, row.api, row.message
+            )),
             Some(e) => {
                 if row.http_status.is_some() {
                     assert_eq!(e.http_status, row.http_status, "{} {}", e.provider, e.code);
@@ -172,8 +210,16 @@ fn every_documented_row_has_its_entry_with_the_same_status_and_message() {
             }
         }
     }
-    assert!(missing.is_empty(), "documented rows without an entry:\n{}", missing.join("\n"));
-    assert_eq!(catalog.len(), 159, "the catalog has entries no document backs");
+    assert!(
+        missing.is_empty(),
+        "documented rows without an entry:\n{}",
+        missing.join("\n")
+    );
+    assert_eq!(
+        catalog.len(),
+        159,
+        "the catalog has entries no document backs"
+    );
 }
 
 #[test]
@@ -190,8 +236,14 @@ fn entries_are_complete_and_consistent() {
         ] {
             assert!(!text.trim().is_empty(), "{what}: empty {field}");
         }
-        let transient = matches!(e.category, Category::RateLimit | Category::Unavailable | Category::ServerError);
-        assert_eq!(e.retryable, transient, "{what}: retryable must follow the category");
+        let transient = matches!(
+            e.category,
+            Category::RateLimit | Category::Unavailable | Category::ServerError
+        );
+        assert_eq!(
+            e.retryable, transient,
+            "{what}: retryable must follow the category"
+        );
         assert_ne!(e.category, Category::Unknown, "{what}");
     }
     let mut keys: HashMap<String, usize> = HashMap::new();
@@ -204,14 +256,38 @@ fn entries_are_complete_and_consistent() {
 #[test]
 fn rows_sharing_a_code_are_told_apart() {
     let catalog = Catalog::embedded();
-    let pick = |p: Provider, code: &str, status: Option<u16>, message: Option<&str>| -> &CatalogEntry {
-        let res = catalog.resolve_code(p, code, status, message, None).unwrap();
-        catalog.get(res.entry)
-    };
+    let pick =
+        |p: Provider, code: &str, status: Option<u16>, message: Option<&str>| -> &CatalogEntry {
+            let res = catalog
+                .resolve_code(p, code, status, message, None)
+                .unwrap();
+            catalog.get(res.entry)
+        };
     // PPIO's INVALID_API_KEY: the media API's and the LLM API's, by message; the LLM one by default.
-    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", Some(403), Some("API Key 校验失败")).api, "media");
-    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", Some(403), Some("未提供 API Key")).api, "llm");
-    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", None, None).api, "llm");
+    assert_eq!(
+        pick(
+            Provider::Ppio,
+            "INVALID_API_KEY",
+            Some(403),
+            Some("API Key 校验失败")
+        )
+        .api,
+        "media"
+    );
+    assert_eq!(
+        pick(
+            Provider::Ppio,
+            "INVALID_API_KEY",
+            Some(403),
+            Some("未提供 API Key")
+        )
+        .api,
+        "llm"
+    );
+    assert_eq!(
+        pick(Provider::Ppio, "INVALID_API_KEY", None, None).api,
+        "llm"
+    );
     // Ark's two QuotaExceeded rows: the free-trial one is billing, the queue one a rate limit.
     let trial = pick(
         Provider::Volcengine,
@@ -220,33 +296,70 @@ fn rows_sharing_a_code_are_told_apart() {
         Some("Your account [2100001] has exhausted its free trial quota for the [doubao-pro] model. Request ID: 0217"),
     );
     assert_eq!(trial.category, Category::Billing);
-    let queue = pick(Provider::Volcengine, "QuotaExceeded", Some(429), Some("The request has exceeded the quota. Request ID: 0217"));
+    let queue = pick(
+        Provider::Volcengine,
+        "QuotaExceeded",
+        Some(429),
+        Some("The request has exceeded the quota. Request ID: 0217"),
+    );
     assert_eq!(queue.category, Category::RateLimit);
     // BigModel's 429 rows by message; the concurrency row when nothing says which.
-    assert_eq!(pick(Provider::Zhipu, "429", Some(429), Some("账户余额已用完")).category, Category::Billing);
-    assert_eq!(pick(Provider::Zhipu, "429", Some(429), None).category, Category::RateLimit);
+    assert_eq!(
+        pick(Provider::Zhipu, "429", Some(429), Some("账户余额已用完")).category,
+        Category::Billing
+    );
+    assert_eq!(
+        pick(Provider::Zhipu, "429", Some(429), None).category,
+        Category::RateLimit
+    );
 }
 
 #[test]
 fn templated_codes_match_concrete_names() {
     let catalog = Catalog::embedded();
-    let res = catalog.resolve_code(Provider::Volcengine, "InvalidParameter.model", None, None, None).unwrap();
-    assert_eq!(catalog.get(res.entry).code, "InvalidParameter.{{Parameter}}");
-    let res = catalog.resolve_code(Provider::Volcengine, "InvalidParameter", None, None, None).unwrap();
+    let res = catalog
+        .resolve_code(
+            Provider::Volcengine,
+            "InvalidParameter.model",
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        catalog.get(res.entry).code,
+        "InvalidParameter.{{Parameter}}"
+    );
+    let res = catalog
+        .resolve_code(Provider::Volcengine, "InvalidParameter", None, None, None)
+        .unwrap();
     assert_eq!(catalog.get(res.entry).code, "InvalidParameter");
-    assert!(catalog.resolve_code(Provider::Volcengine, "NoSuchThing.x", None, None, None).is_none());
+    assert!(catalog
+        .resolve_code(Provider::Volcengine, "NoSuchThing.x", None, None, None)
+        .is_none());
 }
 
 #[test]
 fn documented_messages_match_with_their_placeholders_filled() {
     let catalog = Catalog::embedded();
-    let first = |text: &str| catalog.match_message(text).first().map(|m| catalog.get(m.entry).code.clone());
+    let first = |text: &str| {
+        catalog
+            .match_message(text)
+            .first()
+            .map(|m| catalog.get(m.entry).code.clone())
+    };
     assert_eq!(
         first("The Inflight Batchsize limit for free account has been exceeded.Request ID: 021730000000abc").as_deref(),
         Some("InflightBatchsizeExceeded")
     );
-    assert_eq!(first("Current model does not support sse call method").as_deref(), Some("1212"));
-    assert_eq!(first("当前账户的 Coze Token 余额不足").as_deref(), Some("4011"));
+    assert_eq!(
+        first("Current model does not support sse call method").as_deref(),
+        Some("1212")
+    );
+    assert_eq!(
+        first("当前账户的 Coze Token 余额不足").as_deref(),
+        Some("4011")
+    );
     assert_eq!(first("something else entirely"), None);
 }
 
@@ -281,7 +394,11 @@ remedy_en = "Check the token."
 fn a_malformed_user_file_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");
-    fs::write(&path, "provider = \"coze\"\n[[entry]]\ncode = \"1\"\ncategory = \"sleepy\"\n").unwrap();
+    fs::write(
+        &path,
+        "provider = \"coze\"\n[[entry]]\ncode = \"1\"\ncategory = \"sleepy\"\n",
+    )
+    .unwrap();
     let err = Catalog::with_overrides(&[&path]).unwrap_err().to_string();
     assert!(err.contains("bad.toml:"), "{err}");
     assert!(err.contains(":4:") || err.contains(":2:"), "{err}");

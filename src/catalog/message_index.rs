@@ -90,7 +90,9 @@ impl MessageIndex {
     /// Entries whose message matches the whole of `text` (less a request-id tail), most
     /// specific first, each entry once.
     pub fn find(&self, text: &str) -> Vec<MessageMatch> {
-        let Some(anchors) = &self.anchors else { return Vec::new() };
+        let Some(anchors) = &self.anchors else {
+            return Vec::new();
+        };
         let text = normalize(text);
         let stripped = request_id_tail().replace(&text, "");
         let candidates: Vec<&str> = if stripped.len() < text.len() {
@@ -99,17 +101,28 @@ impl MessageIndex {
             vec![&text]
         };
         let mut found: Vec<MessageMatch> = Vec::new();
-        for pattern in anchors.find_overlapping_iter(text.as_str()).map(|m| m.pattern()) {
+        for pattern in anchors
+            .find_overlapping_iter(text.as_str())
+            .map(|m| m.pattern())
+        {
             let t = &self.templates[pattern.as_usize()];
             if found.iter().any(|m| m.entry == t.entry) {
                 continue;
             }
             if let Some(caps) = candidates.iter().find_map(|c| t.full.captures(c)) {
                 let parameter = caps.name("param").map(|m| m.as_str().to_string());
-                found.push(MessageMatch { entry: t.entry, literal_len: t.literal_len, parameter });
+                found.push(MessageMatch {
+                    entry: t.entry,
+                    literal_len: t.literal_len,
+                    parameter,
+                });
             }
         }
-        found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));
+        found.sort_by(|a, b| {
+            b.literal_len
+                .cmp(&a.literal_len)
+                .then(a.entry.cmp(&b.entry))
+        });
         if let Some(best) = found.first().map(|m| m.literal_len) {
             // A longer template that matched is strictly more specific than a shorter one
             // it contains (`余额不足` vs `火山Bot调用按量余额不足`); keep only the most specific.
@@ -123,7 +136,10 @@ fn compile(entry: EntryId, message: &str) -> Option<(String, Template)> {
     let message = normalize(message);
     let message = message.trim_end_matches(['.', '。', ' ']);
     let literals: Vec<&str> = placeholder().split(message).collect();
-    let holders: Vec<&str> = placeholder().find_iter(message).map(|m| m.as_str()).collect();
+    let holders: Vec<&str> = placeholder()
+        .find_iter(message)
+        .map(|m| m.as_str())
+        .collect();
     let anchor = literals.iter().max_by_key(|l| l.trim().len())?.trim();
     if anchor.len() < MIN_ANCHOR_BYTES && literals.len() > 1 {
         return None;
@@ -149,7 +165,14 @@ fn compile(entry: EntryId, message: &str) -> Option<(String, Template)> {
     pattern.push_str(r"[\s.。!！]*$");
     let full = Regex::new(&pattern).ok()?;
     let literal_len = literals.iter().map(|l| l.trim().len()).sum();
-    Some((anchor.to_string(), Template { entry, literal_len, full }))
+    Some((
+        anchor.to_string(),
+        Template {
+            entry,
+            literal_len,
+            full,
+        },
+    ))
 }
 
 /// One space for every run of white space, so wrapped and reflowed messages still match.

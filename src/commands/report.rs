@@ -37,19 +37,29 @@ impl EventSink for Collect<'_> {
 }
 
 pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global) -> io::Result<Outcome> {
-    let metrics = (args.format == ReportFormat::Prometheus).then(|| Metrics::new(catalog, global.max_unknown_codes));
-    let mut collect = Collect { summary: Summary::new(global.max_unknown_codes), metrics: metrics.as_ref() };
+    let metrics = (args.format == ReportFormat::Prometheus)
+        .then(|| Metrics::new(catalog, global.max_unknown_codes));
+    let mut collect = Collect {
+        summary: Summary::new(global.max_unknown_codes),
+        metrics: metrics.as_ref(),
+    };
     let failures = read_all(&args.files, catalog, batch_options(global), &mut collect)?;
     let lang = Lang::from(args.lang);
     let text = match args.format {
         ReportFormat::Prometheus => metrics.as_ref().map(Metrics::render).unwrap_or_default(),
         ReportFormat::Json => render_json(&Report::build(&collect.summary, catalog, lang)),
-        ReportFormat::Markdown => render_markdown(&Report::build(&collect.summary, catalog, lang), lang),
+        ReportFormat::Markdown => {
+            render_markdown(&Report::build(&collect.summary, catalog, lang), lang)
+        }
         ReportFormat::Text => {
             let style = match args.color {
                 ColorArg::Always => Style::Color,
                 ColorArg::Never => Style::Plain,
-                ColorArg::Auto if io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => Style::Color,
+                ColorArg::Auto
+                    if io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+                {
+                    Style::Color
+                }
                 ColorArg::Auto => Style::Plain,
             };
             render_text(&Report::build(&collect.summary, catalog, lang), lang, style)

@@ -40,7 +40,11 @@ const NEEDLES: &[(&str, Provider, Strength)] = &[
     ("cogvideo", Provider::Zhipu, Strength::Name),
     ("volces.com", Provider::Volcengine, Strength::Host),
     ("volcengineapi.com", Provider::Volcengine, Strength::Host),
-    ("volcenginesdkarkruntime", Provider::Volcengine, Strength::Name),
+    (
+        "volcenginesdkarkruntime",
+        Provider::Volcengine,
+        Strength::Name,
+    ),
     ("volcengine", Provider::Volcengine, Strength::Name),
     ("doubao", Provider::Volcengine, Strength::Name),
     ("api.coze.cn", Provider::Coze, Strength::Host),
@@ -85,11 +89,13 @@ pub fn find(text: &str) -> Option<Hint> {
 /// Is the match at `at` the value of a `provider`-like key (`provider=coze`, `"provider": "coze"`)?
 fn is_field_value(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end_matches(['"', '\'', ' ']);
-    let Some(before) = before.strip_suffix(['=', ':']) else { return false };
+    let Some(before) = before.strip_suffix(['=', ':']) else {
+        return false;
+    };
     let key = before.trim_end_matches(['"', '\'', ' ']);
-    FIELD_KEYS.iter().any(|k| {
-        key.len() >= k.len() && key[key.len() - k.len()..].eq_ignore_ascii_case(k)
-    })
+    FIELD_KEYS
+        .iter()
+        .any(|k| key.len() >= k.len() && key[key.len() - k.len()..].eq_ignore_ascii_case(k))
 }
 
 #[cfg(test)]

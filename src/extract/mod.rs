@@ -104,7 +104,10 @@ impl Extractor {
             block.text.push('\n');
             block.text.push_str(text);
             block.depth += brace_balance(text);
-            if block.depth <= 0 || block.starts.len() >= MAX_BLOCK_LINES || block.text.len() >= MAX_BLOCK_BYTES {
+            if block.depth <= 0
+                || block.starts.len() >= MAX_BLOCK_LINES
+                || block.text.len() >= MAX_BLOCK_BYTES
+            {
                 self.finish_block(out);
             }
             return;
@@ -115,7 +118,11 @@ impl Extractor {
         let line_hint = hints::find(text);
         self.note_hint(line_hint, number);
         if text.trim_end().ends_with('{') && brace_balance(text) > 0 {
-            self.block = Some(Block { text: text.to_string(), starts: vec![(0, number)], depth: brace_balance(text) });
+            self.block = Some(Block {
+                text: text.to_string(),
+                starts: vec![(0, number)],
+                depth: brace_balance(text),
+            });
             return;
         }
         if prefilter::worth_searching(text) {
@@ -134,7 +141,9 @@ impl Extractor {
     }
 
     fn finish_block(&mut self, out: &mut Vec<Finding>) {
-        let Some(block) = self.block.take() else { return };
+        let Some(block) = self.block.take() else {
+            return;
+        };
         let last = block.starts.last().map_or(0, |s| s.1);
         let hint = hints::find(&block.text);
         self.note_hint(hint, last);
@@ -156,16 +165,36 @@ impl Extractor {
         }
     }
 
-    fn search(&self, text: &str, starts: &[(usize, u64)], line_hint: Option<Hint>, last: u64, out: &mut Vec<Finding>) {
-        let recent = self.recent_hint.filter(|(_, at)| last.saturating_sub(*at) <= CONTEXT_LINES).map(|(h, _)| h);
+    fn search(
+        &self,
+        text: &str,
+        starts: &[(usize, u64)],
+        line_hint: Option<Hint>,
+        last: u64,
+        out: &mut Vec<Finding>,
+    ) {
+        let recent = self
+            .recent_hint
+            .filter(|(_, at)| last.saturating_sub(*at) <= CONTEXT_LINES)
+            .map(|(h, _)| h);
         for candidate in spans::find(text) {
-            let line = starts.iter().rev().find(|(at, _)| *at <= candidate.offset).map_or(last, |s| s.1);
+            let line = starts
+                .iter()
+                .rev()
+                .find(|(at, _)| *at <= candidate.offset)
+                .map_or(last, |s| s.1);
             let around = Surroundings {
                 line: line_hint,
                 nearby: self.record_hint.or(recent),
                 sse_error: self.sse_error_at.is_some_and(|at| at + 1 == line),
             };
-            out.push(Finding { line, record: self.record, timestamp: self.record_time, candidate, around });
+            out.push(Finding {
+                line,
+                record: self.record,
+                timestamp: self.record_time,
+                candidate,
+                around,
+            });
         }
     }
 }
@@ -189,8 +218,12 @@ fn is_exception_line(line: &str) -> bool {
     let name = &line[..name_end];
     name_end < line.len()
         && line.as_bytes()[name_end] == b':'
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-        && ["Error", "Exception", "Warning"].iter().any(|s| name.ends_with(s))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        && ["Error", "Exception", "Warning"]
+            .iter()
+            .any(|s| name.ends_with(s))
 }
 
 /// Opening minus closing braces outside double-quoted strings.
@@ -252,8 +285,14 @@ mod tests {
         let f = findings(&lines);
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].line, f[0].record), (4, 1));
-        assert_eq!(f[0].around.nearby.map(|h| h.provider), Some(crate::catalog::Provider::Zhipu));
-        assert_eq!(crate::timestamp::format(f[0].timestamp.unwrap()), "2026-11-02T10:00:01Z");
+        assert_eq!(
+            f[0].around.nearby.map(|h| h.provider),
+            Some(crate::catalog::Provider::Zhipu)
+        );
+        assert_eq!(
+            crate::timestamp::format(f[0].timestamp.unwrap()),
+            "2026-11-02T10:00:01Z"
+        );
     }
 
     #[test]

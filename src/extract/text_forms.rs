@@ -18,7 +18,9 @@ fn openai_message() -> &'static Regex {
 fn cozepy_error() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // cozepy's CozeAPIError: `code: 4011, msg: ..., logid: 2024...`.
-    RE.get_or_init(|| Regex::new(r"(?-u:\b)code: (\d+), msg: (.*?), logid: ([0-9A-Za-z]*)").unwrap())
+    RE.get_or_init(|| {
+        Regex::new(r"(?-u:\b)code: (\d+), msg: (.*?), logid: ([0-9A-Za-z]*)").unwrap()
+    })
 }
 
 fn key_value() -> &'static Regex {
@@ -53,7 +55,10 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
             }
             out.push(Candidate {
                 offset: base + caps.get(2).map_or(0, |m| m.start()),
-                kind: CandidateKind::Message { message: message.to_string(), http_status: status },
+                kind: CandidateKind::Message {
+                    message: message.to_string(),
+                    http_status: status,
+                },
             });
         }
     }
@@ -73,9 +78,14 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
         }
     }
     for caps in status_line().captures_iter(text) {
-        let Some(m) = caps.get(1).or_else(|| caps.get(2)) else { continue };
+        let Some(m) = caps.get(1).or_else(|| caps.get(2)) else {
+            continue;
+        };
         if let Ok(status) = m.as_str().parse() {
-            out.push(Candidate { offset: base + m.start(), kind: CandidateKind::Status { status } });
+            out.push(Candidate {
+                offset: base + m.start(),
+                kind: CandidateKind::Status { status },
+            });
         }
     }
 }
@@ -116,10 +126,16 @@ pub fn key_values(text: &str, base: usize, out: &mut Vec<Candidate>) {
             _ => {}
         }
     }
-    let Some(code) = code.filter(|c| looks_like_code(c)) else { return };
+    let Some(code) = code.filter(|c| looks_like_code(c)) else {
+        return;
+    };
     out.push(Candidate {
         offset: base + at,
-        kind: CandidateKind::Loose { code, message, http_status: status.filter(|s| *s >= 400) },
+        kind: CandidateKind::Loose {
+            code,
+            message,
+            http_status: status.filter(|s| *s >= 400),
+        },
     });
 }
 
@@ -144,8 +160,16 @@ mod tests {
     #[test]
     fn openai_message_only_form() {
         let k = kinds("openai.PermissionDeniedError: Error code: 403 - 余额不足");
-        assert_eq!(k, vec![CandidateKind::Message { message: "余额不足".into(), http_status: Some(403) }]);
-        let k = kinds(r#"RateLimitError("Error code: 429 - The limit has been exceeded.Request ID: 0217")"#);
+        assert_eq!(
+            k,
+            vec![CandidateKind::Message {
+                message: "余额不足".into(),
+                http_status: Some(403)
+            }]
+        );
+        let k = kinds(
+            r#"RateLimitError("Error code: 429 - The limit has been exceeded.Request ID: 0217")"#,
+        );
         assert_eq!(
             k,
             vec![CandidateKind::Message {
@@ -160,7 +184,11 @@ mod tests {
         let k = kinds(r#"level=error provider=coze code=4011 msg="余额 不足" status=200"#);
         assert_eq!(
             k,
-            vec![CandidateKind::Loose { code: "4011".into(), message: Some("余额 不足".into()), http_status: None }]
+            vec![CandidateKind::Loose {
+                code: "4011".into(),
+                message: Some("余额 不足".into()),
+                http_status: None
+            }]
         );
         assert!(kinds("user_id=1113 order_code=abc").is_empty());
         assert!(kinds("exit code=0").is_empty());
@@ -168,7 +196,9 @@ mod tests {
 
     #[test]
     fn status_lines() {
-        let k = kinds(r#"HTTP Request: POST https://open.bigmodel.cn/x "HTTP/1.1 429 Too Many Requests""#);
+        let k = kinds(
+            r#"HTTP Request: POST https://open.bigmodel.cn/x "HTTP/1.1 429 Too Many Requests""#,
+        );
         assert_eq!(k, vec![CandidateKind::Status { status: 429 }]);
         assert!(kinds(r#"GET /x "HTTP/1.1 200 OK""#).is_empty());
     }

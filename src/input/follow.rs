@@ -39,6 +39,14 @@ pub struct Identity {
     pub fingerprint_len: u32,
 }
 
+impl Identity {
+    /// Is `file` (whose fresh identity is `now`) the file this identity was taken of? The
+    /// file may have grown since: its first bytes are compared over this fingerprint's length.
+    pub fn is(&self, file: &File, now: &Identity) -> bool {
+        (self.dev, self.ino) == (now.dev, now.ino) && same_start(file, self)
+    }
+}
+
 /// Where reading a file stands; what a checkpoint saves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
@@ -60,14 +68,28 @@ pub enum Restart {
 #[derive(Debug)]
 pub enum Change<'a> {
     /// A file is followed from `offset`.
-    Opened { path: &'a Path, offset: u64 },
-    Data { path: &'a Path, bytes: &'a [u8] },
+    Opened {
+        path: &'a Path,
+        offset: u64,
+    },
+    Data {
+        path: &'a Path,
+        bytes: &'a [u8],
+    },
     /// Everything before this is the old content (drained); what follows is the new content.
-    Restarted { path: &'a Path, why: Restart },
+    Restarted {
+        path: &'a Path,
+        why: Restart,
+    },
     /// The path is gone; its last bytes were delivered.
-    Closed { path: &'a Path },
+    Closed {
+        path: &'a Path,
+    },
     /// The path cannot be read now; it is tried again at the next poll.
-    Unreadable { path: &'a Path, error: &'a io::Error },
+    Unreadable {
+        path: &'a Path,
+        error: &'a io::Error,
+    },
 }
 
 struct Tracked {
@@ -88,7 +110,11 @@ pub struct Follower {
 }
 
 impl Follower {
-    pub fn new(patterns: Vec<String>, from_start: bool, saved: BTreeMap<PathBuf, Position>) -> Follower {
+    pub fn new(
+        patterns: Vec<String>,
+        from_start: bool,
+        saved: BTreeMap<PathBuf, Position>,
+    ) -> Follower {
         Follower {
             patterns,
             from_start,
@@ -124,7 +150,13 @@ impl Follower {
                     literal
                 }
             })
-            .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d
+                }
+            })
             .collect()
     }
 
@@ -132,7 +164,12 @@ impl Follower {
     pub fn poll(&mut self, mut on: impl FnMut(Change<'_>)) {
         let paths = self.expand();
         let first = std::mem::replace(&mut self.first_poll, false);
-        let gone: Vec<PathBuf> = self.tracked.keys().filter(|p| !paths.contains(*p)).cloned().collect();
+        let gone: Vec<PathBuf> = self
+            .tracked
+            .keys()
+            .filter(|p| !paths.contains(*p))
+            .cloned()
+            .collect();
         for path in gone {
             self.drain_and_close(&path, &mut on);
         }
@@ -178,14 +215,23 @@ impl Follower {
             if self.tracked.contains_key(path) {
                 self.drain_and_close(path, on);
             }
-            return self.fail(path, io::Error::new(io::ErrorKind::InvalidInput, format!("is {kind}")), on);
+            return self.fail(
+                path,
+                io::Error::new(io::ErrorKind::InvalidInput, format!("is {kind}")),
+                on,
+            );
         }
         let restart = match self.tracked.get_mut(path) {
             None => None,
-            Some(t) if (t.position.identity.dev, t.position.identity.ino) != (meta.dev(), meta.ino()) => {
+            Some(t)
+                if (t.position.identity.dev, t.position.identity.ino)
+                    != (meta.dev(), meta.ino()) =>
+            {
                 Some(Restart::Replaced)
             }
-            Some(t) if meta.len() < t.position.offset || !same_start(&t.file, &t.position.identity) => {
+            Some(t)
+                if meta.len() < t.position.offset || !same_start(&t.file, &t.position.identity) =>
+            {
                 Some(Restart::Truncated)
             }
             Some(_) => None,
@@ -194,11 +240,17 @@ impl Follower {
             Some(Restart::Replaced) => {
                 self.drain(path, on);
                 self.tracked.remove(path);
-                on(Change::Restarted { path, why: Restart::Replaced });
+                on(Change::Restarted {
+                    path,
+                    why: Restart::Replaced,
+                });
                 self.open(path, Some(0), on);
             }
             Some(Restart::Truncated) => {
-                on(Change::Restarted { path, why: Restart::Truncated });
+                on(Change::Restarted {
+                    path,
+                    why: Restart::Truncated,
+                });
                 if let Some(t) = self.tracked.get_mut(path) {
                     t.position.offset = 0;
                     let _ = t.file.seek(SeekFrom::Start(0));
@@ -227,7 +279,7 @@ impl Follower {
         let offset = match start {
             Some(o) => o,
             None => match self.saved.get(path) {
-                Some(p) if p.identity == identity && p.offset <= len => p.offset,
+                Some(p) if p.identity.is(&file, &identity) && p.offset <= len => p.offset,
                 // The saved file is gone or was replaced: the one here is new to us.
                 Some(_) => 0,
                 None if self.from_start => 0,
@@ -238,13 +290,21 @@ impl Follower {
             return self.fail(path, io::Error::other("cannot seek"), on);
         }
         self.failing.remove(path);
-        self.tracked.insert(path.to_path_buf(), Tracked { file, position: Position { identity, offset } });
+        self.tracked.insert(
+            path.to_path_buf(),
+            Tracked {
+                file,
+                position: Position { identity, offset },
+            },
+        );
         on(Change::Opened { path, offset });
     }
 
     /// Reads what is new in a followed file.
     fn drain(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
-        let Some(t) = self.tracked.get_mut(path) else { return };
+        let Some(t) = self.tracked.get_mut(path) else {
+            return;
+        };
         let mut budget = MAX_BYTES_PER_POLL;
         while budget > 0 {
             match t.file.read(&mut self.buf) {
@@ -258,7 +318,10 @@ impl Follower {
                     }
                     t.position.offset += n as u64;
                     budget = budget.saturating_sub(n);
-                    on(Change::Data { path, bytes: &self.buf[..n] });
+                    on(Change::Data {
+                        path,
+                        bytes: &self.buf[..n],
+                    });
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
@@ -277,7 +340,10 @@ impl Follower {
 
     fn fail(&mut self, path: &Path, error: io::Error, on: &mut impl FnMut(Change<'_>)) {
         if self.failing.insert(path.to_path_buf()) {
-            on(Change::Unreadable { path, error: &error });
+            on(Change::Unreadable {
+                path,
+                error: &error,
+            });
         }
     }
 }
@@ -286,7 +352,12 @@ impl Follower {
 fn identify(file: &mut File) -> io::Result<Identity> {
     let meta = file.metadata()?;
     let (fingerprint, len) = fingerprint(file)?;
-    Ok(Identity { dev: meta.dev(), ino: meta.ino(), fingerprint, fingerprint_len: len })
+    Ok(Identity {
+        dev: meta.dev(),
+        ino: meta.ino(),
+        fingerprint,
+        fingerprint_len: len,
+    })
 }
 
 fn fingerprint(file: &mut File) -> io::Result<(u64, u32)> {
@@ -315,5 +386,7 @@ fn same_start(file: &File, id: &Identity) -> bool {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

@@ -99,15 +99,30 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
     }
     let _ = writeln!(out, "\n{}", style.paint("1", w.act));
     for a in &report.actions {
-        let head = format!("{}× {} {} ({}), since {}", a.count, a.provider, a.code, a.category, a.since);
+        let head = format!(
+            "{}× {} {} ({}), since {}",
+            a.count, a.provider, a.code, a.category, a.since
+        );
         let _ = writeln!(out, "  {} {}", style.severity(a.severity), head);
         wrap_into(&mut out, &format!("{} → {}", a.what, a.todo), 11);
     }
     let _ = writeln!(out, "\n{}", style.paint("1", w.by_provider));
     for (provider, total) in report.provider_totals() {
-        let spark = report.timeline.buckets.get(&provider).map(|b| sparkline(b)).unwrap_or_default();
+        let spark = report
+            .timeline
+            .buckets
+            .get(&provider)
+            .map(|b| sparkline(b))
+            .unwrap_or_default();
         let share = 100.0 * total as f64 / report.errors as f64;
-        let _ = writeln!(out, "  {} {:>7} {:>5.1}%  {}", style.paint("1", &pad(provider.as_str(), 11)), total, share, spark);
+        let _ = writeln!(
+            out,
+            "  {} {:>7} {:>5.1}%  {}",
+            style.paint("1", &pad(provider.as_str(), 11)),
+            total,
+            share,
+            spark
+        );
         for r in report.by_code.iter().filter(|r| r.provider == provider) {
             let retry = if r.retryable { w.retry } else { w.no_retry };
             let _ = writeln!(
@@ -129,7 +144,13 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
     if !report.unknown_templates.is_empty() {
         let _ = writeln!(out, "\n{}", style.paint("1", w.unknown));
         for t in report.unknown_templates.iter().take(10) {
-            let _ = writeln!(out, "  {} {} ×{}", pad(t.provider.as_str(), 11), t.code, t.count);
+            let _ = writeln!(
+                out,
+                "  {} {} ×{}",
+                pad(t.provider.as_str(), 11),
+                t.code,
+                t.count
+            );
             if !t.example.is_empty() {
                 wrap_into(&mut out, &format!("e.g. {}", t.example), 6);
             }

@@ -1,0 +1,146 @@
+//! What the integration tests share: spawning the real binary, free loopback ports, scraping
+//! `/metrics` over TCP, and bounded waiting.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_errwatch");
+
+pub fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The body of `GET path`, or `None` when nothing answers.
+pub fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    head.starts_with("HTTP/1.").then(|| body.to_string())
+}
+
+/// Sum of every sample of `name` whose labels contain all of `labels` (`key="value"`).
+pub fn metric_sum(exposition: &str, name: &str, labels: &[&str]) -> f64 {
+    exposition
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
+        .filter(|l| labels.iter().all(|want| l.contains(want)))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// Polls `check` until it returns `Some`, for at most `limit`.
+pub fn wait_for<T>(limit: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check() {
+            return Some(v);
+        }
+        if start.elapsed() > limit {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A running `errwatch`, killed when dropped.
+pub struct Daemon {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Daemon {
+    pub fn start(args: &[&str]) -> Daemon {
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let poll: &[&str] = if args.contains(&"--poll-interval") {
+            &[]
+        } else {
+            &["--poll-interval", "0.1"]
+        };
+        let child = Command::new(BIN)
+            .arg("watch")
+            .args(["--listen", &listen])
+            .args(poll)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("errwatch starts");
+        let d = Daemon { child, port };
+        wait_for(Duration::from_secs(10), || http_get(port, "/healthz"))
+            .expect("errwatch answers /healthz");
+        d
+    }
+
+    pub fn metrics(&self) -> String {
+        http_get(self.port, "/metrics").unwrap_or_default()
+    }
+
+    pub fn errors(&self) -> f64 {
+        metric_sum(&self.metrics(), "errwatch_errors_total", &[])
+    }
+
+    /// Waits until the error total is `want` and stays there a moment (so a late double count
+    /// would show); returns the last total seen.
+    pub fn settle_at(&self, want: f64) -> f64 {
+        wait_for(Duration::from_secs(10), || {
+            (self.errors() == want).then_some(())
+        });
+        std::thread::sleep(Duration::from_millis(400));
+        self.errors()
+    }
+
+    pub fn signal(&self, sig: &str) {
+        Command::new("kill")
+            .args([&format!("-{sig}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A one-line Zhipu error body with the given code.
+pub fn zhipu_line(n: usize, code: &str) -> String {
+    format!(
+        r#"2026-11-02 10:00:{:02} ERROR upstream call {n} failed body={{"error":{{"code":"{code}","message":"m"}}}}"#,
+        n % 60
+    )
+}
+
+pub fn append(path: &Path, lines: &[String]) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    for l in lines {
+        writeln!(f, "{l}").unwrap();
+    }
+    f.flush().unwrap();
+}

@@ -1,0 +1,284 @@
+//! The daemon over real files: appends, rotation by rename, copytruncate, delete and recreate,
+//! globs gaining files, partial lines, a SIGKILL restart, stdin with `--print`. Each scenario
+//! scrapes `/metrics` over TCP and asserts exact counts.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{append, metric_sum, zhipu_line, Daemon, BIN};
+
+fn lines(range: std::ops::Range<usize>, code: &str) -> Vec<String> {
+    range.map(|n| zhipu_line(n, code)).collect()
+}
+
+#[test]
+fn existing_file_starts_at_its_end_unless_from_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, &lines(0..5, "1113"));
+    let d = Daemon::start(&[log.to_str().unwrap()]);
+    append(&log, &lines(5..8, "1302"));
+    assert_eq!(d.settle_at(3.0), 3.0);
+    let m = d.metrics();
+    assert_eq!(
+        metric_sum(
+            &m,
+            "errwatch_errors_total",
+            &[r#"code="1302""#, r#"category="rate_limit""#]
+        ),
+        3.0
+    );
+    assert_eq!(
+        metric_sum(&m, "errwatch_errors_total", &[r#"code="1113""#]),
+        0.0
+    );
+
+    let whole = Daemon::start(&["--from-start", log.to_str().unwrap()]);
+    assert_eq!(whole.settle_at(8.0), 8.0);
+}
+
+#[test]
+fn rotation_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, &lines(0..2, "1113"));
+    let d = Daemon::start(&["--from-start", log.to_str().unwrap()]);
+    assert_eq!(d.settle_at(2.0), 2.0);
+    append(&log, &lines(2..4, "1113"));
+    fs::rename(&log, dir.path().join("app.log.1")).unwrap();
+    // Written to the old file after the rename: still read, from the old handle.
+    append(&dir.path().join("app.log.1"), &lines(4..5, "1113"));
+    append(&log, &lines(5..9, "1302"));
+    assert_eq!(d.settle_at(9.0), 9.0);
+    let m = d.metrics();
+    assert!(metric_sum(&m, "errwatch_rotations_total", &[]) >= 1.0);
+}
+
+#[test]
+fn copytruncate() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, &lines(0..3, "1113"));
+    let d = Daemon::start(&["--from-start", log.to_str().unwrap()]);
+    assert_eq!(d.settle_at(3.0), 3.0);
+    fs::copy(&log, dir.path().join("app.log.1")).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&log)
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    append(&log, &lines(3..5, "1302"));
+    assert_eq!(d.settle_at(5.0), 5.0);
+}
+
+#[test]
+fn copytruncate_refilled_past_the_old_offset_is_still_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, &lines(0..2, "1113"));
+    let d = Daemon::start(&[
+        "--from-start",
+        "--poll-interval",
+        "5",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(d.settle_at(2.0), 2.0);
+    // Truncated and refilled beyond the old length before errwatch looks again: the changed
+    // first bytes tell it the content is new.
+    let refill: Vec<String> = (10..16)
+        .map(|n| zhipu_line(n, "1302").replace("upstream", "UPSTREAM"))
+        .collect();
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&log)
+        .unwrap();
+    for l in &refill {
+        writeln!(f, "{l}").unwrap();
+    }
+    drop(f);
+    assert_eq!(d.settle_at(8.0), 8.0);
+}
+
+#[test]
+fn delete_and_recreate() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, &lines(0..2, "1113"));
+    let d = Daemon::start(&["--from-start", log.to_str().unwrap()]);
+    assert_eq!(d.settle_at(2.0), 2.0);
+    fs::remove_file(&log).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    append(&log, &lines(2..5, "1302"));
+    assert_eq!(d.settle_at(5.0), 5.0);
+}
+
+#[test]
+fn a_glob_gains_a_file_read_from_its_start() {
+    let dir = tempfile::tempdir().unwrap();
+    append(&dir.path().join("a.log"), &lines(0..2, "1113"));
+    let pattern = format!("{}/*.log", dir.path().display());
+    let d = Daemon::start(&[&pattern]);
+    std::thread::sleep(Duration::from_millis(300));
+    append(&dir.path().join("b.log"), &lines(2..6, "1302"));
+    assert_eq!(d.settle_at(4.0), 4.0);
+    assert_eq!(
+        metric_sum(&d.metrics(), "errwatch_sources_followed", &[]),
+        2.0
+    );
+}
+
+#[test]
+fn partial_line_waits_for_its_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    fs::write(&log, "").unwrap();
+    let d = Daemon::start(&[log.to_str().unwrap()]);
+    let line = zhipu_line(1, "1113");
+    let (head, tail) = line.split_at(40);
+    let mut f = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    write!(f, "{head}").unwrap();
+    f.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(d.errors(), 0.0);
+    writeln!(f, "{tail}").unwrap();
+    assert_eq!(d.settle_at(1.0), 1.0);
+}
+
+#[test]
+fn sigkill_restart_counts_every_line_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let state = dir.path().join("state");
+    fs::write(&log, "").unwrap();
+    let args = [
+        "--state-dir",
+        state.to_str().unwrap(),
+        log.to_str().unwrap(),
+    ];
+    let total = 3000;
+    let first = Daemon::start(&args);
+    let writer = {
+        let log = log.clone();
+        std::thread::spawn(move || {
+            for chunk in 0..30 {
+                append(&log, &lines(chunk * 100..chunk * 100 + 100, "1302"));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    // Kill it mid-stream, with no warning.
+    common::wait_for(Duration::from_secs(10), || {
+        (first.errors() > 300.0).then_some(())
+    });
+    first.signal("KILL");
+    drop(first);
+    writer.join().unwrap();
+    let second = Daemon::start(&args);
+    assert_eq!(
+        second.settle_at(total as f64),
+        total as f64,
+        "every error counted once across both runs"
+    );
+    let lines_read = metric_sum(&second.metrics(), "errwatch_lines_read_total", &[]);
+    assert_eq!(lines_read, total as f64);
+}
+
+#[test]
+fn sigterm_stops_cleanly_and_saves_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let state = dir.path().join("state");
+    append(&log, &lines(0..3, "1113"));
+    let mut d = Daemon::start(&[
+        "--from-start",
+        "--state-dir",
+        state.to_str().unwrap(),
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(d.settle_at(3.0), 3.0);
+    d.signal("TERM");
+    let status = common::wait_for(Duration::from_secs(5), || d.child.try_wait().unwrap())
+        .expect("exits on SIGTERM");
+    assert!(status.success());
+    assert!(state.join("state.json").exists());
+    // A restart resumes: the three are restored, not read again.
+    append(&log, &lines(3..4, "1302"));
+    let again = Daemon::start(&[
+        "--from-start",
+        "--state-dir",
+        state.to_str().unwrap(),
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(again.settle_at(4.0), 4.0);
+}
+
+#[test]
+fn a_corrupt_state_file_warns_and_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let state = dir.path().join("state");
+    fs::create_dir_all(&state).unwrap();
+    fs::write(state.join("state.json"), b"\x00garbage{{{").unwrap();
+    append(&log, &lines(0..2, "1113"));
+    let d = Daemon::start(&[
+        "--state-dir",
+        state.to_str().unwrap(),
+        log.to_str().unwrap(),
+    ]);
+    append(&log, &lines(2..3, "1113"));
+    assert_eq!(d.settle_at(1.0), 1.0);
+}
+
+#[test]
+fn stdin_with_print_shows_each_error_promptly() {
+    let mut child = Command::new(BIN)
+        .args(["--print", "jsonl", "--listen", "none"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    writeln!(stdin, "2026-11-02 10:00:00 INFO ok").unwrap();
+    let written = Instant::now();
+    writeln!(stdin, "{}", zhipu_line(1, "1113")).unwrap();
+    stdin.flush().unwrap();
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let latency = written.elapsed();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (v["provider"].as_str(), v["code"].as_str()),
+        (Some("zhipu"), Some("1113"))
+    );
+    assert!(latency < Duration::from_secs(5), "took {latency:?}");
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("1 provider errors"),
+        "summary on stderr at end of stdin: {err}"
+    );
+}
+
+#[test]
+fn a_directory_in_place_of_a_file_is_reported_and_others_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.log");
+    fs::create_dir(&bad).unwrap();
+    let good = dir.path().join("good.log");
+    fs::write(&good, "").unwrap();
+    let d = Daemon::start(&[bad.to_str().unwrap(), good.to_str().unwrap()]);
+    append(&good, &lines(0..2, "1113"));
+    assert_eq!(d.settle_at(2.0), 2.0);
+    assert!(metric_sum(&d.metrics(), "errwatch_read_errors_total", &[]) >= 1.0);
+}

@@ -456,6 +456,22 @@ fn dashboard_exprs() -> Vec<(String, String, String)> {
     out
 }
 
+/// (name, query) of the dashboard's query variables, e.g. ("provider", "label_values(errwatch_errors_total, provider)").
+fn dashboard_variable_queries() -> Vec<(String, String)> {
+    let text = fs::read_to_string(repo("dashboards/errwatch.json")).expect("read dashboards/errwatch.json");
+    let d: Value = serde_json::from_str(&text).expect("dashboards/errwatch.json is JSON");
+    d["templating"]["list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|v| v["type"] == "query")
+        .map(|v| {
+            let q = v["query"].as_str().or(v["query"]["query"].as_str()).unwrap_or("");
+            (v["name"].as_str().unwrap_or("?").to_string(), q.to_string())
+        })
+        .collect()
+}
+
 /// Grafana's variables replaced the way Grafana would for "All" over the test's time range.
 fn substitute(expr: &str) -> String {
     let mut out = String::new();
@@ -811,6 +827,29 @@ fn errwatch_under_real_prometheus() {
                     let max = result.iter().map(|(_, v)| *v).fold(0.0, f64::max);
                     assert!(max >= 1.0, "stat {title:?} is not red ({max}) although {category} errors arrived: {result:?}");
                 }
+            }
+        }
+    }
+
+    // The variables' label_values(SELECTOR, LABEL) queries, the way Grafana runs them.
+    for (name, q) in dashboard_variable_queries() {
+        let args = q
+            .strip_prefix("label_values(")
+            .and_then(|r| r.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("variable {name}: not a label_values() query: {q}"));
+        let (selector, label) = args.rsplit_once(',').unwrap_or_else(|| panic!("variable {name}: {q}"));
+        let path = format!("/api/v1/label/{}/values?match[]={}", label.trim(), urlencode(&substitute(selector.trim())));
+        let values = api_get(prom, &path).unwrap_or_else(|e| panic!("variable {name}: {e}"));
+        let values: BTreeSet<&str> = values.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        eprintln!("variable {name}: {values:?}");
+        assert!(!values.is_empty(), "variable {name} has no values: {q}");
+        if name == "provider" {
+            let want: BTreeSet<&str> = ["coze", "ppio", "volcengine", "zhipu"].into();
+            assert_eq!(values, want, "variable provider");
+        }
+        if name == "category" {
+            for c in ["billing", "auth", "rate_limit"] {
+                assert!(values.contains(c), "variable category lacks {c}: {values:?}");
             }
         }
     }

@@ -34,7 +34,7 @@ fn status_line() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r#"HTTP/[12](?:\.[01])?"? ([45]\d\d)(?-u:\b)|(?-u:\b)(?:status|status_code|http_status)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
+            r#"HTTP/[12](?:\.[01])?"? ([45]\d\d)(?-u:\b)|(?-u:\b)(?:status|status_code|http_status|Error code)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
         )
         .unwrap()
     })

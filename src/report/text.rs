@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{sparkline, Report};
 use crate::catalog::{Lang, Severity};
@@ -45,7 +45,6 @@ struct Words {
     unknown: &'static str,
     evidence: &'static str,
     retry: &'static str,
-    no_retry: &'static str,
 }
 
 const EN: Words = Words {
@@ -56,7 +55,6 @@ const EN: Words = Words {
     unknown: "UNKNOWN CODES (teach errwatch with --catalog FILE)",
     evidence: "Evidence",
     retry: "retryable",
-    no_retry: "not retryable",
 };
 
 const ZH: Words = Words {
@@ -67,7 +65,6 @@ const ZH: Words = Words {
     unknown: "未知错误码（可用 --catalog FILE 补充）",
     evidence: "依据",
     retry: "可重试",
-    no_retry: "不可重试",
 };
 
 pub fn render(report: &Report, lang: Lang, style: Style) -> String {
@@ -99,46 +96,37 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
     }
     let _ = writeln!(out, "\n{}", style.paint("1", w.act));
     for a in &report.actions {
-        let head = format!(
-            "{}× {} {} ({}), since {}",
-            a.count, a.provider, a.code, a.category, a.since
-        );
+        let head = format!("{:>6}×  {} {}  {}  since {}", a.count, a.provider, a.code, a.category, short_time(&a.since));
         let _ = writeln!(out, "  {} {}", style.severity(a.severity), head);
         wrap_into(&mut out, &format!("{} → {}", a.what, a.todo), 11);
     }
     let _ = writeln!(out, "\n{}", style.paint("1", w.by_provider));
+    let _ = writeln!(
+        out,
+        "    {} {} {:>7} {:>6}  {}  {}",
+        pad("category", 15),
+        pad("code", 24),
+        "count",
+        "share",
+        pad("first → last seen", 21),
+        w.retry
+    );
     for (provider, total) in report.provider_totals() {
-        let spark = report
-            .timeline
-            .buckets
-            .get(&provider)
-            .map(|b| sparkline(b))
-            .unwrap_or_default();
+        let spark = report.timeline.buckets.get(&provider).map(|b| sparkline(b)).unwrap_or_default();
         let share = 100.0 * total as f64 / report.errors as f64;
-        let _ = writeln!(
-            out,
-            "  {} {:>7} {:>5.1}%  {}",
-            style.paint("1", &pad(provider.as_str(), 11)),
-            total,
-            share,
-            spark
-        );
+        let head = format!("  {} {:>7} {:>5.1}%  {}", pad(provider.as_str(), 11), total, share, spark);
+        let _ = writeln!(out, "{}", style.paint("1", head.trim_end()));
         for r in report.by_code.iter().filter(|r| r.provider == provider) {
-            let retry = if r.retryable { w.retry } else { w.no_retry };
             let _ = writeln!(
                 out,
-                "    {} {} {:>7} {:>5.1}%  {} → {}  {}",
+                "    {} {} {:>7} {:>5.1}%  {}  {}",
                 pad(r.category.as_str(), 15),
-                pad(&truncate(&r.code, 30), 30),
+                pad(&truncate(&r.code, 24), 24),
                 r.count,
                 100.0 * r.share,
-                short_time(&r.first_seen),
-                short_time(&r.last_seen),
-                retry
+                pad(&span(&r.first_seen, &r.last_seen), 21),
+                if r.retryable { "yes" } else { "no" }
             );
-            if let Some(d) = &r.description {
-                wrap_into(&mut out, d, 6);
-            }
         }
     }
     if !report.unknown_templates.is_empty() {
@@ -176,7 +164,8 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
     out
 }
 
-/// Wraps `text` to the report width at `indent`, by display columns.
+/// Wraps `text` to the report width at `indent`, by display columns: at spaces between
+/// words, anywhere in Chinese text (which has none).
 fn wrap_into(out: &mut String, text: &str, indent: usize) {
     let room = WIDTH - indent;
     let mut line = String::new();
@@ -184,10 +173,14 @@ fn wrap_into(out: &mut String, text: &str, indent: usize) {
     for c in text.chars() {
         let cw = c.width().unwrap_or(0);
         if cols + cw > room {
+            let carry = match line.rfind(' ') {
+                Some(i) if c != ' ' && line[i..].width() < room / 2 => line.split_off(i + 1),
+                _ => String::new(),
+            };
             let _ = writeln!(out, "{}{}", " ".repeat(indent), line.trim_end());
-            line.clear();
-            cols = 0;
-            if c == ' ' {
+            cols = carry.width();
+            line = carry;
+            if c == ' ' && line.is_empty() {
                 continue;
             }
         }
@@ -196,6 +189,15 @@ fn wrap_into(out: &mut String, text: &str, indent: usize) {
     }
     if !line.trim().is_empty() {
         let _ = writeln!(out, "{}{}", " ".repeat(indent), line.trim_end());
+    }
+}
+
+/// `10:00:06 → 10:00:08` on one day, else with dates.
+fn span(first: &str, last: &str) -> String {
+    let (a, b) = (short_time(first), short_time(last));
+    match (a.split_once(' '), b.split_once(' ')) {
+        (Some((d1, t1)), Some((d2, t2))) if d1 == d2 => format!("{t1} → {t2}"),
+        _ => format!("{a} → {b}"),
     }
 }
 

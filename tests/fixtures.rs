@@ -41,19 +41,36 @@ fn log_of(manifest: &Path) -> PathBuf {
 
 fn scan(log: &Path) -> String {
     let rel = log.strip_prefix(repo("")).unwrap();
-    let out = Command::new(BIN).current_dir(repo("")).args(["scan", "--format", "jsonl"]).arg(rel).output().unwrap();
-    assert!(out.status.success(), "scan {}: {}", rel.display(), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .current_dir(repo(""))
+        .args(["scan", "--format", "jsonl"])
+        .arg(rel)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "scan {}: {}",
+        rel.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn jsonl(text: &str) -> Vec<Value> {
-    text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
 fn every_fixture_matches_its_manifest() {
     let manifests = manifests();
-    assert!(manifests.len() >= 30, "fixtures are missing: {}", manifests.len());
+    assert!(
+        manifests.len() >= 30,
+        "fixtures are missing: {}",
+        manifests.len()
+    );
     let mut failures = Vec::new();
     for manifest in &manifests {
         let log = log_of(manifest);
@@ -61,20 +78,33 @@ fn every_fixture_matches_its_manifest() {
         let got = jsonl(&scan(&log));
         let name = log.file_name().unwrap().to_string_lossy().into_owned();
         if want.len() != got.len() {
-            failures.push(format!("{name}: {} errors expected, {} found", want.len(), got.len()));
+            failures.push(format!(
+                "{name}: {} errors expected, {} found",
+                want.len(),
+                got.len()
+            ));
             continue;
         }
         for (i, (w, g)) in want.iter().zip(&got).enumerate() {
             for field in MANIFEST_FIELDS {
                 if let Some(expected) = w.get(field) {
                     if g.get(field) != Some(expected) {
-                        failures.push(format!("{name} #{}: {field} {expected} expected, {:?} found", i + 1, g.get(field)));
+                        failures.push(format!(
+                            "{name} #{}: {field} {expected} expected, {:?} found",
+                            i + 1,
+                            g.get(field)
+                        ));
                     }
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -83,7 +113,11 @@ fn every_fixture_matches_its_golden_scan() {
     let mut stale = Vec::new();
     for manifest in manifests() {
         let log = log_of(&manifest);
-        let golden = PathBuf::from(manifest.to_string_lossy().replace(".expect.jsonl", ".scan.jsonl"));
+        let golden = PathBuf::from(
+            manifest
+                .to_string_lossy()
+                .replace(".expect.jsonl", ".scan.jsonl"),
+        );
         let got = scan(&log);
         if update {
             fs::write(&golden, &got).unwrap();
@@ -91,13 +125,28 @@ fn every_fixture_matches_its_golden_scan() {
             stale.push(golden.file_name().unwrap().to_string_lossy().into_owned());
         }
     }
-    assert!(stale.is_empty(), "scan output differs from (or lacks) its golden file: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "scan output differs from (or lacks) its golden file: {stale:?}"
+    );
 }
 
 #[test]
 fn sdk_captures_cover_every_provider_and_every_style() {
-    let names: Vec<String> = manifests().iter().map(|m| m.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    for sdk in ["zhipuai", "zai-sdk", "volcengine-ark", "cozepy-chat", "cozepy-stream", "openai-zhipu", "openai-ark", "openai-ppio"] {
+    let names: Vec<String> = manifests()
+        .iter()
+        .map(|m| m.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for sdk in [
+        "zhipuai",
+        "zai-sdk",
+        "volcengine-ark",
+        "cozepy-chat",
+        "cozepy-stream",
+        "openai-zhipu",
+        "openai-ark",
+        "openai-ppio",
+    ] {
         for style in ["logging-exception", "logger-error", "jsonl", "repr"] {
             let want = format!("{sdk}-{style}.expect.jsonl");
             assert!(names.contains(&want), "missing {want}");
@@ -116,5 +165,9 @@ fn the_noise_fixture_is_large_and_yields_nothing() {
     let noise = repo("fixtures/logs/noise/noise.log");
     let text = fs::read_to_string(&noise).unwrap();
     assert!(text.lines().count() >= 2000);
-    assert_eq!(scan(&noise), "", "ordinary lines were taken for provider errors");
+    assert_eq!(
+        scan(&noise),
+        "",
+        "ordinary lines were taken for provider errors"
+    );
 }

@@ -322,13 +322,21 @@ fn report_json(file: &Path) -> Counts {
             String::from_utf8_lossy(&out.stderr)
         )
     });
+    parse_report(
+        &v,
+        &format!("errwatch report --format json {}", file.display()),
+    )
+}
+
+/// `errors` and `by_code` of a JSON report (the CLI's or the daemon's /report).
+fn parse_report(v: &Value, what: &str) -> Counts {
     let total = v["errors"]
         .as_f64()
-        .unwrap_or_else(|| panic!("report of {}: no numeric `errors`: {v}", file.display()));
+        .unwrap_or_else(|| panic!("{what}: no numeric `errors`: {v}"));
     let mut by_code = BTreeMap::new();
     for e in v["by_code"]
         .as_array()
-        .unwrap_or_else(|| panic!("report of {}: no `by_code` array", file.display()))
+        .unwrap_or_else(|| panic!("{what}: no `by_code` array"))
     {
         let s = |k: &str| {
             e[k].as_str()
@@ -337,17 +345,15 @@ fn report_json(file: &Path) -> Counts {
         };
         let count = e["count"]
             .as_f64()
-            .unwrap_or_else(|| panic!("by_code entry without count: {e}"));
+            .unwrap_or_else(|| panic!("{what}: by_code entry without count: {e}"));
         *by_code
             .entry((s("provider"), s("category"), s("code")))
             .or_default() += count;
     }
     let sum: f64 = by_code.values().sum();
     assert_eq!(
-        sum,
-        total,
-        "report of {}: by_code counts add up to {sum}, `errors` is {total}",
-        file.display()
+        sum, total,
+        "{what}: by_code counts add up to {sum}, `errors` is {total}"
     );
     Counts { total, by_code }
 }
@@ -458,7 +464,8 @@ fn dashboard_exprs() -> Vec<(String, String, String)> {
 
 /// (name, query) of the dashboard's query variables, e.g. ("provider", "label_values(errwatch_errors_total, provider)").
 fn dashboard_variable_queries() -> Vec<(String, String)> {
-    let text = fs::read_to_string(repo("dashboards/errwatch.json")).expect("read dashboards/errwatch.json");
+    let text = fs::read_to_string(repo("dashboards/errwatch.json"))
+        .expect("read dashboards/errwatch.json");
     let d: Value = serde_json::from_str(&text).expect("dashboards/errwatch.json is JSON");
     d["templating"]["list"]
         .as_array()
@@ -466,7 +473,10 @@ fn dashboard_variable_queries() -> Vec<(String, String)> {
         .flatten()
         .filter(|v| v["type"] == "query")
         .map(|v| {
-            let q = v["query"].as_str().or(v["query"]["query"].as_str()).unwrap_or("");
+            let q = v["query"]
+                .as_str()
+                .or(v["query"]["query"].as_str())
+                .unwrap_or("");
             (v["name"].as_str().unwrap_or("?").to_string(), q.to_string())
         })
         .collect()
@@ -482,7 +492,10 @@ fn substitute(expr: &str) -> String {
         let (name, len) = match after.strip_prefix('{') {
             Some(b) => {
                 let end = b.find('}').unwrap_or(b.len());
-                (b[..end].split(':').next().unwrap_or(""), end + 2)
+                (
+                    b[..end].split(':').next().unwrap_or(""),
+                    (end + 2).min(after.len()),
+                )
             }
             None => {
                 let end = after
@@ -748,12 +761,28 @@ fn errwatch_under_real_prometheus() {
             },
         );
     }
-    for (addr, name) in [(a_addr, "errwatch-a"), (b_addr, "errwatch-b")] {
+    for (addr, name, expect) in [
+        (a_addr, "errwatch-a", &a_expect),
+        (b_addr, "errwatch-b", &b_expect),
+    ] {
         let (_, body) = http_get(addr, "/metrics").unwrap();
         promtool_check_metrics(
             &promtool,
             &format!("{name} /metrics after the append"),
             &body,
+        );
+        // The daemon's own /report agrees with `errwatch report` on the same contents.
+        let (code, body) = http_get(addr, "/report").unwrap();
+        let v: Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{name} /report: HTTP {code}, not JSON ({e}): {body}"));
+        let live = parse_report(&v, &format!("{name} /report"));
+        assert_eq!(
+            live.total, expect.total,
+            "{name} /report `errors` vs errwatch report"
+        );
+        assert_eq!(
+            live.by_code, expect.by_code,
+            "{name} /report by_code (left) vs errwatch report (right)"
         );
     }
 
@@ -837,10 +866,21 @@ fn errwatch_under_real_prometheus() {
             .strip_prefix("label_values(")
             .and_then(|r| r.strip_suffix(')'))
             .unwrap_or_else(|| panic!("variable {name}: not a label_values() query: {q}"));
-        let (selector, label) = args.rsplit_once(',').unwrap_or_else(|| panic!("variable {name}: {q}"));
-        let path = format!("/api/v1/label/{}/values?match[]={}", label.trim(), urlencode(&substitute(selector.trim())));
+        let (selector, label) = args
+            .rsplit_once(',')
+            .unwrap_or_else(|| panic!("variable {name}: {q}"));
+        let path = format!(
+            "/api/v1/label/{}/values?match[]={}",
+            label.trim(),
+            urlencode(&substitute(selector.trim()))
+        );
         let values = api_get(prom, &path).unwrap_or_else(|e| panic!("variable {name}: {e}"));
-        let values: BTreeSet<&str> = values.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let values: BTreeSet<&str> = values
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         eprintln!("variable {name}: {values:?}");
         assert!(!values.is_empty(), "variable {name} has no values: {q}");
         if name == "provider" {
@@ -849,7 +889,10 @@ fn errwatch_under_real_prometheus() {
         }
         if name == "category" {
             for c in ["billing", "auth", "rate_limit"] {
-                assert!(values.contains(c), "variable category lacks {c}: {values:?}");
+                assert!(
+                    values.contains(c),
+                    "variable category lacks {c}: {values:?}"
+                );
             }
         }
     }

@@ -96,7 +96,14 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
     }
     let _ = writeln!(out, "\n{}", style.paint("1", w.act));
     for a in &report.actions {
-        let head = format!("{:>6}×  {} {}  {}  since {}", a.count, a.provider, a.code, a.category, short_time(&a.since));
+        let head = format!(
+            "{:>6}×  {} {}  {}  since {}",
+            a.count,
+            a.provider,
+            a.code,
+            a.category,
+            short_time(&a.since)
+        );
         let _ = writeln!(out, "  {} {}", style.severity(a.severity), head);
         wrap_into(&mut out, &format!("{} → {}", a.what, a.todo), 11);
     }
@@ -112,9 +119,20 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
         w.retry
     );
     for (provider, total) in report.provider_totals() {
-        let spark = report.timeline.buckets.get(&provider).map(|b| sparkline(b)).unwrap_or_default();
+        let spark = report
+            .timeline
+            .buckets
+            .get(&provider)
+            .map(|b| sparkline(b))
+            .unwrap_or_default();
         let share = 100.0 * total as f64 / report.errors as f64;
-        let head = format!("  {} {:>7} {:>5.1}%  {}", pad(provider.as_str(), 11), total, share, spark);
+        let head = format!(
+            "  {} {:>7} {:>5.1}%  {}",
+            pad(provider.as_str(), 11),
+            total,
+            share,
+            spark
+        );
         let _ = writeln!(out, "{}", style.paint("1", head.trim_end()));
         for r in report.by_code.iter().filter(|r| r.provider == provider) {
             let _ = writeln!(

@@ -5,6 +5,8 @@
 use std::fs::File;
 use std::io::{self, Read};
 
+use crate::summary::Summary;
+
 use crate::catalog::Catalog;
 use crate::input::CHUNK_BYTES;
 use crate::pipeline::ErrorEvent;
@@ -100,4 +102,113 @@ fn read_one(
     }
     sink.read(name, &source.stats);
     outcome
+}
+
+/// Files smaller than this are read by one worker: splitting costs more than it saves.
+const MIN_PARALLEL_BYTES: u64 = 8 * 1024 * 1024;
+/// How far past a split point to look for the start of a record.
+const MAX_BOUNDARY_SCAN: usize = 64 * 1024;
+
+/// Reads one regular file into a summary with `threads` workers, each over its own byte range
+/// (split at the start of a record, so a traceback is not cut in two), merged in order.
+pub fn summarize_file(
+    path: &str,
+    threads: usize,
+    catalog: &Catalog,
+    opts: BatchOptions,
+    max_unknown_codes: usize,
+) -> Result<Summary, SourceError> {
+    let fail = |error| SourceError { source_name: path.to_string(), error };
+    let file = File::open(path).map_err(fail)?;
+    let len = file.metadata().map_err(fail)?.len();
+    let workers = if len < MIN_PARALLEL_BYTES { 1 } else { threads.max(1) };
+    let mut bounds = vec![0u64];
+    for i in 1..workers {
+        let at = record_start_after(&file, len * i as u64 / workers as u64).map_err(fail)?;
+        if at > *bounds.last().unwrap_or(&0) && at < len {
+            bounds.push(at);
+        }
+    }
+    bounds.push(len);
+    let parts: Vec<io::Result<(Summary, u64)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (start, end) = (w[0], w[1]);
+                scope.spawn(move || summarize_range(path, start, end, catalog, opts, max_unknown_codes))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("worker panicked")))).collect()
+    });
+    let mut total = Summary::new(max_unknown_codes);
+    let mut lines_before = 0;
+    for part in parts {
+        let (summary, lines) = part.map_err(fail)?;
+        total.merge(summary, lines_before);
+        lines_before += lines;
+    }
+    Ok(total)
+}
+
+fn summarize_range(
+    path: &str,
+    start: u64,
+    end: u64,
+    catalog: &Catalog,
+    opts: BatchOptions,
+    max_unknown_codes: usize,
+) -> io::Result<(Summary, u64)> {
+    let file = File::open(path)?;
+    let mut input = io::BufReader::with_capacity(CHUNK_BYTES, file);
+    input.seek_relative(start as i64)?;
+    let mut input = input.take(end - start);
+    let mut summary = Summary::new(max_unknown_codes);
+    let mut sink = SummarySink(&mut summary);
+    match read_one(path, &mut input, catalog, opts, &mut sink) {
+        Ok(()) => {}
+        Err(Failure::Source(e) | Failure::Sink(e)) => return Err(e),
+    }
+    let lines = summary.read.lines;
+    Ok((summary, lines))
+}
+
+struct SummarySink<'a>(&'a mut Summary);
+
+impl EventSink for SummarySink<'_> {
+    fn event(&mut self, source: &str, event: &ErrorEvent) -> io::Result<()> {
+        self.0.add(source, event);
+        Ok(())
+    }
+
+    fn read(&mut self, source: &str, stats: &ReadStats) {
+        self.0.add_read(source, stats);
+    }
+}
+
+/// The offset of the first line at or after `at` that starts a record: after a newline, and
+/// not an indented or traceback continuation line.
+fn record_start_after(file: &File, at: u64) -> io::Result<u64> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; MAX_BOUNDARY_SCAN];
+    let n = file.read_at(&mut buf, at)?;
+    let buf = &buf[..n];
+    let mut pos = match memchr::memchr(b'\n', buf) {
+        Some(i) => i + 1,
+        None => return Ok(at + n as u64),
+    };
+    while pos < buf.len() {
+        let rest = &buf[pos..];
+        let continuation = matches!(rest.first(), Some(b' ' | b'\t' | b'\n'))
+            || rest.starts_with(b"Traceback")
+            || rest.starts_with(b"During handling")
+            || rest.starts_with(b"The above exception");
+        if !continuation {
+            break;
+        }
+        match memchr::memchr(b'\n', rest) {
+            Some(i) => pos += i + 1,
+            None => break,
+        }
+    }
+    Ok(at + pos as u64)
 }

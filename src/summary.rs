@@ -62,6 +62,14 @@ pub enum Seen {
     Line { source: String, line: u64 },
 }
 
+impl Seen {
+    fn shift(&mut self, lines: u64) {
+        if let Seen::Line { line, .. } = self {
+            *line += lines;
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GroupKey {
     pub provider: Provider,
@@ -98,19 +106,19 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    fn add(&mut self, at: EpochMillis, provider: Provider) {
+    fn add(&mut self, at: EpochMillis, provider: Provider, n: u64) {
         if self.width == 0 {
             self.width = 1000;
             self.start = at.div_euclid(self.width) * self.width;
         }
-        let n = TIMELINE_BUCKETS as i64;
-        if at < self.start || at >= self.start + self.width * n {
+        let buckets = TIMELINE_BUCKETS as i64;
+        if at < self.start || at >= self.start + self.width * buckets {
             // Widen until the old span and the new time fit, the start aligned to the width,
             // so that every old bucket folds whole into a new one.
             let lo = self.start.min(at);
-            let hi = (self.start + self.width * n - 1).max(at);
+            let hi = (self.start + self.width * buckets - 1).max(at);
             let mut width = self.width;
-            while hi - lo.div_euclid(width) * width >= width * n {
+            while hi - lo.div_euclid(width) * width >= width * buckets {
                 width *= 2;
             }
             self.refold(lo.div_euclid(width) * width, width);
@@ -118,7 +126,7 @@ impl Timeline {
         let i = ((at - self.start) / self.width) as usize;
         self.counts
             .entry(provider)
-            .or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += 1;
+            .or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += n;
     }
 
     fn refold(&mut self, start: EpochMillis, width: i64) {
@@ -132,6 +140,14 @@ impl Timeline {
         }
         self.start = start;
         self.width = width;
+    }
+
+    fn merge(&mut self, other: &Timeline) {
+        for (provider, row) in &other.counts {
+            for (i, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
+                self.add(other.start + i as i64 * other.width, *provider, *n);
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -210,7 +226,7 @@ impl Summary {
         }
         *self.evidence.entry(d.evidence).or_default() += 1;
         if let Some(t) = event.timestamp {
-            self.timeline.add(t, d.provider);
+            self.timeline.add(t, d.provider, 1);
         }
         if !d.known() {
             self.add_template(d.provider, &d.code, d.message.as_deref().unwrap_or(""));
@@ -236,6 +252,53 @@ impl Summary {
         } else {
             self.templates_dropped += 1;
         }
+    }
+
+    /// Adds what another summary counted, over a later part of the same input: its line-only
+    /// places are `line_offset` lines further on. Unknown codes go through this summary's
+    /// limiter again, so the cap holds for the merged whole.
+    pub fn merge(&mut self, other: Summary, line_offset: u64) {
+        self.read.add(&other.read);
+        for (source, stats) in &other.sources {
+            self.sources.entry(source.clone()).or_default().add(stats);
+        }
+        for (mut key, mut group) in other.groups {
+            group.first_seen.shift(line_offset);
+            group.last_seen.shift(line_offset);
+            if key.entry.is_none() {
+                key.code = self.limiter.label(key.provider, &key.code, false).to_string();
+            }
+            match self.groups.get_mut(&key) {
+                Some(g) => {
+                    g.count += group.count;
+                    g.ambiguous += group.ambiguous;
+                    if earlier(&group.first_seen, &g.first_seen) {
+                        g.first_seen = group.first_seen;
+                    }
+                    if earlier(&g.last_seen, &group.last_seen) {
+                        g.last_seen = group.last_seen;
+                    }
+                }
+                None => {
+                    self.groups.insert(key, group);
+                }
+            }
+        }
+        for (e, n) in other.evidence {
+            *self.evidence.entry(e).or_default() += n;
+        }
+        for (key, t) in other.templates {
+            let room = self.templates.len() < MAX_TEMPLATES;
+            match self.templates.get_mut(&key) {
+                Some(mine) => mine.count += t.count,
+                None if room => {
+                    self.templates.insert(key, t);
+                }
+                None => self.templates_dropped += t.count,
+            }
+        }
+        self.templates_dropped += other.templates_dropped;
+        self.timeline.merge(&other.timeline);
     }
 
     pub fn errors(&self) -> u64 {
@@ -299,9 +362,9 @@ mod tests {
     fn timeline_widens_and_keeps_every_count() {
         let mut t = Timeline::default();
         for i in 0..1000 {
-            t.add(1_700_000_000_000 + i * 7_919, Provider::Zhipu);
+            t.add(1_700_000_000_000 + i * 7_919, Provider::Zhipu, 1);
         }
-        t.add(1_600_000_000_000, Provider::Coze);
+        t.add(1_600_000_000_000, Provider::Coze, 1);
         let total: u64 = t.counts.values().flatten().sum();
         assert_eq!(total, 1001);
         assert!(t.counts.values().all(|r| r.len() == TIMELINE_BUCKETS));

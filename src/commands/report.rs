@@ -2,7 +2,7 @@
 
 use std::io::{self, IsTerminal};
 
-use crate::batch::{read_all, EventSink};
+use crate::batch::{read_all, summarize_file, EventSink};
 use crate::catalog::{Catalog, Lang};
 use crate::cli::{ColorArg, Global, ReportArgs, ReportFormat};
 use crate::metrics::Metrics;
@@ -43,7 +43,24 @@ pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global) -> io::Result<
         summary: Summary::new(global.max_unknown_codes),
         metrics: metrics.as_ref(),
     };
-    let failures = read_all(&args.files, catalog, batch_options(global), &mut collect)?;
+    let opts = batch_options(global);
+    let threads = match args.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let failures = if threads > 1 && metrics.is_none() && !args.files.iter().any(|f| f == "-") && !args.files.is_empty() {
+        // Each file split among the workers; files one after another.
+        let mut failures = Vec::new();
+        for file in &args.files {
+            match summarize_file(file, threads, catalog, opts, global.max_unknown_codes) {
+                Ok(s) => collect.summary.merge(s, 0),
+                Err(e) => failures.push(e),
+            }
+        }
+        failures
+    } else {
+        read_all(&args.files, catalog, opts, &mut collect)?
+    };
     let lang = Lang::from(args.lang);
     let text = match args.format {
         ReportFormat::Prometheus => metrics.as_ref().map(Metrics::render).unwrap_or_default(),

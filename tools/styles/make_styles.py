@@ -468,6 +468,10 @@ def ppio_sse():
           X("TOKEN_LIMIT_EXCEEDED", 429))
     d.add("")
     d.add("data: [DONE]")
+    d.add(f'{d.ts()} INFO httpx: HTTP Request: POST {PPIO_URL} "HTTP/1.1 200 OK"')
+    d.add(f"{d.ts()} DEBUG app.stream: data: {chunk('Sure')}")
+    d.add(f"{d.ts()} DEBUG app.stream: data: {J(pb(429, 'RATE_LIMIT_EXCEEDED', '请求过快，请稍后重试'))}",
+          X("RATE_LIMIT_EXCEEDED", 429))
     d.add(f"{d.ts()} INFO app.web: POST /v1/chat/stream 200 3120ms")
     return d
 
@@ -767,6 +771,11 @@ def vol_sse():
           X("SensitiveContentDetected.SevereViolation", 400))
     d.add("")
     d.add("data: [DONE]")
+    d.add(f'{d.ts()} INFO httpx: HTTP Request: POST {ARK_URL} "HTTP/1.1 200 OK"')
+    d.add(f"{d.ts()} DEBUG app.stream: data: {chunk('Once')}")
+    d.add(f"{d.ts()} DEBUG app.stream: data: " + J(ab(d, "InternalError",
+          "The request has failed due to an unknown error.", "InternalServerError")),
+          X("InternalError", 500))
     d.add(f"{d.ts()} INFO app.web: POST /ai/complete/stream 200 1880ms")
     return d
 

@@ -41,11 +41,7 @@ pub fn read_all(
     sink: &mut dyn EventSink,
 ) -> io::Result<Vec<SourceError>> {
     let stdin = ["-".to_string()];
-    let sources = if sources.is_empty() {
-        &stdin[..]
-    } else {
-        sources
-    };
+    let sources = if sources.is_empty() { &stdin[..] } else { sources };
     let mut failures = Vec::new();
     for name in sources {
         let result = if name == "-" {
@@ -58,10 +54,7 @@ pub fn read_all(
         };
         match result {
             Ok(()) => {}
-            Err(Failure::Source(error)) => failures.push(SourceError {
-                source_name: name.clone(),
-                error,
-            }),
+            Err(Failure::Source(error)) => failures.push(SourceError { source_name: name.clone(), error }),
             Err(Failure::Sink(e)) => return Err(e),
         }
     }
@@ -138,7 +131,10 @@ pub fn summarize_file(
                 scope.spawn(move || summarize_range(path, start, end, catalog, opts, max_unknown_codes))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("worker panicked")))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(io::Error::other("worker panicked"))))
+            .collect()
     });
     let mut total = Summary::new(max_unknown_codes);
     let mut lines_before = 0;

@@ -61,22 +61,15 @@ impl Detection {
     }
 }
 
-pub fn classify(
-    candidate: &Candidate,
-    around: &Surroundings,
-    catalog: &Catalog,
-) -> Option<Detection> {
+pub fn classify(candidate: &Candidate, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
     match &candidate.kind {
         CandidateKind::Shape(shape) => from_shape(shape, around, catalog),
-        CandidateKind::Loose {
-            code,
-            message,
-            http_status,
-        } => from_loose(code, message.as_deref(), *http_status, around, catalog),
-        CandidateKind::Message {
-            message,
-            http_status,
-        } => from_message(message, *http_status, around, catalog),
+        CandidateKind::Loose { code, message, http_status } => {
+            from_loose(code, message.as_deref(), *http_status, around, catalog)
+        }
+        CandidateKind::Message { message, http_status } => {
+            from_message(message, *http_status, around, catalog)
+        }
         CandidateKind::Status { status } => from_status(*status, around, catalog),
     }
 }
@@ -87,43 +80,34 @@ fn from_shape(shape: &ShapeMatch, around: &Surroundings, catalog: &Catalog) -> O
         Some(h)
             if h.provider != shape.provider
                 && catalog.knows_code(h.provider, &shape.code)
-                && (h.strength >= Strength::Host
-                    || !catalog.knows_code(shape.provider, &shape.code)) =>
+                && (h.strength >= Strength::Host || !catalog.knows_code(shape.provider, &shape.code)) =>
         {
             h.provider
         }
         _ => shape.provider,
     };
-    let named = hint.is_some_and(|h| h.provider == provider) || around.sse_error;
+    let recent = shape.recent_evidence_suffices && !around.foreign_url;
+    let named = around.close().is_some_and(|h| h.provider == provider)
+        || (recent && around.recent.is_some_and(|h| h.provider == provider))
+        || around.sse_error;
     let message = shape.message.as_deref();
     match catalog.resolve_code(provider, &shape.code, shape.http_status, message, None) {
         Some(res) => {
             let confirmed = shape.distinctive || named || message_confirms(catalog, &res, message);
             confirmed.then(|| {
-                known(
-                    catalog,
-                    provider,
-                    &shape.code,
-                    shape.http_status,
-                    message,
-                    res,
-                    Evidence::Code,
-                )
+                known(catalog, provider, &shape.code, shape.http_status, message, res, Evidence::Code)
             })
         }
-        None if shape.distinctive || named => Some(unknown(
-            provider,
-            &shape.code,
-            shape.http_status,
-            message,
-            Evidence::Code,
-        )),
+        None if shape.distinctive || named => {
+            Some(unknown(provider, &shape.code, shape.http_status, message, Evidence::Code))
+        }
         None => None,
     }
 }
 
-/// A code in `key=value` form names no provider by its shape: the evidence must, or the code
-/// must be one only a single provider documents and not a bare number.
+/// A code in `key=value` form names no provider by its shape: the line itself must (`exit
+/// code=1` and `promo code=1302` are everywhere), or the code must be one only a single
+/// provider documents and not a bare number.
 fn from_loose(
     code: &str,
     message: Option<&str>,
@@ -131,14 +115,11 @@ fn from_loose(
     around: &Surroundings,
     catalog: &Catalog,
 ) -> Option<Detection> {
-    let provider = match around.best() {
+    let provider = match around.line {
         Some(h) => h.provider,
         None if !code.bytes().all(|b| b.is_ascii_digit()) => {
-            let owners: Vec<Provider> = Provider::ALL
-                .iter()
-                .copied()
-                .filter(|p| catalog.knows_code(*p, code))
-                .collect();
+            let owners: Vec<Provider> =
+                Provider::ALL.iter().copied().filter(|p| catalog.knows_code(*p, code)).collect();
             match owners.as_slice() {
                 [one] => *one,
                 _ => return None,
@@ -147,15 +128,7 @@ fn from_loose(
         None => return None,
     };
     match catalog.resolve_code(provider, code, status, message, None) {
-        Some(res) => Some(known(
-            catalog,
-            provider,
-            code,
-            status,
-            message,
-            res,
-            Evidence::Code,
-        )),
+        Some(res) => Some(known(catalog, provider, code, status, message, res, Evidence::Code)),
         None => Some(unknown(provider, code, status, message, Evidence::Code)),
     }
 }
@@ -177,35 +150,20 @@ fn from_message(
     }
     if ids.is_empty() {
         // Not a documented message: the status still says something, if we know who sent it.
-        return status
-            .and_then(|s| from_status(s, around, catalog))
-            .map(|mut d| {
-                d.message = Some(redact::secrets(message).into_owned());
-                d
-            });
+        return status.and_then(|s| from_status(s, around, catalog)).map(|mut d| {
+            d.message = Some(redact::secrets(message).into_owned());
+            d
+        });
     }
     let first = catalog.get(ids[0]);
-    if hint.is_none()
-        && ids
-            .iter()
-            .any(|&id| catalog.get(id).provider != first.provider)
-    {
+    if hint.is_none() && ids.iter().any(|&id| catalog.get(id).provider != first.provider) {
         ids.retain(|&id| catalog.get(id).provider == first.provider);
     }
     let ambiguous = ids.len() > 1;
-    let pick = ids
-        .iter()
-        .copied()
-        .find(|&id| catalog.get(id).default)
-        .unwrap_or(ids[0]);
+    let pick = ids.iter().copied().find(|&id| catalog.get(id).default).unwrap_or(ids[0]);
     let entry = catalog.get(pick);
-    let shared = ids
-        .iter()
-        .all(|&id| catalog.get(id).category == entry.category);
-    let parameter = matches
-        .iter()
-        .find(|m| m.entry == pick)
-        .and_then(|m| m.parameter.as_deref());
+    let shared = ids.iter().all(|&id| catalog.get(id).category == entry.category);
+    let parameter = matches.iter().find(|m| m.entry == pick).and_then(|m| m.parameter.as_deref());
     let code = match parameter {
         Some(p) if entry.code.contains("{{Parameter}}") => entry.code.replace("{{Parameter}}", p),
         _ => entry.code.clone(),
@@ -214,11 +172,7 @@ fn from_message(
         provider: entry.provider,
         code,
         http_status: status.or(entry.http_status),
-        category: if shared {
-            entry.category
-        } else {
-            Category::Unknown
-        },
+        category: if shared { entry.category } else { Category::Unknown },
         retryable: entry.retryable,
         entry: Some(pick),
         message: Some(redact::secrets(message).into_owned()),
@@ -237,36 +191,16 @@ fn from_status(status: u16, around: &Surroundings, catalog: &Catalog) -> Option<
         rows.retain(|&id| catalog.get(id).api == "bigmodel_http");
     }
     let code = status.to_string();
-    if let Some(res) =
-        catalog.resolve_code(provider, &code, Some(status), None, Some("bigmodel_http"))
-    {
-        return Some(known(
-            catalog,
-            provider,
-            &code,
-            Some(status),
-            None,
-            res,
-            Evidence::Status,
-        ));
+    if let Some(res) = catalog.resolve_code(provider, &code, Some(status), None, Some("bigmodel_http")) {
+        return Some(known(catalog, provider, &code, Some(status), None, res, Evidence::Status));
     }
     match rows.as_slice() {
-        [] => None,
+        // An error status the provider documents no row for: a provider error all the same.
+        [] => Some(unknown(provider, &code, Some(status), None, Evidence::Status)),
         [one] => {
             let entry = catalog.get(*one);
-            let res = Resolution {
-                entry: *one,
-                ambiguous: false,
-            };
-            Some(known(
-                catalog,
-                provider,
-                &entry.code.clone(),
-                Some(status),
-                None,
-                res,
-                Evidence::Status,
-            ))
+            let res = Resolution { entry: *one, ambiguous: false };
+            Some(known(catalog, provider, &entry.code.clone(), Some(status), None, res, Evidence::Status))
         }
         _ => {
             let first = catalog.get(rows[0]).category;
@@ -290,12 +224,7 @@ fn from_status(status: u16, around: &Surroundings, catalog: &Catalog) -> Option<
 /// A code that a non-distinctive body carries is trusted when the body's message is the one
 /// documented for it.
 fn message_confirms(catalog: &Catalog, res: &Resolution, message: Option<&str>) -> bool {
-    message.is_some_and(|m| {
-        catalog
-            .match_message(m)
-            .iter()
-            .any(|mm| mm.entry == res.entry)
-    })
+    message.is_some_and(|m| catalog.match_message(m).iter().any(|mm| mm.entry == res.entry))
 }
 
 fn known(

@@ -54,10 +54,7 @@ impl Shared {
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.catalog.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn set_catalog(&self, catalog: Catalog) {
@@ -111,17 +108,14 @@ impl Engine {
 
     fn source(&mut self, name: &str) -> &mut Source {
         let (max, year) = (self.config.max_line, self.config.default_year);
-        self.sources
-            .entry(name.to_string())
-            .or_insert_with(|| Source::new(max, year))
+        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, year))
     }
 
     fn data(&mut self, name: &str, bytes: &[u8]) {
         let catalog = self.catalog.clone();
         let mut scratch = std::mem::take(&mut self.scratch);
         self.source(name).feed(bytes, &catalog, &mut scratch);
-        self.events
-            .extend(scratch.drain(..).map(|e| (name.to_string(), e)));
+        self.events.extend(scratch.drain(..).map(|e| (name.to_string(), e)));
         self.scratch = scratch;
     }
 
@@ -133,8 +127,7 @@ impl Engine {
             source.restart_lines();
         }
         let scratch = std::mem::take(&mut self.scratch);
-        self.events
-            .extend(scratch.into_iter().map(|e| (name.to_string(), e)));
+        self.events.extend(scratch.into_iter().map(|e| (name.to_string(), e)));
     }
 
     /// Nothing new arrived: held evidence will not be claimed by later lines.
@@ -142,8 +135,7 @@ impl Engine {
         let catalog = self.catalog.clone();
         for (name, source) in &mut self.sources {
             source.idle(&catalog, &mut self.scratch);
-            self.events
-                .extend(self.scratch.drain(..).map(|e| (name.clone(), e)));
+            self.events.extend(self.scratch.drain(..).map(|e| (name.clone(), e)));
         }
     }
 
@@ -166,11 +158,7 @@ impl Engine {
         let shared = self.shared.clone();
         {
             let _exposed = shared.exposure.write().unwrap_or_else(|e| e.into_inner());
-            let mut summary = self
-                .shared
-                .summary
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
+            let mut summary = self.shared.summary.lock().unwrap_or_else(|e| e.into_inner());
             for (name, event) in &events {
                 self.shared.metrics.record(event);
                 summary.add(name, event);
@@ -218,12 +206,7 @@ impl Engine {
                 }
             })
             .collect();
-        let cp = Checkpoint {
-            version: STATE_VERSION,
-            files,
-            errors,
-            sources,
-        };
+        let cp = Checkpoint { version: STATE_VERSION, files, errors, sources };
         match state.save(&cp) {
             Err(e) if !self.state_failing => {
                 tracing::warn!("cannot save the checkpoint, counting goes on without it: {e}");
@@ -287,10 +270,8 @@ pub fn follow_files(
         }
         _ => None,
     };
-    let positions: BTreeMap<PathBuf, Position> = saved
-        .as_ref()
-        .map(Checkpoint::positions)
-        .unwrap_or_default();
+    let positions: BTreeMap<PathBuf, Position> =
+        saved.as_ref().map(Checkpoint::positions).unwrap_or_default();
     let lines = saved.as_ref().map(Checkpoint::lines).unwrap_or_default();
     let mut engine = Engine::new(shared.clone(), config.clone(), state);
     // Restored read counts are already in the metrics: publish only what this run reads.

@@ -5,9 +5,7 @@
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use prometheus::{
-    Encoder, GaugeVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
-};
+use prometheus::{Encoder, GaugeVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
 
 use crate::catalog::Catalog;
 use crate::pipeline::ErrorEvent;
@@ -31,9 +29,7 @@ pub struct Metrics {
 
 fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
     let c = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric definition");
-    registry
-        .register(Box::new(c.clone()))
-        .expect("metric names are unique");
+    registry.register(Box::new(c.clone())).expect("metric names are unique");
     c
 }
 
@@ -58,43 +54,22 @@ impl Metrics {
             &["provider", "category"],
         )
         .expect("valid metric definition");
-        registry
-            .register(Box::new(last_error.clone()))
-            .expect("metric names are unique");
+        registry.register(Box::new(last_error.clone())).expect("metric names are unique");
         let sources = IntGauge::new("errwatch_sources_followed", "Files (or stdin) being read.")
             .expect("valid metric definition");
-        registry
-            .register(Box::new(sources.clone()))
-            .expect("metric names are unique");
+        registry.register(Box::new(sources.clone())).expect("metric names are unique");
         let build = IntGaugeVec::new(
-            Opts::new(
-                "errwatch_build_info",
-                "errwatch version and catalog size; always 1.",
-            ),
+            Opts::new("errwatch_build_info", "errwatch version and catalog size; always 1."),
             &["version", "catalog_entries"],
         )
         .expect("valid metric definition");
-        registry
-            .register(Box::new(build.clone()))
-            .expect("metric names are unique");
-        build
-            .with_label_values(&[env!("CARGO_PKG_VERSION"), &catalog.len().to_string()])
-            .set(1);
+        registry.register(Box::new(build.clone())).expect("metric names are unique");
+        build.with_label_values(&[env!("CARGO_PKG_VERSION"), &catalog.len().to_string()]).set(1);
         Metrics {
             errors,
             last_error,
-            lines: counter(
-                &registry,
-                "errwatch_lines_read_total",
-                "Lines read, per source.",
-                &["source"],
-            ),
-            bytes: counter(
-                &registry,
-                "errwatch_bytes_read_total",
-                "Bytes read, per source.",
-                &["source"],
-            ),
+            lines: counter(&registry, "errwatch_lines_read_total", "Lines read, per source.", &["source"]),
+            bytes: counter(&registry, "errwatch_bytes_read_total", "Bytes read, per source.", &["source"]),
             long_lines: counter(
                 &registry,
                 "errwatch_long_lines_total",
@@ -129,26 +104,16 @@ impl Metrics {
         let d = &event.detection;
         let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
         let code = limiter.label(d.provider, &d.code, d.known());
-        self.errors
-            .with_label_values(&[d.provider.as_str(), d.category.as_str(), code])
-            .inc();
-        let at = event
-            .timestamp
-            .map_or_else(now_seconds, |ms| ms as f64 / 1000.0);
-        self.last_error
-            .with_label_values(&[d.provider.as_str(), d.category.as_str()])
-            .set(at);
+        self.errors.with_label_values(&[d.provider.as_str(), d.category.as_str(), code]).inc();
+        let at = event.timestamp.map_or_else(now_seconds, |ms| ms as f64 / 1000.0);
+        self.last_error.with_label_values(&[d.provider.as_str(), d.category.as_str()]).set(at);
     }
 
     pub fn add_read(&self, source: &str, delta: &ReadStats) {
         self.lines.with_label_values(&[source]).inc_by(delta.lines);
         self.bytes.with_label_values(&[source]).inc_by(delta.bytes);
-        self.long_lines
-            .with_label_values(&[source])
-            .inc_by(delta.long_lines);
-        self.invalid_utf8
-            .with_label_values(&[source])
-            .inc_by(delta.invalid_utf8);
+        self.long_lines.with_label_values(&[source]).inc_by(delta.long_lines);
+        self.invalid_utf8.with_label_values(&[source]).inc_by(delta.invalid_utf8);
     }
 
     pub fn read_error(&self, source: &str) {
@@ -167,11 +132,7 @@ impl Metrics {
     pub fn snapshot(&self) -> (Vec<CountState>, Vec<SourceCount>) {
         let families = self.registry.gather();
         let label = |m: &prometheus::proto::Metric, name: &str| {
-            m.get_label()
-                .iter()
-                .find(|l| l.name() == name)
-                .map(|l| l.value().to_string())
-                .unwrap_or_default()
+            m.get_label().iter().find(|l| l.name() == name).map(|l| l.value().to_string()).unwrap_or_default()
         };
         let values = |family: &str| -> Vec<(prometheus::proto::Metric, u64)> {
             families
@@ -194,19 +155,13 @@ impl Metrics {
                 count,
             })
             .collect();
-        let bytes: std::collections::BTreeMap<String, u64> = values("errwatch_bytes_read_total")
-            .into_iter()
-            .map(|(m, v)| (label(&m, "source"), v))
-            .collect();
+        let bytes: std::collections::BTreeMap<String, u64> =
+            values("errwatch_bytes_read_total").into_iter().map(|(m, v)| (label(&m, "source"), v)).collect();
         let sources = values("errwatch_lines_read_total")
             .into_iter()
             .map(|(m, lines)| {
                 let source = label(&m, "source");
-                SourceCount {
-                    bytes: bytes.get(&source).copied().unwrap_or(0),
-                    source,
-                    lines,
-                }
+                SourceCount { bytes: bytes.get(&source).copied().unwrap_or(0), source, lines }
             })
             .collect();
         (errors, sources)
@@ -220,9 +175,7 @@ impl Metrics {
                 // Unknown codes take their places under the cardinality cap again.
                 limiter.label(provider, &c.code, c.category != "unknown");
             }
-            self.errors
-                .with_label_values(&[&c.provider, &c.category, &c.code])
-                .inc_by(c.count);
+            self.errors.with_label_values(&[&c.provider, &c.category, &c.code]).inc_by(c.count);
         }
         for s in sources {
             self.lines.with_label_values(&[&s.source]).inc_by(s.lines);
@@ -233,15 +186,11 @@ impl Metrics {
     /// The Prometheus text exposition format.
     pub fn render(&self) -> String {
         let mut buf = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut buf)
-            .expect("text encoding cannot fail");
+        TextEncoder::new().encode(&self.registry.gather(), &mut buf).expect("text encoding cannot fail");
         String::from_utf8(buf).expect("exposition is UTF-8")
     }
 }
 
 fn now_seconds() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64())
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }

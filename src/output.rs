@@ -59,12 +59,7 @@ pub enum LineFormat {
 }
 
 /// Formats one event as one line (without newline).
-pub fn format_event(
-    format: LineFormat,
-    source: &str,
-    event: &ErrorEvent,
-    catalog: &Catalog,
-) -> String {
+pub fn format_event(format: LineFormat, source: &str, event: &ErrorEvent, catalog: &Catalog) -> String {
     let record = ScanRecord::new(source, event, catalog);
     match format {
         LineFormat::Jsonl => serde_json::to_string(&record).expect("records serialize"),
@@ -74,9 +69,7 @@ pub fn format_event(
 
 fn text_line(r: &ScanRecord<'_>) -> String {
     let place = format!("{}:{}", r.source, r.line);
-    let status = r
-        .http_status
-        .map_or_else(|| "-".to_string(), |s| s.to_string());
+    let status = r.http_status.map_or_else(|| "-".to_string(), |s| s.to_string());
     let what = r.entry.or(r.message).unwrap_or("");
     let what: String = what.chars().take(90).collect();
     let mut flags = String::new();

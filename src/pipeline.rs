@@ -51,13 +51,7 @@ impl Pipeline {
     }
 
     /// Takes one line (without its newline); appends the errors it completes to `out`.
-    pub fn push_line(
-        &mut self,
-        number: u64,
-        text: &str,
-        catalog: &Catalog,
-        out: &mut Vec<ErrorEvent>,
-    ) {
+    pub fn push_line(&mut self, number: u64, text: &[u8], catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         self.extractor.push(number, text, &mut self.findings);
         self.correlate(catalog, out);
         self.expire_pending(out);
@@ -75,26 +69,15 @@ impl Pipeline {
             let Some(detection) = classify(&finding.candidate, &finding.around, catalog) else {
                 continue;
             };
-            let mut event = ErrorEvent {
-                line: finding.line,
-                timestamp: finding.timestamp,
-                detection,
-            };
+            let mut event = ErrorEvent { line: finding.line, timestamp: finding.timestamp, detection };
             if finding.record != self.seen_record {
                 self.seen_record = finding.record;
                 self.seen.clear();
             }
             if event.detection.evidence == Evidence::Status {
                 // The status of an error this record already reported is that error's status.
-                if !self
-                    .seen
-                    .iter()
-                    .any(|(p, _)| *p == event.detection.provider)
-                {
-                    self.pending.push_back(Pending {
-                        record: finding.record,
-                        event,
-                    });
+                if !self.seen.iter().any(|(p, _)| *p == event.detection.provider) {
+                    self.pending.push_back(Pending { record: finding.record, event });
                 }
                 continue;
             }
@@ -108,10 +91,8 @@ impl Pipeline {
             while i < self.pending.len() {
                 if self.pending[i].event.detection.provider == provider {
                     let claimed = self.pending.remove(i).expect("index in range");
-                    event.detection.http_status = event
-                        .detection
-                        .http_status
-                        .or(claimed.event.detection.http_status);
+                    event.detection.http_status =
+                        event.detection.http_status.or(claimed.event.detection.http_status);
                 } else {
                     i += 1;
                 }
@@ -127,11 +108,7 @@ impl Pipeline {
 
     fn expire_pending(&mut self, out: &mut Vec<ErrorEvent>) {
         let now = self.extractor.record();
-        while self
-            .pending
-            .front()
-            .is_some_and(|p| now.saturating_sub(p.record) > PENDING_RECORDS)
-        {
+        while self.pending.front().is_some_and(|p| now.saturating_sub(p.record) > PENDING_RECORDS) {
             out.extend(self.pending.pop_front().map(|p| p.event));
         }
     }

@@ -1,8 +1,6 @@
 //! A source on its way to errors: the byte chunks of one file or stream, split into lines,
 //! through its own [`Pipeline`], with the counts every report and metric starts from.
 
-use std::borrow::Cow;
-
 use crate::catalog::Catalog;
 use crate::input::{LineSplitter, RawLine};
 use crate::pipeline::{ErrorEvent, Pipeline};
@@ -56,25 +54,13 @@ impl Source {
 
     pub fn feed(&mut self, chunk: &[u8], catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         self.stats.bytes += chunk.len() as u64;
-        let Source {
-            splitter,
-            pipeline,
-            line_no,
-            stats,
-        } = self;
-        splitter.feed(chunk, |line| {
-            take_line(pipeline, catalog, line_no, stats, line, out)
-        });
+        let Source { splitter, pipeline, line_no, stats } = self;
+        splitter.feed(chunk, |line| take_line(pipeline, catalog, line_no, stats, line, out));
     }
 
     /// End of input: the partial last line counts, held evidence is settled.
     pub fn finish(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
-        let Source {
-            splitter,
-            pipeline,
-            line_no,
-            stats,
-        } = self;
+        let Source { splitter, pipeline, line_no, stats } = self;
         splitter.finish(|line| take_line(pipeline, catalog, line_no, stats, line, out));
         pipeline.flush(catalog, out);
     }
@@ -112,9 +98,8 @@ fn take_line(
     *line_no += 1;
     stats.lines += 1;
     stats.long_lines += u64::from(line.truncated);
-    let text = String::from_utf8_lossy(line.bytes);
-    if let Cow::Owned(_) = text {
+    if !line.bytes.is_ascii() && std::str::from_utf8(line.bytes).is_err() {
         stats.invalid_utf8 += 1;
     }
-    pipeline.push_line(*line_no, &text, catalog, out);
+    pipeline.push_line(*line_no, line.bytes, catalog, out);
 }

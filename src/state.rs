@@ -78,15 +78,10 @@ impl StateDir {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(StateError::Io { path, error }),
         };
-        let cp: Checkpoint = serde_json::from_slice(&text).map_err(|e| StateError::Corrupt {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+        let cp: Checkpoint = serde_json::from_slice(&text)
+            .map_err(|e| StateError::Corrupt { path: path.clone(), reason: e.to_string() })?;
         if cp.version != STATE_VERSION {
-            return Err(StateError::Corrupt {
-                path,
-                reason: format!("version {}", cp.version),
-            });
+            return Err(StateError::Corrupt { path, reason: format!("version {}", cp.version) });
         }
         Ok(Some(cp))
     }
@@ -113,16 +108,10 @@ impl StateDir {
 
 impl Checkpoint {
     pub fn positions(&self) -> BTreeMap<PathBuf, Position> {
-        self.files
-            .iter()
-            .map(|f| (f.path.clone(), f.position))
-            .collect()
+        self.files.iter().map(|f| (f.path.clone(), f.position)).collect()
     }
 
     pub fn lines(&self) -> BTreeMap<PathBuf, u64> {
-        self.files
-            .iter()
-            .map(|f| (f.path.clone(), f.line))
-            .collect()
+        self.files.iter().map(|f| (f.path.clone(), f.line)).collect()
     }
 }

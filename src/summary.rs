@@ -32,10 +32,7 @@ pub struct CodeLimiter {
 
 impl CodeLimiter {
     pub fn new(limit: usize) -> CodeLimiter {
-        CodeLimiter {
-            limit,
-            seen: HashMap::new(),
-        }
+        CodeLimiter { limit, seen: HashMap::new() }
     }
 
     /// The code to count `event` under.
@@ -124,9 +121,7 @@ impl Timeline {
             self.refold(lo.div_euclid(width) * width, width);
         }
         let i = ((at - self.start) / self.width) as usize;
-        self.counts
-            .entry(provider)
-            .or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += n;
+        self.counts.entry(provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += n;
     }
 
     fn refold(&mut self, start: EpochMillis, width: i64) {
@@ -183,31 +178,17 @@ impl Summary {
 
     pub fn add_read(&mut self, source: &str, stats: &ReadStats) {
         self.read.add(stats);
-        self.sources
-            .entry(source.to_string())
-            .or_default()
-            .add(stats);
+        self.sources.entry(source.to_string()).or_default().add(stats);
     }
 
     pub fn add(&mut self, source: &str, event: &ErrorEvent) {
         let d = &event.detection;
-        let code = self
-            .limiter
-            .label(d.provider, &d.code, d.known())
-            .to_string();
+        let code = self.limiter.label(d.provider, &d.code, d.known()).to_string();
         let seen = match event.timestamp {
             Some(t) => Seen::At(t),
-            None => Seen::Line {
-                source: source.to_string(),
-                line: event.line,
-            },
+            None => Seen::Line { source: source.to_string(), line: event.line },
         };
-        let key = GroupKey {
-            provider: d.provider,
-            category: d.category,
-            code,
-            entry: d.entry,
-        };
+        let key = GroupKey { provider: d.provider, category: d.category, code, entry: d.entry };
         let group = self.groups.entry(key).or_insert_with(|| Group {
             count: 0,
             first_seen: seen.clone(),
@@ -240,15 +221,7 @@ impl Summary {
             t.count += 1;
         } else if self.templates.len() < MAX_TEMPLATES {
             let example: String = message.chars().take(300).collect();
-            self.templates.insert(
-                key,
-                Template {
-                    provider,
-                    code: code.to_string(),
-                    count: 1,
-                    example,
-                },
-            );
+            self.templates.insert(key, Template { provider, code: code.to_string(), count: 1, example });
         } else {
             self.templates_dropped += 1;
         }
@@ -306,11 +279,7 @@ impl Summary {
     }
 
     pub fn unknown(&self) -> u64 {
-        self.groups
-            .iter()
-            .filter(|(k, _)| k.entry.is_none())
-            .map(|(_, g)| g.count)
-            .sum()
+        self.groups.iter().filter(|(k, _)| k.entry.is_none()).map(|(_, g)| g.count).sum()
     }
 }
 
@@ -319,16 +288,7 @@ fn earlier(a: &Seen, b: &Seen) -> bool {
     match (a, b) {
         (Seen::At(x), Seen::At(y)) => x < y,
         (Seen::At(_), Seen::Line { .. }) => true,
-        (
-            Seen::Line {
-                source: s1,
-                line: l1,
-            },
-            Seen::Line {
-                source: s2,
-                line: l2,
-            },
-        ) => s1 == s2 && l1 < l2,
+        (Seen::Line { source: s1, line: l1 }, Seen::Line { source: s2, line: l2 }) => s1 == s2 && l1 < l2,
         (Seen::Line { .. }, Seen::At(_)) => false,
     }
 }
@@ -337,8 +297,7 @@ fn earlier(a: &Seen, b: &Seen) -> bool {
 pub fn mask(message: &str) -> String {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r#""[^"]*"|'[^']*'|\[[^\]]*\]|[0-9a-fA-F]{8,}|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*"#)
-            .unwrap()
+        Regex::new(r#""[^"]*"|'[^']*'|\[[^\]]*\]|[0-9a-fA-F]{8,}|[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*"#).unwrap()
     });
     re.replace_all(message, "<*>").into_owned()
 }
@@ -372,9 +331,6 @@ mod tests {
 
     #[test]
     fn masking_makes_templates() {
-        assert_eq!(
-            mask("model 'glm-9' not found, id 12345"),
-            "model <*> not found, id <*>"
-        );
+        assert_eq!(mask("model 'glm-9' not found, id 12345"), "model <*> not found, id <*>");
     }
 }

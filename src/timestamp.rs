@@ -18,7 +18,7 @@ fn iso() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?",
+            r"(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?",
         )
         .unwrap()
     })
@@ -35,10 +35,7 @@ fn syslog() -> &'static Regex {
 fn epoch_field() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r#""(?:ts|time|timestamp|@timestamp|t)"\s*:\s*(\d{10}(?:\.\d+)?|\d{13})(?-u:\b)"#,
-        )
-        .unwrap()
+        Regex::new(r#""(?:ts|time|timestamp|@timestamp|t)"\s*:\s*(\d{10}(?:\.\d+)?|\d{13})(?-u:\b)"#).unwrap()
     })
 }
 
@@ -50,10 +47,7 @@ pub fn parse(line: &str, default_year: i32) -> Option<EpochMillis> {
     }
     let head = &line[..end];
     if let Some(c) = iso().captures(head) {
-        let n = |i: usize| {
-            c.get(i)
-                .map_or(0, |m| m.as_str().parse::<i64>().unwrap_or(0))
-        };
+        let n = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<i64>().unwrap_or(0));
         let frac = c.get(7).map_or(0, |m| {
             let digits = &m.as_str()[..m.as_str().len().min(3)];
             digits.parse::<i64>().unwrap_or(0) * 10_i64.pow(3 - digits.len() as u32)
@@ -69,21 +63,17 @@ pub fn parse(line: &str, default_year: i32) -> Option<EpochMillis> {
             }
             None => 0,
         };
-        let secs =
-            civil_to_epoch(n(1) as i32, n(2) as u32, n(3) as u32)? + n(4) * 3600 + n(5) * 60 + n(6)
-                - offset_min * 60;
+        let secs = civil_to_epoch(n(1) as i32, n(2) as u32, n(3) as u32)? + n(4) * 3600 + n(5) * 60 + n(6)
+            - offset_min * 60;
         return Some(secs * 1000 + frac);
     }
     if let Some(c) = syslog().captures(head) {
-        let month = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ]
-        .iter()
-        .position(|m| *m == &c[1])? as u32
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            .iter()
+            .position(|m| *m == &c[1])? as u32
             + 1;
         let n = |i: usize| c[i].parse::<i64>().unwrap_or(0);
-        let secs =
-            civil_to_epoch(default_year, month, n(2) as u32)? + n(3) * 3600 + n(4) * 60 + n(5);
+        let secs = civil_to_epoch(default_year, month, n(2) as u32)? + n(3) * 3600 + n(4) * 60 + n(5);
         return Some(secs * 1000);
     }
     if let Some(c) = epoch_field().captures(line) {
@@ -113,9 +103,8 @@ fn civil_to_epoch(y: i32, m: u32, d: u32) -> Option<i64> {
 
 /// This year, for syslog lines, which carry none.
 pub fn current_year() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     civil_from_days(secs.div_euclid(86_400)).0 as i32
 }
 
@@ -125,12 +114,7 @@ pub fn format(ms: EpochMillis) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -156,18 +140,9 @@ mod tests {
         assert_eq!(t % 1000, 123);
         let t = parse("2026-11-02T18:00:01+08:00 x", 2026).unwrap();
         assert_eq!(format(t), "2026-11-02T10:00:01Z");
-        assert_eq!(
-            format(parse("Nov  2 10:00:01 host app[1]: x", 2026).unwrap()),
-            "2026-11-02T10:00:01Z"
-        );
-        assert_eq!(
-            format(parse(r#"{"ts":1793613601,"msg":"x"}"#, 2026).unwrap()),
-            "2026-11-02T10:00:01Z"
-        );
-        assert_eq!(
-            format(parse(r#"{"ts":1793613601000,"msg":"x"}"#, 2026).unwrap()),
-            "2026-11-02T10:00:01Z"
-        );
+        assert_eq!(format(parse("Nov  2 10:00:01 host app[1]: x", 2026).unwrap()), "2026-11-02T10:00:01Z");
+        assert_eq!(format(parse(r#"{"ts":1793613601,"msg":"x"}"#, 2026).unwrap()), "2026-11-02T10:00:01Z");
+        assert_eq!(format(parse(r#"{"ts":1793613601000,"msg":"x"}"#, 2026).unwrap()), "2026-11-02T10:00:01Z");
         assert_eq!(parse("no time here", 2026), None);
     }
 }

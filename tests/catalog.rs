@@ -19,11 +19,7 @@ struct DocRow {
 }
 
 fn doc(name: &str) -> String {
-    fs::read_to_string(format!(
-        "{}/fixtures/provider-docs/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    fs::read_to_string(format!("{}/fixtures/provider-docs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 /// Cells of a Markdown table row `| a | b | c |`; `None` for other lines and separators.
@@ -32,12 +28,7 @@ fn cells(line: &str) -> Option<Vec<String>> {
     if !line.starts_with('|') || line.contains("---") {
         return None;
     }
-    Some(
-        line.trim_matches('|')
-            .split('|')
-            .map(|c| c.trim().to_string())
-            .collect(),
-    )
+    Some(line.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect())
 }
 
 fn bigmodel_http() -> Vec<DocRow> {
@@ -64,9 +55,7 @@ fn zai_business() -> Vec<DocRow> {
         .filter_map(|line| {
             // `Basic Error | 500 | Internal Error |` or `| 1001 | message |`
             let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-            let at = parts
-                .iter()
-                .position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
+            let at = parts.iter().position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
             Some(DocRow {
                 provider: Provider::Zhipu,
                 api: "zai",
@@ -126,16 +115,11 @@ fn coze() -> Vec<DocRow> {
 /// Ark's page lists each row as lines: status, type, code, message (sometimes two lines), meaning.
 fn volcengine() -> Vec<DocRow> {
     let text = doc("volcengine-ark.txt");
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let mut rows = Vec::new();
     for i in 0..lines.len().saturating_sub(4) {
         let is_status = lines[i].len() == 3 && lines[i].bytes().all(|b| b.is_ascii_digit());
-        let is_type =
-            lines[i + 1].bytes().all(|b| b.is_ascii_alphabetic()) && lines[i + 1].len() > 3;
+        let is_type = lines[i + 1].bytes().all(|b| b.is_ascii_alphabetic()) && lines[i + 1].len() > 3;
         if !(is_status && is_type) {
             continue;
         }
@@ -156,16 +140,7 @@ fn volcengine() -> Vec<DocRow> {
 }
 
 fn all_doc_rows() -> Vec<DocRow> {
-    [
-        bigmodel_http(),
-        zai_business(),
-        ppio(),
-        coze(),
-        volcengine(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+    [bigmodel_http(), zai_business(), ppio(), coze(), volcengine()].into_iter().flatten().collect()
 }
 
 #[test]
@@ -173,12 +148,7 @@ fn the_documents_have_159_error_rows() {
     let rows = all_doc_rows();
     let per = |p: Provider| rows.iter().filter(|r| r.provider == p).count();
     assert_eq!(
-        (
-            per(Provider::Zhipu),
-            per(Provider::Ppio),
-            per(Provider::Coze),
-            per(Provider::Volcengine)
-        ),
+        (per(Provider::Zhipu), per(Provider::Ppio), per(Provider::Coze), per(Provider::Volcengine)),
         (46, 38, 36, 39)
     );
     assert_eq!(rows.len(), 159);
@@ -190,16 +160,10 @@ fn every_documented_row_has_its_entry_with_the_same_status_and_message() {
     let mut missing = Vec::new();
     for row in all_doc_rows() {
         let found = catalog.entries().iter().find(|e| {
-            e.provider == row.provider
-                && e.code == row.code
-                && e.api == row.api
-                && e.message == row.message
+            e.provider == row.provider && e.code == row.code && e.api == row.api && e.message == row.message
         });
         match found {
-            None => missing.push(format!(
-                "{:?} {} ({}) {:?}",
-                row.provider, row.code, row.api, row.message
-            )),
+            None => missing.push(format!("{:?} {} ({}) {:?}", row.provider, row.code, row.api, row.message)),
             Some(e) => {
                 if row.http_status.is_some() {
                     assert_eq!(e.http_status, row.http_status, "{} {}", e.provider, e.code);
@@ -210,16 +174,8 @@ fn every_documented_row_has_its_entry_with_the_same_status_and_message() {
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "documented rows without an entry:\n{}",
-        missing.join("\n")
-    );
-    assert_eq!(
-        catalog.len(),
-        159,
-        "the catalog has entries no document backs"
-    );
+    assert!(missing.is_empty(), "documented rows without an entry:\n{}", missing.join("\n"));
+    assert_eq!(catalog.len(), 159, "the catalog has entries no document backs");
 }
 
 #[test]
@@ -236,14 +192,9 @@ fn entries_are_complete_and_consistent() {
         ] {
             assert!(!text.trim().is_empty(), "{what}: empty {field}");
         }
-        let transient = matches!(
-            e.category,
-            Category::RateLimit | Category::Unavailable | Category::ServerError
-        );
-        assert_eq!(
-            e.retryable, transient,
-            "{what}: retryable must follow the category"
-        );
+        let transient =
+            matches!(e.category, Category::RateLimit | Category::Unavailable | Category::ServerError);
+        assert_eq!(e.retryable, transient, "{what}: retryable must follow the category");
         assert_ne!(e.category, Category::Unknown, "{what}");
     }
     let mut keys: HashMap<String, usize> = HashMap::new();
@@ -256,38 +207,14 @@ fn entries_are_complete_and_consistent() {
 #[test]
 fn rows_sharing_a_code_are_told_apart() {
     let catalog = Catalog::embedded();
-    let pick =
-        |p: Provider, code: &str, status: Option<u16>, message: Option<&str>| -> &CatalogEntry {
-            let res = catalog
-                .resolve_code(p, code, status, message, None)
-                .unwrap();
-            catalog.get(res.entry)
-        };
+    let pick = |p: Provider, code: &str, status: Option<u16>, message: Option<&str>| -> &CatalogEntry {
+        let res = catalog.resolve_code(p, code, status, message, None).unwrap();
+        catalog.get(res.entry)
+    };
     // PPIO's INVALID_API_KEY: the media API's and the LLM API's, by message; the LLM one by default.
-    assert_eq!(
-        pick(
-            Provider::Ppio,
-            "INVALID_API_KEY",
-            Some(403),
-            Some("API Key 校验失败")
-        )
-        .api,
-        "media"
-    );
-    assert_eq!(
-        pick(
-            Provider::Ppio,
-            "INVALID_API_KEY",
-            Some(403),
-            Some("未提供 API Key")
-        )
-        .api,
-        "llm"
-    );
-    assert_eq!(
-        pick(Provider::Ppio, "INVALID_API_KEY", None, None).api,
-        "llm"
-    );
+    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", Some(403), Some("API Key 校验失败")).api, "media");
+    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", Some(403), Some("未提供 API Key")).api, "llm");
+    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", None, None).api, "llm");
     // Ark's two QuotaExceeded rows: the free-trial one is billing, the queue one a rate limit.
     let trial = pick(
         Provider::Volcengine,
@@ -304,62 +231,31 @@ fn rows_sharing_a_code_are_told_apart() {
     );
     assert_eq!(queue.category, Category::RateLimit);
     // BigModel's 429 rows by message; the concurrency row when nothing says which.
-    assert_eq!(
-        pick(Provider::Zhipu, "429", Some(429), Some("账户余额已用完")).category,
-        Category::Billing
-    );
-    assert_eq!(
-        pick(Provider::Zhipu, "429", Some(429), None).category,
-        Category::RateLimit
-    );
+    assert_eq!(pick(Provider::Zhipu, "429", Some(429), Some("账户余额已用完")).category, Category::Billing);
+    assert_eq!(pick(Provider::Zhipu, "429", Some(429), None).category, Category::RateLimit);
 }
 
 #[test]
 fn templated_codes_match_concrete_names() {
     let catalog = Catalog::embedded();
-    let res = catalog
-        .resolve_code(
-            Provider::Volcengine,
-            "InvalidParameter.model",
-            None,
-            None,
-            None,
-        )
-        .unwrap();
-    assert_eq!(
-        catalog.get(res.entry).code,
-        "InvalidParameter.{{Parameter}}"
-    );
-    let res = catalog
-        .resolve_code(Provider::Volcengine, "InvalidParameter", None, None, None)
-        .unwrap();
+    let res = catalog.resolve_code(Provider::Volcengine, "InvalidParameter.model", None, None, None).unwrap();
+    assert_eq!(catalog.get(res.entry).code, "InvalidParameter.{{Parameter}}");
+    let res = catalog.resolve_code(Provider::Volcengine, "InvalidParameter", None, None, None).unwrap();
     assert_eq!(catalog.get(res.entry).code, "InvalidParameter");
-    assert!(catalog
-        .resolve_code(Provider::Volcengine, "NoSuchThing.x", None, None, None)
-        .is_none());
+    assert!(catalog.resolve_code(Provider::Volcengine, "NoSuchThing.x", None, None, None).is_none());
 }
 
 #[test]
 fn documented_messages_match_with_their_placeholders_filled() {
     let catalog = Catalog::embedded();
-    let first = |text: &str| {
-        catalog
-            .match_message(text)
-            .first()
-            .map(|m| catalog.get(m.entry).code.clone())
-    };
+    let first = |text: &str| catalog.match_message(text).first().map(|m| catalog.get(m.entry).code.clone());
     assert_eq!(
-        first("The Inflight Batchsize limit for free account has been exceeded.Request ID: 021730000000abc").as_deref(),
+        first("The Inflight Batchsize limit for free account has been exceeded.Request ID: 021730000000abc")
+            .as_deref(),
         Some("InflightBatchsizeExceeded")
     );
-    assert_eq!(
-        first("Current model does not support sse call method").as_deref(),
-        Some("1212")
-    );
-    assert_eq!(
-        first("当前账户的 Coze Token 余额不足").as_deref(),
-        Some("4011")
-    );
+    assert_eq!(first("Current model does not support sse call method").as_deref(), Some("1212"));
+    assert_eq!(first("当前账户的 Coze Token 余额不足").as_deref(), Some("4011"));
     assert_eq!(first("something else entirely"), None);
 }
 
@@ -394,12 +290,25 @@ remedy_en = "Check the token."
 fn a_malformed_user_file_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");
-    fs::write(
-        &path,
-        "provider = \"coze\"\n[[entry]]\ncode = \"1\"\ncategory = \"sleepy\"\n",
-    )
-    .unwrap();
+    fs::write(&path, "provider = \"coze\"\n[[entry]]\ncode = \"1\"\ncategory = \"sleepy\"\n").unwrap();
     let err = Catalog::with_overrides(&[&path]).unwrap_err().to_string();
     assert!(err.contains("bad.toml:"), "{err}");
     assert!(err.contains(":4:") || err.contains(":2:"), "{err}");
+}
+
+#[test]
+fn every_documented_message_matches_its_own_entry() {
+    let catalog = Catalog::embedded();
+    let placeholder = regex::Regex::new(r"\{\{[^}]*\}\}|\$\{[^}]*\}|\{[A-Za-z_]+\}|%s").unwrap();
+    let mut unmatched = Vec::new();
+    for (id, e) in catalog.entries().iter().enumerate() {
+        let filled = placeholder.replace_all(&e.message, "x1").into_owned();
+        let found = catalog.match_message(&filled);
+        // Rows whose documented message is word for word another row's match that row too.
+        let ok = found.iter().any(|m| m.entry == id || catalog.get(m.entry).message == e.message);
+        if !ok {
+            unmatched.push(format!("{}: {filled:?}", e.key()));
+        }
+    }
+    assert!(unmatched.is_empty(), "messages that do not match their entry:\n{}", unmatched.join("\n"));
 }

@@ -24,18 +24,8 @@ fn existing_file_starts_at_its_end_unless_from_start() {
     append(&log, &lines(5..8, "1302"));
     assert_eq!(d.settle_at(3.0), 3.0);
     let m = d.metrics();
-    assert_eq!(
-        metric_sum(
-            &m,
-            "errwatch_errors_total",
-            &[r#"code="1302""#, r#"category="rate_limit""#]
-        ),
-        3.0
-    );
-    assert_eq!(
-        metric_sum(&m, "errwatch_errors_total", &[r#"code="1113""#]),
-        0.0
-    );
+    assert_eq!(metric_sum(&m, "errwatch_errors_total", &[r#"code="1302""#, r#"category="rate_limit""#]), 3.0);
+    assert_eq!(metric_sum(&m, "errwatch_errors_total", &[r#"code="1113""#]), 0.0);
 
     let whole = Daemon::start(&["--from-start", log.to_str().unwrap()]);
     assert_eq!(whole.settle_at(8.0), 8.0);
@@ -66,11 +56,7 @@ fn copytruncate() {
     let d = Daemon::start(&["--from-start", log.to_str().unwrap()]);
     assert_eq!(d.settle_at(3.0), 3.0);
     fs::copy(&log, dir.path().join("app.log.1")).unwrap();
-    fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(&log)
-        .unwrap();
+    fs::OpenOptions::new().write(true).truncate(true).open(&log).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     append(&log, &lines(3..5, "1302"));
     assert_eq!(d.settle_at(5.0), 5.0);
@@ -81,23 +67,13 @@ fn copytruncate_refilled_past_the_old_offset_is_still_seen() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     append(&log, &lines(0..2, "1113"));
-    let d = Daemon::start(&[
-        "--from-start",
-        "--poll-interval",
-        "5",
-        log.to_str().unwrap(),
-    ]);
+    let d = Daemon::start(&["--from-start", "--poll-interval", "5", log.to_str().unwrap()]);
     assert_eq!(d.settle_at(2.0), 2.0);
     // Truncated and refilled beyond the old length before errwatch looks again: the changed
     // first bytes tell it the content is new.
-    let refill: Vec<String> = (10..16)
-        .map(|n| zhipu_line(n, "1302").replace("upstream", "UPSTREAM"))
-        .collect();
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(&log)
-        .unwrap();
+    let refill: Vec<String> =
+        (10..16).map(|n| zhipu_line(n, "1302").replace("upstream", "UPSTREAM")).collect();
+    let mut f = fs::OpenOptions::new().write(true).truncate(true).open(&log).unwrap();
     for l in &refill {
         writeln!(f, "{l}").unwrap();
     }
@@ -127,10 +103,7 @@ fn a_glob_gains_a_file_read_from_its_start() {
     std::thread::sleep(Duration::from_millis(300));
     append(&dir.path().join("b.log"), &lines(2..6, "1302"));
     assert_eq!(d.settle_at(4.0), 4.0);
-    assert_eq!(
-        metric_sum(&d.metrics(), "errwatch_sources_followed", &[]),
-        2.0
-    );
+    assert_eq!(metric_sum(&d.metrics(), "errwatch_sources_followed", &[]), 2.0);
 }
 
 #[test]
@@ -156,11 +129,7 @@ fn sigkill_restart_counts_every_line_exactly_once() {
     let log = dir.path().join("app.log");
     let state = dir.path().join("state");
     fs::write(&log, "").unwrap();
-    let args = [
-        "--state-dir",
-        state.to_str().unwrap(),
-        log.to_str().unwrap(),
-    ];
+    let args = ["--state-dir", state.to_str().unwrap(), log.to_str().unwrap()];
     let total = 3000;
     let first = Daemon::start(&args);
     let writer = {
@@ -173,18 +142,12 @@ fn sigkill_restart_counts_every_line_exactly_once() {
         })
     };
     // Kill it mid-stream, with no warning.
-    common::wait_for(Duration::from_secs(10), || {
-        (first.errors() > 300.0).then_some(())
-    });
+    common::wait_for(Duration::from_secs(10), || (first.errors() > 300.0).then_some(()));
     first.signal("KILL");
     drop(first);
     writer.join().unwrap();
     let second = Daemon::start(&args);
-    assert_eq!(
-        second.settle_at(total as f64),
-        total as f64,
-        "every error counted once across both runs"
-    );
+    assert_eq!(second.settle_at(total as f64), total as f64, "every error counted once across both runs");
     let lines_read = metric_sum(&second.metrics(), "errwatch_lines_read_total", &[]);
     assert_eq!(lines_read, total as f64);
 }
@@ -195,26 +158,18 @@ fn sigterm_stops_cleanly_and_saves_state() {
     let log = dir.path().join("app.log");
     let state = dir.path().join("state");
     append(&log, &lines(0..3, "1113"));
-    let mut d = Daemon::start(&[
-        "--from-start",
-        "--state-dir",
-        state.to_str().unwrap(),
-        log.to_str().unwrap(),
-    ]);
+    let mut d =
+        Daemon::start(&["--from-start", "--state-dir", state.to_str().unwrap(), log.to_str().unwrap()]);
     assert_eq!(d.settle_at(3.0), 3.0);
     d.signal("TERM");
-    let status = common::wait_for(Duration::from_secs(5), || d.child.try_wait().unwrap())
-        .expect("exits on SIGTERM");
+    let status =
+        common::wait_for(Duration::from_secs(5), || d.child.try_wait().unwrap()).expect("exits on SIGTERM");
     assert!(status.success());
     assert!(state.join("state.json").exists());
     // A restart resumes: the three are restored, not read again.
     append(&log, &lines(3..4, "1302"));
-    let again = Daemon::start(&[
-        "--from-start",
-        "--state-dir",
-        state.to_str().unwrap(),
-        log.to_str().unwrap(),
-    ]);
+    let again =
+        Daemon::start(&["--from-start", "--state-dir", state.to_str().unwrap(), log.to_str().unwrap()]);
     assert_eq!(again.settle_at(4.0), 4.0);
 }
 
@@ -226,11 +181,7 @@ fn a_corrupt_state_file_warns_and_goes_on() {
     fs::create_dir_all(&state).unwrap();
     fs::write(state.join("state.json"), b"\x00garbage{{{").unwrap();
     append(&log, &lines(0..2, "1113"));
-    let d = Daemon::start(&[
-        "--state-dir",
-        state.to_str().unwrap(),
-        log.to_str().unwrap(),
-    ]);
+    let d = Daemon::start(&["--state-dir", state.to_str().unwrap(), log.to_str().unwrap()]);
     append(&log, &lines(2..3, "1113"));
     assert_eq!(d.settle_at(1.0), 1.0);
 }
@@ -254,20 +205,14 @@ fn stdin_with_print_shows_each_error_promptly() {
     out.read_line(&mut line).unwrap();
     let latency = written.elapsed();
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-    assert_eq!(
-        (v["provider"].as_str(), v["code"].as_str()),
-        (Some("zhipu"), Some("1113"))
-    );
+    assert_eq!((v["provider"].as_str(), v["code"].as_str()), (Some("zhipu"), Some("1113")));
     assert!(latency < Duration::from_secs(5), "took {latency:?}");
     drop(stdin);
     let status = child.wait().unwrap();
     assert!(status.success());
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    assert!(
-        err.contains("1 provider errors"),
-        "summary on stderr at end of stdin: {err}"
-    );
+    assert!(err.contains("1 provider errors"), "summary on stderr at end of stdin: {err}");
 }
 
 #[test]

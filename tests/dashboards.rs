@@ -23,14 +23,8 @@ const METRICS: &[&str] = &[
 ];
 
 /// Grafana's global variables that may appear in queries.
-const BUILTINS: &[&str] = &[
-    "__rate_interval",
-    "__range",
-    "__range_s",
-    "__range_ms",
-    "__interval",
-    "__interval_ms",
-];
+const BUILTINS: &[&str] =
+    &["__rate_interval", "__range", "__range_s", "__range_ms", "__interval", "__interval_ms"];
 
 const ALERTS: &[&str] = &[
     "ErrwatchBillingExhausted",
@@ -99,11 +93,7 @@ fn variable_refs(s: &str) -> Vec<String> {
 }
 
 fn variables(dash: &Value) -> Vec<&Value> {
-    dash["templating"]["list"]
-        .as_array()
-        .expect("templating.list is an array")
-        .iter()
-        .collect()
+    dash["templating"]["list"].as_array().expect("templating.list is an array").iter().collect()
 }
 
 fn variable<'a>(dash: &'a Value, name: &str) -> &'a Value {
@@ -122,9 +112,7 @@ fn exprs(dash: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for p in all_panels(dash) {
         for t in p["targets"].as_array().into_iter().flatten() {
-            let expr = t["expr"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{}: target without expr", title(p)));
+            let expr = t["expr"].as_str().unwrap_or_else(|| panic!("{}: target without expr", title(p)));
             out.push((title(p), expr.to_string()));
         }
     }
@@ -162,16 +150,10 @@ fn metric_names(expr: &str) -> Vec<String> {
 fn dashboard_has_identity_and_current_schema() {
     let d = dashboard();
     assert_eq!(d["uid"], "errwatch");
-    assert!(
-        d["title"].as_str().is_some_and(|t| !t.trim().is_empty()),
-        "dashboard title missing"
-    );
+    assert!(d["title"].as_str().is_some_and(|t| !t.trim().is_empty()), "dashboard title missing");
     let schema = d["schemaVersion"].as_u64().expect("schemaVersion");
     assert!(schema >= 39, "schemaVersion {schema} < 39");
-    assert!(
-        d.get("id").map_or(true, Value::is_null),
-        "a provisioned dashboard must not pin an id"
-    );
+    assert!(d.get("id").map_or(true, Value::is_null), "a provisioned dashboard must not pin an id");
 }
 
 #[test]
@@ -180,40 +162,23 @@ fn dashboard_variables() {
     let ds = variable(&d, "datasource");
     assert_eq!(ds["type"], "datasource");
     assert_eq!(ds["query"], "prometheus");
-    for (name, metric) in [
-        ("provider", "errwatch_errors_total"),
-        ("category", "errwatch_errors_total"),
-    ] {
+    for (name, metric) in [("provider", "errwatch_errors_total"), ("category", "errwatch_errors_total")] {
         let v = variable(&d, name);
         assert_eq!(v["type"], "query", "${name}");
-        assert!(
-            is_prometheus_ds(&v["datasource"]),
-            "${name}: datasource must be ${{datasource}}"
-        );
+        assert!(is_prometheus_ds(&v["datasource"]), "${name}: datasource must be ${{datasource}}");
         assert_eq!(v["multi"], true, "${name} must be multi-value");
         assert_eq!(v["includeAll"], true, "${name} must include All");
         let def = v["definition"].as_str().expect("definition");
-        let query = v["query"]["query"]
-            .as_str()
-            .or(v["query"].as_str())
-            .expect("query");
+        let query = v["query"]["query"].as_str().or(v["query"].as_str()).expect("query");
         assert_eq!(def, query, "${name}: definition and query differ");
         assert!(
-            def.starts_with(&format!("label_values({metric}"))
-                && def.ends_with(&format!(", {name})")),
+            def.starts_with(&format!("label_values({metric}")) && def.ends_with(&format!(", {name})")),
             "${name} must be filled by label_values({metric}, {name}): {def}"
         );
     }
-    let names: Vec<&str> = variables(&d)
-        .iter()
-        .filter_map(|v| v["name"].as_str())
-        .collect();
+    let names: Vec<&str> = variables(&d).iter().filter_map(|v| v["name"].as_str()).collect();
     let unique: BTreeSet<&str> = names.iter().copied().collect();
-    assert_eq!(
-        unique.len(),
-        names.len(),
-        "duplicate variable names: {names:?}"
-    );
+    assert_eq!(unique.len(), names.len(), "duplicate variable names: {names:?}");
 }
 
 #[test]
@@ -224,10 +189,7 @@ fn every_panel_and_target_has_the_datasource() {
     let mut ids = BTreeSet::new();
     for p in &panels {
         let t = title(p);
-        assert!(
-            p["title"].as_str().is_some_and(|s| !s.is_empty()),
-            "a panel has no title: {p}"
-        );
+        assert!(p["title"].as_str().is_some_and(|s| !s.is_empty()), "a panel has no title: {p}");
         assert!(
             is_prometheus_ds(&p["datasource"]),
             "{t}: datasource must be {{type: prometheus, uid: ${{datasource}}}}"
@@ -238,9 +200,7 @@ fn every_panel_and_target_has_the_datasource() {
         if p["type"] == "row" {
             continue;
         }
-        let targets = p["targets"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{t}: no targets"));
+        let targets = p["targets"].as_array().unwrap_or_else(|| panic!("{t}: no targets"));
         assert!(!targets.is_empty(), "{t}: no targets");
         let mut refs = BTreeSet::new();
         for target in targets {
@@ -248,9 +208,7 @@ fn every_panel_and_target_has_the_datasource() {
                 is_prometheus_ds(&target["datasource"]),
                 "{t}: a target has no ${{datasource}} datasource"
             );
-            let r = target["refId"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{t}: target without refId"));
+            let r = target["refId"].as_str().unwrap_or_else(|| panic!("{t}: target without refId"));
             assert!(refs.insert(r.to_string()), "{t}: duplicate refId {r}");
         }
     }
@@ -259,11 +217,8 @@ fn every_panel_and_target_has_the_datasource() {
 #[test]
 fn every_variable_used_is_defined() {
     let d = dashboard();
-    let defined: BTreeSet<String> = variables(&d)
-        .iter()
-        .filter_map(|v| v["name"].as_str())
-        .map(String::from)
-        .collect();
+    let defined: BTreeSet<String> =
+        variables(&d).iter().filter_map(|v| v["name"].as_str()).map(String::from).collect();
     let check = |place: &str, s: &str| {
         for name in variable_refs(s) {
             assert!(
@@ -282,18 +237,9 @@ fn every_variable_used_is_defined() {
     }
     for v in variables(&d) {
         let name = v["name"].as_str().unwrap_or("?");
-        check(
-            &format!("variable {name}"),
-            v["definition"].as_str().unwrap_or(""),
-        );
-        check(
-            &format!("variable {name}"),
-            v["datasource"]["uid"].as_str().unwrap_or(""),
-        );
-        let query = v["query"]["query"]
-            .as_str()
-            .or(v["query"].as_str())
-            .unwrap_or("");
+        check(&format!("variable {name}"), v["definition"].as_str().unwrap_or(""));
+        check(&format!("variable {name}"), v["datasource"]["uid"].as_str().unwrap_or(""));
+        let query = v["query"]["query"].as_str().or(v["query"].as_str()).unwrap_or("");
         check(&format!("variable {name}"), query);
         for r in variable_refs(query) {
             assert_ne!(r, name, "variable {name} refers to itself");
@@ -313,15 +259,9 @@ fn every_query_is_about_errwatch_and_aggregates() {
     assert!(all.len() >= 10, "only {} queries", all.len());
     for (t, expr) in &all {
         let names = metric_names(expr);
-        assert!(
-            !names.is_empty(),
-            "{t}: {expr:?} mentions no errwatch_ metric nor up"
-        );
+        assert!(!names.is_empty(), "{t}: {expr:?} mentions no errwatch_ metric nor up");
         for n in &names {
-            assert!(
-                n == "up" || METRICS.contains(&n.as_str()),
-                "{t}: unknown metric {n} in {expr:?}"
-            );
+            assert!(n == "up" || METRICS.contains(&n.as_str()), "{t}: unknown metric {n} in {expr:?}");
         }
         assert!(
             expr.contains("sum by (") || expr.contains("max by ("),
@@ -343,14 +283,9 @@ fn every_query_is_about_errwatch_and_aggregates() {
                 );
             }
         }
-        if names
-            .iter()
-            .any(|n| n == "errwatch_errors_total" || n == "errwatch_last_error_timestamp_seconds")
+        if names.iter().any(|n| n == "errwatch_errors_total" || n == "errwatch_last_error_timestamp_seconds")
         {
-            assert!(
-                expr.contains(r#"provider=~"$provider""#),
-                "{t}: not filtered by $provider: {expr:?}"
-            );
+            assert!(expr.contains(r#"provider=~"$provider""#), "{t}: not filtered by $provider: {expr:?}");
             assert!(
                 expr.contains(r#"category=~"$category""#) || expr.contains(r#"category=""#),
                 "{t}: neither filtered by $category nor pinned to a category: {expr:?}"
@@ -359,25 +294,14 @@ fn every_query_is_about_errwatch_and_aggregates() {
     }
     // The panels the dashboard exists for.
     let has = |needle: &str| all.iter().any(|(_, e)| e.contains(needle));
-    assert!(
-        has("sum by (provider) (rate(errwatch_errors_total"),
-        "no error rate per provider"
-    );
-    assert!(
-        has("sum by (category) (rate(errwatch_errors_total"),
-        "no error rate per category"
-    );
+    assert!(has("sum by (provider) (rate(errwatch_errors_total"), "no error rate per provider");
+    assert!(has("sum by (category) (rate(errwatch_errors_total"), "no error rate per category");
     assert!(
         has("topk(") && has("sum by (provider, category, code) (increase(errwatch_errors_total"),
         "no top codes table"
     );
     assert!(has(r#"category="unknown""#), "no unknown-codes panel");
-    for m in [
-        "errwatch_lines_read_total",
-        "errwatch_sources_followed",
-        "errwatch_read_errors_total",
-        "up{",
-    ] {
+    for m in ["errwatch_lines_read_total", "errwatch_sources_followed", "errwatch_read_errors_total", "up{"] {
         assert!(has(m), "no health panel using {m}");
     }
 }
@@ -404,25 +328,16 @@ fn billing_auth_account_stats_turn_red() {
             expr.contains("increase(") && expr.contains("[$__range]"),
             "{t}: not an increase over the range: {expr}"
         );
-        let steps = panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
-            .as_array()
-            .expect("threshold steps");
+        let steps =
+            panel["fieldConfig"]["defaults"]["thresholds"]["steps"].as_array().expect("threshold steps");
         assert_eq!(steps[0]["color"], "green", "{t}: base color");
-        assert!(
-            steps[0]["value"].is_null(),
-            "{t}: base step must have value null"
-        );
-        let red = steps
-            .iter()
-            .find(|s| s["color"] == "red")
-            .unwrap_or_else(|| panic!("{t}: no red threshold"));
+        assert!(steps[0]["value"].is_null(), "{t}: base step must have value null");
+        let red =
+            steps.iter().find(|s| s["color"] == "red").unwrap_or_else(|| panic!("{t}: no red threshold"));
         let at = red["value"].as_f64().expect("red threshold value");
         // Counts are integers and increase() never returns less than the counted delta, so
         // "red from 1" is "red when > 0".
-        assert!(
-            at > 0.0 && at <= 1.0,
-            "{t}: red threshold {at} is not 'more than zero'"
-        );
+        assert!(at > 0.0 && at <= 1.0, "{t}: red threshold {at} is not 'more than zero'");
     }
 }
 
@@ -437,10 +352,7 @@ fn alert_blocks(text: &str) -> Vec<AlertBlock> {
     for line in text.lines() {
         let trimmed = line.trim_start();
         if let Some(name) = trimmed.strip_prefix("- alert:") {
-            blocks.push(AlertBlock {
-                name: name.trim().to_string(),
-                lines: Vec::new(),
-            });
+            blocks.push(AlertBlock { name: name.trim().to_string(), lines: Vec::new() });
         } else if trimmed.starts_with("- ")
             && !trimmed.starts_with("- alert:")
             && line.len() - trimmed.len() <= 4
@@ -486,38 +398,22 @@ fn alert_rules_have_severity_and_summary() {
     let path = repo_file("dashboards/alerts.yml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(text.lines().any(|l| l.trim() == "groups:"), "no groups:");
-    assert!(
-        text.lines().any(|l| l.trim() == "- name: errwatch"),
-        "no group errwatch"
-    );
+    assert!(text.lines().any(|l| l.trim() == "- name: errwatch"), "no group errwatch");
     assert!(!text.contains('\t'), "tabs in YAML");
     let blocks = alert_blocks(&text);
     let names: Vec<&str> = blocks.iter().map(|b| b.name.as_str()).collect();
     for want in ALERTS {
-        assert!(
-            names.contains(want),
-            "alert {want} missing (have {names:?})"
-        );
+        assert!(names.contains(want), "alert {want} missing (have {names:?})");
     }
-    assert_eq!(
-        names.iter().collect::<BTreeSet<_>>().len(),
-        names.len(),
-        "duplicate alert names: {names:?}"
-    );
+    assert_eq!(names.iter().collect::<BTreeSet<_>>().len(), names.len(), "duplicate alert names: {names:?}");
     for b in &blocks {
         let n = &b.name;
         let expr = block_value(b, "expr").unwrap_or_else(|| panic!("{n}: no expr"));
         assert!(!expr.is_empty(), "{n}: empty expr");
         let metrics = metric_names(&expr);
-        assert!(
-            !metrics.is_empty(),
-            "{n}: expr mentions no errwatch metric: {expr}"
-        );
+        assert!(!metrics.is_empty(), "{n}: expr mentions no errwatch metric: {expr}");
         for m in &metrics {
-            assert!(
-                m == "up" || METRICS.contains(&m.as_str()),
-                "{n}: unknown metric {m}"
-            );
+            assert!(m == "up" || METRICS.contains(&m.as_str()), "{n}: unknown metric {m}");
         }
         if metrics.iter().any(|m| m == "errwatch_errors_total") {
             assert!(
@@ -525,92 +421,46 @@ fn alert_rules_have_severity_and_summary() {
                 "{n}: must aggregate with sum by (provider...): {expr}"
             );
         }
-        let severity =
-            block_value(b, "severity").unwrap_or_else(|| panic!("{n}: no severity label"));
-        assert!(
-            ["critical", "warning", "info"].contains(&severity.as_str()),
-            "{n}: severity {severity:?}"
-        );
-        let summary =
-            block_value(b, "summary").unwrap_or_else(|| panic!("{n}: no summary annotation"));
+        let severity = block_value(b, "severity").unwrap_or_else(|| panic!("{n}: no severity label"));
+        assert!(["critical", "warning", "info"].contains(&severity.as_str()), "{n}: severity {severity:?}");
+        let summary = block_value(b, "summary").unwrap_or_else(|| panic!("{n}: no summary annotation"));
         assert!(!summary.is_empty(), "{n}: empty summary");
-        let description = block_value(b, "description")
-            .unwrap_or_else(|| panic!("{n}: no description annotation"));
-        assert!(
-            description.len() > 40,
-            "{n}: description too short: {description}"
-        );
+        let description =
+            block_value(b, "description").unwrap_or_else(|| panic!("{n}: no description annotation"));
+        assert!(description.len() > 40, "{n}: description too short: {description}");
         if expr.contains("errwatch_errors_total") {
-            assert!(
-                summary.contains("{{ $labels.provider }}"),
-                "{n}: summary does not name the provider"
-            );
+            assert!(summary.contains("{{ $labels.provider }}"), "{n}: summary does not name the provider");
         }
     }
     let get = |n: &str| blocks.iter().find(|b| b.name == n).unwrap();
     let billing = get("ErrwatchBillingExhausted");
-    assert_eq!(
-        block_value(billing, "severity").as_deref(),
-        Some("critical")
-    );
+    assert_eq!(block_value(billing, "severity").as_deref(), Some("critical"));
     assert!(
-        matches!(
-            block_value(billing, "for").as_deref(),
-            None | Some("0m") | Some("0s")
-        ),
+        matches!(block_value(billing, "for").as_deref(), None | Some("0m") | Some("0s")),
         "billing must fire at once"
     );
     let desc = block_value(billing, "description").unwrap();
-    for remedy in [
-        "1113",
-        "AccountOverdueError",
-        "4011",
-        "4019",
-        "4022",
-        "NOT_ENOUGH_BALANCE",
-        "Top up",
-        "top up",
-    ] {
-        assert!(
-            desc.contains(remedy),
-            "billing description does not mention {remedy}"
-        );
+    for remedy in
+        ["1113", "AccountOverdueError", "4011", "4019", "4022", "NOT_ENOUGH_BALANCE", "Top up", "top up"]
+    {
+        assert!(desc.contains(remedy), "billing description does not mention {remedy}");
     }
-    assert!(block_value(get("ErrwatchDown"), "expr")
-        .unwrap()
-        .contains(r#"up{job="errwatch"} == 0"#));
-    assert_eq!(
-        block_value(get("ErrwatchUnknownCode"), "severity").as_deref(),
-        Some("info")
-    );
-    assert_eq!(
-        block_value(get("ErrwatchRateLimitStorm"), "severity").as_deref(),
-        Some("warning")
-    );
+    assert!(block_value(get("ErrwatchDown"), "expr").unwrap().contains(r#"up{job="errwatch"} == 0"#));
+    assert_eq!(block_value(get("ErrwatchUnknownCode"), "severity").as_deref(), Some("info"));
+    assert_eq!(block_value(get("ErrwatchRateLimitStorm"), "severity").as_deref(), Some("warning"));
 }
 
 #[test]
 fn provisioning_points_at_the_dashboard() {
-    let ds = std::fs::read_to_string(repo_file(
-        "dashboards/grafana/provisioning/datasources/prometheus.yml",
-    ))
-    .unwrap();
-    assert!(
-        ds.contains("type: prometheus"),
-        "datasource provisioning is not a prometheus datasource"
-    );
-    let dp = std::fs::read_to_string(repo_file(
-        "dashboards/grafana/provisioning/dashboards/errwatch.yml",
-    ))
-    .unwrap();
+    let ds = std::fs::read_to_string(repo_file("dashboards/grafana/provisioning/datasources/prometheus.yml"))
+        .unwrap();
+    assert!(ds.contains("type: prometheus"), "datasource provisioning is not a prometheus datasource");
+    let dp = std::fs::read_to_string(repo_file("dashboards/grafana/provisioning/dashboards/errwatch.yml"))
+        .unwrap();
     assert!(
         dp.contains("type: file") && dp.contains("path:"),
         "dashboard provisioning is not a file provider"
     );
     let prom = std::fs::read_to_string(repo_file("dashboards/prometheus.yml")).unwrap();
-    assert!(
-        prom.contains("job_name: errwatch")
-            && prom.contains("alerts.yml")
-            && prom.contains(":9847")
-    );
+    assert!(prom.contains("job_name: errwatch") && prom.contains("alerts.yml") && prom.contains(":9847"));
 }

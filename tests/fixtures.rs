@@ -47,30 +47,18 @@ fn scan(log: &Path) -> String {
         .arg(rel)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "scan {}: {}",
-        rel.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "scan {}: {}", rel.display(), String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn jsonl(text: &str) -> Vec<Value> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[test]
 fn every_fixture_matches_its_manifest() {
     let manifests = manifests();
-    assert!(
-        manifests.len() >= 30,
-        "fixtures are missing: {}",
-        manifests.len()
-    );
+    assert!(manifests.len() >= 30, "fixtures are missing: {}", manifests.len());
     let mut failures = Vec::new();
     for manifest in &manifests {
         let log = log_of(manifest);
@@ -78,11 +66,7 @@ fn every_fixture_matches_its_manifest() {
         let got = jsonl(&scan(&log));
         let name = log.file_name().unwrap().to_string_lossy().into_owned();
         if want.len() != got.len() {
-            failures.push(format!(
-                "{name}: {} errors expected, {} found",
-                want.len(),
-                got.len()
-            ));
+            failures.push(format!("{name}: {} errors expected, {} found", want.len(), got.len()));
             continue;
         }
         for (i, (w, g)) in want.iter().zip(&got).enumerate() {
@@ -99,12 +83,7 @@ fn every_fixture_matches_its_manifest() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -113,11 +92,7 @@ fn every_fixture_matches_its_golden_scan() {
     let mut stale = Vec::new();
     for manifest in manifests() {
         let log = log_of(&manifest);
-        let golden = PathBuf::from(
-            manifest
-                .to_string_lossy()
-                .replace(".expect.jsonl", ".scan.jsonl"),
-        );
+        let golden = PathBuf::from(manifest.to_string_lossy().replace(".expect.jsonl", ".scan.jsonl"));
         let got = scan(&log);
         if update {
             fs::write(&golden, &got).unwrap();
@@ -125,18 +100,13 @@ fn every_fixture_matches_its_golden_scan() {
             stale.push(golden.file_name().unwrap().to_string_lossy().into_owned());
         }
     }
-    assert!(
-        stale.is_empty(),
-        "scan output differs from (or lacks) its golden file: {stale:?}"
-    );
+    assert!(stale.is_empty(), "scan output differs from (or lacks) its golden file: {stale:?}");
 }
 
 #[test]
 fn sdk_captures_cover_every_provider_and_every_style() {
-    let names: Vec<String> = manifests()
-        .iter()
-        .map(|m| m.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let names: Vec<String> =
+        manifests().iter().map(|m| m.file_name().unwrap().to_string_lossy().into_owned()).collect();
     for sdk in [
         "zhipuai",
         "zai-sdk",
@@ -165,9 +135,5 @@ fn the_noise_fixture_is_large_and_yields_nothing() {
     let noise = repo("fixtures/logs/noise/noise.log");
     let text = fs::read_to_string(&noise).unwrap();
     assert!(text.lines().count() >= 2000);
-    assert_eq!(
-        scan(&noise),
-        "",
-        "ordinary lines were taken for provider errors"
-    );
+    assert_eq!(scan(&noise), "", "ordinary lines were taken for provider errors");
 }

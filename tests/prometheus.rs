@@ -35,10 +35,8 @@ const POLL: Duration = Duration::from_millis(500);
 const A_START: &[&str] = &["fixtures/logs/sdk/zhipuai-logger-error.log"];
 const A_APPEND: &[&str] = &["fixtures/logs/sdk/volcengine-ark-logger-error.log"];
 /// Instance B: empty at start, then appended.
-const B_APPEND: &[&str] = &[
-    "fixtures/logs/sdk/cozepy-chat-jsonl.log",
-    "fixtures/logs/sdk/openai-ppio-logger-error.log",
-];
+const B_APPEND: &[&str] =
+    &["fixtures/logs/sdk/cozepy-chat-jsonl.log", "fixtures/logs/sdk/openai-ppio-logger-error.log"];
 
 const METRIC_FAMILIES: &[&str] = &[
     "errwatch_errors_total",
@@ -89,10 +87,7 @@ impl Procs {
     fn assert_running(&mut self) {
         for (name, child, log) in &mut self.children {
             if let Ok(Some(status)) = child.try_wait() {
-                panic!(
-                    "{name} exited early ({status}); its output:\n{}",
-                    tail(log, 60)
-                );
+                panic!("{name} exited early ({status}); its output:\n{}", tail(log, 60));
             }
         }
     }
@@ -120,9 +115,7 @@ fn tail(path: &Path, lines: usize) -> String {
 
 fn in_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
 }
 
 fn free_addr() -> SocketAddr {
@@ -159,14 +152,10 @@ fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String), String> {
         .map_err(|e| format!("connect {addr}: {e}"))?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok();
     s.set_write_timeout(Some(Duration::from_secs(5))).ok();
-    write!(
-        s,
-        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nAccept: */*\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| format!("send to {addr}: {e}"))?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+        .map_err(|e| format!("send to {addr}: {e}"))?;
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw)
-        .map_err(|e| format!("read from {addr}{path}: {e}"))?;
+    s.read_to_end(&mut raw).map_err(|e| format!("read from {addr}{path}: {e}"))?;
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -178,10 +167,7 @@ fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String), String> {
         .nth(1)
         .and_then(|c| c.parse::<u16>().ok())
         .ok_or_else(|| format!("{addr}{path}: bad status line {head:?}"))?;
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
         body = dechunk(&body);
     }
     Ok((status, String::from_utf8_lossy(&body).to_string()))
@@ -191,8 +177,7 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
         let size_text = String::from_utf8_lossy(&b[..eol]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .unwrap_or(0);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).unwrap_or(0);
         if size == 0 || eol + 2 + size > b.len() {
             break;
         }
@@ -216,13 +201,10 @@ fn urlencode(s: &str) -> String {
 
 fn api_get(prom: SocketAddr, path: &str) -> Result<Value, String> {
     let (code, body) = http_get(prom, path)?;
-    let v: Value = serde_json::from_str(&body)
-        .map_err(|e| format!("{path}: HTTP {code}, not JSON ({e}): {body}"))?;
+    let v: Value =
+        serde_json::from_str(&body).map_err(|e| format!("{path}: HTTP {code}, not JSON ({e}): {body}"))?;
     if v["status"] != "success" {
-        return Err(format!(
-            "{path}: HTTP {code}: {} {}",
-            v["errorType"], v["error"]
-        ));
+        return Err(format!("{path}: HTTP {code}: {} {}", v["errorType"], v["error"]));
     }
     Ok(v["data"].clone())
 }
@@ -238,9 +220,7 @@ fn query(prom: SocketAddr, q: &str) -> Result<Vec<(BTreeMap<String, String>, f64
                 let labels = r["metric"]
                     .as_object()
                     .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                            .collect()
+                        m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()
                     })
                     .unwrap_or_default();
                 out.push((labels, sample_value(&r["value"])));
@@ -253,9 +233,7 @@ fn query(prom: SocketAddr, q: &str) -> Result<Vec<(BTreeMap<String, String>, f64
 }
 
 fn sample_value(v: &Value) -> f64 {
-    v[1].as_str()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(f64::NAN)
+    v[1].as_str().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,39 +300,20 @@ fn report_json(file: &Path) -> Counts {
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    parse_report(
-        &v,
-        &format!("errwatch report --format json {}", file.display()),
-    )
+    parse_report(&v, &format!("errwatch report --format json {}", file.display()))
 }
 
 /// `errors` and `by_code` of a JSON report (the CLI's or the daemon's /report).
 fn parse_report(v: &Value, what: &str) -> Counts {
-    let total = v["errors"]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{what}: no numeric `errors`: {v}"));
+    let total = v["errors"].as_f64().unwrap_or_else(|| panic!("{what}: no numeric `errors`: {v}"));
     let mut by_code = BTreeMap::new();
-    for e in v["by_code"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{what}: no `by_code` array"))
-    {
-        let s = |k: &str| {
-            e[k].as_str()
-                .map(String::from)
-                .unwrap_or_else(|| e[k].to_string())
-        };
-        let count = e["count"]
-            .as_f64()
-            .unwrap_or_else(|| panic!("{what}: by_code entry without count: {e}"));
-        *by_code
-            .entry((s("provider"), s("category"), s("code")))
-            .or_default() += count;
+    for e in v["by_code"].as_array().unwrap_or_else(|| panic!("{what}: no `by_code` array")) {
+        let s = |k: &str| e[k].as_str().map(String::from).unwrap_or_else(|| e[k].to_string());
+        let count = e["count"].as_f64().unwrap_or_else(|| panic!("{what}: by_code entry without count: {e}"));
+        *by_code.entry((s("provider"), s("category"), s("code"))).or_default() += count;
     }
     let sum: f64 = by_code.values().sum();
-    assert_eq!(
-        sum, total,
-        "{what}: by_code counts add up to {sum}, `errors` is {total}"
-    );
+    assert_eq!(sum, total, "{what}: by_code counts add up to {sum}, `errors` is {total}");
     Counts { total, by_code }
 }
 
@@ -369,11 +328,7 @@ fn exposition_sum(body: &str, metric: &str) -> Option<f64> {
         if !(rest.starts_with('{') || rest.starts_with(' ')) {
             continue;
         }
-        let value = rest
-            .rsplit_once('}')
-            .map_or(rest, |(_, v)| v)
-            .split_whitespace()
-            .next()?;
+        let value = rest.rsplit_once('}').map_or(rest, |(_, v)| v).split_whitespace().next()?;
         sum += value.parse::<f64>().ok()?;
         found = true;
     }
@@ -388,18 +343,10 @@ fn promtool_check_metrics(promtool: &Path, what: &str, body: &str) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run promtool check metrics");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(body.as_bytes())
-        .expect("write to promtool");
+    child.stdin.take().unwrap().write_all(body.as_bytes()).expect("write to promtool");
     let out = child.wait_with_output().expect("promtool check metrics");
-    let problems = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let problems =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(
         out.status.success() && problems.trim().is_empty(),
         "promtool check metrics on {what}: {}\n{problems}",
@@ -411,8 +358,7 @@ fn concat(files: &[&str]) -> Vec<u8> {
     let mut out = Vec::new();
     for f in files {
         let path = repo(f);
-        let mut data =
-            fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
+        let mut data = fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
         if !data.ends_with(b"\n") {
             data.push(b'\n');
         }
@@ -426,10 +372,7 @@ fn repo(rel: &str) -> PathBuf {
 }
 
 fn append(path: &Path, data: &[u8]) {
-    let mut f = fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .expect("open log for append");
+    let mut f = fs::OpenOptions::new().append(true).open(path).expect("open log for append");
     f.write_all(data).expect("append to log");
     f.sync_all().ok();
 }
@@ -454,8 +397,7 @@ fn dashboard_exprs() -> Vec<(String, String, String)> {
             walk(&p["panels"], out);
         }
     }
-    let text = fs::read_to_string(repo("dashboards/errwatch.json"))
-        .expect("read dashboards/errwatch.json");
+    let text = fs::read_to_string(repo("dashboards/errwatch.json")).expect("read dashboards/errwatch.json");
     let d: Value = serde_json::from_str(&text).expect("dashboards/errwatch.json is JSON");
     let mut out = Vec::new();
     walk(&d["panels"], &mut out);
@@ -464,8 +406,7 @@ fn dashboard_exprs() -> Vec<(String, String, String)> {
 
 /// (name, query) of the dashboard's query variables, e.g. ("provider", "label_values(errwatch_errors_total, provider)").
 fn dashboard_variable_queries() -> Vec<(String, String)> {
-    let text = fs::read_to_string(repo("dashboards/errwatch.json"))
-        .expect("read dashboards/errwatch.json");
+    let text = fs::read_to_string(repo("dashboards/errwatch.json")).expect("read dashboards/errwatch.json");
     let d: Value = serde_json::from_str(&text).expect("dashboards/errwatch.json is JSON");
     d["templating"]["list"]
         .as_array()
@@ -473,10 +414,7 @@ fn dashboard_variable_queries() -> Vec<(String, String)> {
         .flatten()
         .filter(|v| v["type"] == "query")
         .map(|v| {
-            let q = v["query"]
-                .as_str()
-                .or(v["query"]["query"].as_str())
-                .unwrap_or("");
+            let q = v["query"].as_str().or(v["query"]["query"].as_str()).unwrap_or("");
             (v["name"].as_str().unwrap_or("?").to_string(), q.to_string())
         })
         .collect()
@@ -492,15 +430,11 @@ fn substitute(expr: &str) -> String {
         let (name, len) = match after.strip_prefix('{') {
             Some(b) => {
                 let end = b.find('}').unwrap_or(b.len());
-                (
-                    b[..end].split(':').next().unwrap_or(""),
-                    (end + 2).min(after.len()),
-                )
+                (b[..end].split(':').next().unwrap_or(""), (end + 2).min(after.len()))
             }
             None => {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
+                let end =
+                    after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
                 (&after[..end], end)
             }
         };
@@ -548,9 +482,7 @@ fn errwatch_under_real_prometheus() {
     // Declared before `procs`, so the children are killed before the directory goes.
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
-    let mut procs = Procs {
-        children: Vec::new(),
-    };
+    let mut procs = Procs { children: Vec::new() };
 
     // The logs, and what errwatch report says about their final contents.
     let a_log = dir.join("app-a.log");
@@ -574,16 +506,9 @@ fn errwatch_under_real_prometheus() {
         b_expect.total,
         all.by_provider()
     );
-    assert!(
-        a_start.total > 0.0 && b_expect.total > 0.0,
-        "the fixtures produced no errors"
-    );
+    assert!(a_start.total > 0.0 && b_expect.total > 0.0, "the fixtures produced no errors");
     let billing = appended.codes_in("billing");
-    assert!(
-        !billing.is_empty(),
-        "the appended fixtures have no billing errors: {:?}",
-        appended.by_code
-    );
+    assert!(!billing.is_empty(), "the appended fixtures have no billing errors: {:?}", appended.by_code);
 
     // `errwatch report --format prometheus` must be clean exposition with the same total.
     let out = Command::new(ERRWATCH)
@@ -602,28 +527,20 @@ fn errwatch_under_real_prometheus() {
     // Two daemons.
     let a_addr = free_addr();
     let b_addr = free_addr();
-    for (name, addr, log) in [
-        ("errwatch-a", a_addr, &a_log),
-        ("errwatch-b", b_addr, &b_log),
-    ] {
+    for (name, addr, log) in [("errwatch-a", a_addr, &a_log), ("errwatch-b", b_addr, &b_log)] {
         procs.spawn(
             name,
-            Command::new(ERRWATCH)
-                .args(["watch", "--listen", &addr.to_string(), "--from-start"])
-                .arg(log),
+            Command::new(ERRWATCH).args(["watch", "--listen", &addr.to_string(), "--from-start"]).arg(log),
             dir.join(format!("{name}.out")),
         );
     }
     for addr in [a_addr, b_addr] {
-        wait_for(
-            &format!("http://{addr}/healthz"),
-            Duration::from_secs(10),
-            &mut procs,
-            || match http_get(addr, "/healthz")? {
-                (200, _) => Ok(()),
-                (code, body) => Err(format!("HTTP {code}: {body}")),
-            },
-        );
+        wait_for(&format!("http://{addr}/healthz"), Duration::from_secs(10), &mut procs, || match http_get(
+            addr, "/healthz",
+        )? {
+            (200, _) => Ok(()),
+            (code, body) => Err(format!("HTTP {code}: {body}")),
+        });
     }
     // A has read its file (the same total as the report), B follows its empty one.
     for (addr, expect) in [(a_addr, a_start.total), (b_addr, 0.0)] {
@@ -648,29 +565,16 @@ fn errwatch_under_real_prometheus() {
     promtool_check_metrics(&promtool, "errwatch-a /metrics", &a_metrics);
     promtool_check_metrics(&promtool, "errwatch-b /metrics", &b_metrics);
     for family in METRIC_FAMILIES {
-        assert!(
-            a_metrics.contains(&format!("# TYPE {family} ")),
-            "errwatch-a /metrics has no {family}"
-        );
+        assert!(a_metrics.contains(&format!("# TYPE {family} ")), "errwatch-a /metrics has no {family}");
     }
-    for family in [
-        "errwatch_errors_total",
-        "errwatch_sources_followed",
-        "errwatch_build_info",
-    ] {
-        assert!(
-            b_metrics.contains(&format!("# TYPE {family} ")),
-            "errwatch-b /metrics has no {family}"
-        );
+    for family in ["errwatch_errors_total", "errwatch_sources_followed", "errwatch_build_info"] {
+        assert!(b_metrics.contains(&format!("# TYPE {family} ")), "errwatch-b /metrics has no {family}");
     }
 
     // The rules file and the example config.
     let alerts = repo("dashboards/alerts.yml");
-    let out = Command::new(&promtool)
-        .args(["check", "rules"])
-        .arg(&alerts)
-        .output()
-        .expect("promtool check rules");
+    let out =
+        Command::new(&promtool).args(["check", "rules"]).arg(&alerts).output().expect("promtool check rules");
     assert!(
         out.status.success(),
         "promtool check rules dashboards/alerts.yml:\n{}{}",
@@ -712,35 +616,21 @@ fn errwatch_under_real_prometheus() {
         ]),
         dir.join("prometheus.out"),
     );
-    wait_for(
-        "prometheus /-/ready",
-        Duration::from_secs(20),
-        &mut procs,
-        || match http_get(prom, "/-/ready")? {
+    wait_for("prometheus /-/ready", Duration::from_secs(20), &mut procs, || {
+        match http_get(prom, "/-/ready")? {
             (200, _) => Ok(()),
             (code, body) => Err(format!("HTTP {code}: {body}")),
-        },
-    );
-    wait_for(
-        "both errwatch targets up",
-        Duration::from_secs(60),
-        &mut procs,
-        || {
-            let up = query(prom, r#"up{job="errwatch"} == 1"#)?;
-            let errors = query(
-                prom,
-                r#"count by (instance) (errwatch_errors_total{job="errwatch"})"#,
-            )?;
-            if up.len() == 2 && errors.len() == 2 {
-                Ok(())
-            } else {
-                Err(format!(
-                    "up: {up:?}; errwatch_errors_total from {} instance(s)",
-                    errors.len()
-                ))
-            }
-        },
-    );
+        }
+    });
+    wait_for("both errwatch targets up", Duration::from_secs(60), &mut procs, || {
+        let up = query(prom, r#"up{job="errwatch"} == 1"#)?;
+        let errors = query(prom, r#"count by (instance) (errwatch_errors_total{job="errwatch"})"#)?;
+        if up.len() == 2 && errors.len() == 2 {
+            Ok(())
+        } else {
+            Err(format!("up: {up:?}; errwatch_errors_total from {} instance(s)", errors.len()))
+        }
+    });
     // Prometheus has a sample of every documented code from before the new errors.
     sleep(Duration::from_millis(1500));
 
@@ -761,69 +651,45 @@ fn errwatch_under_real_prometheus() {
             },
         );
     }
-    for (addr, name, expect) in [
-        (a_addr, "errwatch-a", &a_expect),
-        (b_addr, "errwatch-b", &b_expect),
-    ] {
+    for (addr, name, expect) in [(a_addr, "errwatch-a", &a_expect), (b_addr, "errwatch-b", &b_expect)] {
         let (_, body) = http_get(addr, "/metrics").unwrap();
-        promtool_check_metrics(
-            &promtool,
-            &format!("{name} /metrics after the append"),
-            &body,
-        );
+        promtool_check_metrics(&promtool, &format!("{name} /metrics after the append"), &body);
         // The daemon's own /report agrees with `errwatch report` on the same contents.
         let (code, body) = http_get(addr, "/report").unwrap();
         let v: Value = serde_json::from_str(&body)
             .unwrap_or_else(|e| panic!("{name} /report: HTTP {code}, not JSON ({e}): {body}"));
         let live = parse_report(&v, &format!("{name} /report"));
-        assert_eq!(
-            live.total, expect.total,
-            "{name} /report `errors` vs errwatch report"
-        );
-        assert_eq!(
-            live.by_code, expect.by_code,
-            "{name} /report by_code (left) vs errwatch report (right)"
-        );
+        assert_eq!(live.total, expect.total, "{name} /report `errors` vs errwatch report");
+        assert_eq!(live.by_code, expect.by_code, "{name} /report by_code (left) vs errwatch report (right)");
     }
 
     // Prometheus's totals equal the reports: overall, per provider, per code.
-    wait_for(
-        "Prometheus to see all errors",
-        Duration::from_secs(15),
-        &mut procs,
-        || {
-            let r = query(prom, "sum(errwatch_errors_total)")?;
-            match r.first() {
-                Some((_, v)) if *v == all.total => Ok(()),
-                other => Err(format!(
-                    "sum(errwatch_errors_total) = {other:?}, reports say {}",
-                    all.total
-                )),
-            }
-        },
-    );
-    let by_provider: BTreeMap<String, f64> =
-        query(prom, "sum by (provider) (errwatch_errors_total) > 0")
-            .unwrap()
-            .into_iter()
-            .map(|(l, v)| (l.get("provider").cloned().unwrap_or_default(), v))
-            .collect();
+    wait_for("Prometheus to see all errors", Duration::from_secs(15), &mut procs, || {
+        let r = query(prom, "sum(errwatch_errors_total)")?;
+        match r.first() {
+            Some((_, v)) if *v == all.total => Ok(()),
+            other => Err(format!("sum(errwatch_errors_total) = {other:?}, reports say {}", all.total)),
+        }
+    });
+    let by_provider: BTreeMap<String, f64> = query(prom, "sum by (provider) (errwatch_errors_total) > 0")
+        .unwrap()
+        .into_iter()
+        .map(|(l, v)| (l.get("provider").cloned().unwrap_or_default(), v))
+        .collect();
     assert_eq!(
         by_provider,
         all.by_provider(),
         "errors per provider: Prometheus (left) vs errwatch report (right)"
     );
-    let by_code: BTreeMap<(String, String, String), f64> = query(
-        prom,
-        "sum by (provider, category, code) (errwatch_errors_total) > 0",
-    )
-    .unwrap()
-    .into_iter()
-    .map(|(l, v)| {
-        let g = |k: &str| l.get(k).cloned().unwrap_or_default();
-        ((g("provider"), g("category"), g("code")), v)
-    })
-    .collect();
+    let by_code: BTreeMap<(String, String, String), f64> =
+        query(prom, "sum by (provider, category, code) (errwatch_errors_total) > 0")
+            .unwrap()
+            .into_iter()
+            .map(|(l, v)| {
+                let g = |k: &str| l.get(k).cloned().unwrap_or_default();
+                ((g("provider"), g("category"), g("code")), v)
+            })
+            .collect();
     assert_eq!(
         by_code, all.by_code,
         "errors per (provider, category, code): Prometheus (left) vs errwatch report (right)"
@@ -842,10 +708,7 @@ fn errwatch_under_real_prometheus() {
         eprintln!("dashboard {title:?}: {} series for {q}", result.len());
         let expects_data = !expr.contains(r#"category="unknown""#) || unknown_seen;
         if expects_data {
-            assert!(
-                !result.is_empty(),
-                "dashboard panel {title:?}: no data for {q}"
-            );
+            assert!(!result.is_empty(), "dashboard panel {title:?}: no data for {q}");
         }
         // The billing / auth / account stats are red (>= 1) exactly when such errors arrived.
         if kind == "stat" {
@@ -854,7 +717,10 @@ fn errwatch_under_real_prometheus() {
                     && !appended.codes_in(category).is_empty()
                 {
                     let max = result.iter().map(|(_, v)| *v).fold(0.0, f64::max);
-                    assert!(max >= 1.0, "stat {title:?} is not red ({max}) although {category} errors arrived: {result:?}");
+                    assert!(
+                        max >= 1.0,
+                        "stat {title:?} is not red ({max}) although {category} errors arrived: {result:?}"
+                    );
                 }
             }
         }
@@ -866,21 +732,15 @@ fn errwatch_under_real_prometheus() {
             .strip_prefix("label_values(")
             .and_then(|r| r.strip_suffix(')'))
             .unwrap_or_else(|| panic!("variable {name}: not a label_values() query: {q}"));
-        let (selector, label) = args
-            .rsplit_once(',')
-            .unwrap_or_else(|| panic!("variable {name}: {q}"));
+        let (selector, label) = args.rsplit_once(',').unwrap_or_else(|| panic!("variable {name}: {q}"));
         let path = format!(
             "/api/v1/label/{}/values?match[]={}",
             label.trim(),
             urlencode(&substitute(selector.trim()))
         );
         let values = api_get(prom, &path).unwrap_or_else(|e| panic!("variable {name}: {e}"));
-        let values: BTreeSet<&str> = values
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let values: BTreeSet<&str> =
+            values.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         eprintln!("variable {name}: {values:?}");
         assert!(!values.is_empty(), "variable {name} has no values: {q}");
         if name == "provider" {
@@ -889,49 +749,35 @@ fn errwatch_under_real_prometheus() {
         }
         if name == "category" {
             for c in ["billing", "auth", "rate_limit"] {
-                assert!(
-                    values.contains(c),
-                    "variable category lacks {c}: {values:?}"
-                );
+                assert!(values.contains(c), "variable category lacks {c}: {values:?}");
             }
         }
     }
 
     // The rules Prometheus loaded: all there, each expression a valid query, none failing.
-    let rules = wait_for(
-        "alert rules evaluated without error",
-        Duration::from_secs(10),
-        &mut procs,
-        || {
-            let data = api_get(prom, "/api/v1/rules")?;
-            let rules: Vec<Value> = data["groups"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|g| g["name"] == "errwatch")
-                .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
-                .collect();
-            let bad: Vec<String> = rules
-                .iter()
-                .filter(|r| r["health"] != "ok")
-                .map(|r| format!("{}: {} {}", r["name"], r["health"], r["lastError"]))
-                .collect();
-            if rules.len() >= ALERTS.len() && bad.is_empty() {
-                Ok(rules)
-            } else {
-                Err(format!(
-                    "{} rules in group errwatch, not ok: {bad:?}",
-                    rules.len()
-                ))
-            }
-        },
-    );
+    let rules = wait_for("alert rules evaluated without error", Duration::from_secs(10), &mut procs, || {
+        let data = api_get(prom, "/api/v1/rules")?;
+        let rules: Vec<Value> = data["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|g| g["name"] == "errwatch")
+            .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
+            .collect();
+        let bad: Vec<String> = rules
+            .iter()
+            .filter(|r| r["health"] != "ok")
+            .map(|r| format!("{}: {} {}", r["name"], r["health"], r["lastError"]))
+            .collect();
+        if rules.len() >= ALERTS.len() && bad.is_empty() {
+            Ok(rules)
+        } else {
+            Err(format!("{} rules in group errwatch, not ok: {bad:?}", rules.len()))
+        }
+    });
     let names: BTreeSet<&str> = rules.iter().filter_map(|r| r["name"].as_str()).collect();
     for want in ALERTS {
-        assert!(
-            names.contains(want),
-            "Prometheus did not load alert {want}: {names:?}"
-        );
+        assert!(names.contains(want), "Prometheus did not load alert {want}: {names:?}");
     }
     for r in &rules {
         let q = r["query"].as_str().expect("rule query");
@@ -941,42 +787,32 @@ fn errwatch_under_real_prometheus() {
     // ErrwatchBillingExhausted fires for every billing code that arrived; auth is at least pending.
     let auth = appended.codes_in("auth");
     eprintln!("expecting ErrwatchBillingExhausted firing for {billing:?}, ErrwatchAuthFailing pending or firing for {auth:?}");
-    let alerts_now = wait_for(
-        "ErrwatchBillingExhausted firing",
-        Duration::from_secs(20),
-        &mut procs,
-        || {
-            let data = api_get(prom, "/api/v1/alerts")?;
-            let alerts = data["alerts"].as_array().cloned().unwrap_or_default();
-            let active = |name: &str, states: &[&str]| -> BTreeSet<(String, String)> {
-                alerts
-                    .iter()
-                    .filter(|a| {
-                        a["labels"]["alertname"] == name && states.iter().any(|s| a["state"] == *s)
-                    })
-                    .map(|a| {
-                        (
-                            a["labels"]["provider"].as_str().unwrap_or("").into(),
-                            a["labels"]["code"].as_str().unwrap_or("").into(),
-                        )
-                    })
-                    .collect()
-            };
-            let firing = active("ErrwatchBillingExhausted", &["firing"]);
-            let auth_active = active("ErrwatchAuthFailing", &["pending", "firing"]);
-            if billing.is_subset(&firing) && auth.is_subset(&auth_active) {
-                Ok(alerts)
-            } else {
-                Err(format!("billing firing {firing:?} (want {billing:?}); auth pending/firing {auth_active:?} (want {auth:?})"))
-            }
-        },
-    );
+    let alerts_now = wait_for("ErrwatchBillingExhausted firing", Duration::from_secs(20), &mut procs, || {
+        let data = api_get(prom, "/api/v1/alerts")?;
+        let alerts = data["alerts"].as_array().cloned().unwrap_or_default();
+        let active = |name: &str, states: &[&str]| -> BTreeSet<(String, String)> {
+            alerts
+                .iter()
+                .filter(|a| a["labels"]["alertname"] == name && states.iter().any(|s| a["state"] == *s))
+                .map(|a| {
+                    (
+                        a["labels"]["provider"].as_str().unwrap_or("").into(),
+                        a["labels"]["code"].as_str().unwrap_or("").into(),
+                    )
+                })
+                .collect()
+        };
+        let firing = active("ErrwatchBillingExhausted", &["firing"]);
+        let auth_active = active("ErrwatchAuthFailing", &["pending", "firing"]);
+        if billing.is_subset(&firing) && auth.is_subset(&auth_active) {
+            Ok(alerts)
+        } else {
+            Err(format!("billing firing {firing:?} (want {billing:?}); auth pending/firing {auth_active:?} (want {auth:?})"))
+        }
+    });
     for a in &alerts_now {
         let name = a["labels"]["alertname"].as_str().unwrap_or("?");
-        assert_ne!(
-            name, "ErrwatchDown",
-            "ErrwatchDown is active while both targets are up: {a}"
-        );
+        assert_ne!(name, "ErrwatchDown", "ErrwatchDown is active while both targets are up: {a}");
         if name == "ErrwatchBillingExhausted" {
             assert_eq!(a["labels"]["severity"], "critical");
             let summary = a["annotations"]["summary"].as_str().unwrap_or("");
@@ -996,8 +832,5 @@ fn errwatch_under_real_prometheus() {
         }
     }
 
-    eprintln!(
-        "errwatch_under_real_prometheus: ok in {:.1}s",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("errwatch_under_real_prometheus: ok in {:.1}s", started.elapsed().as_secs_f64());
 }

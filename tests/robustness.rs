@@ -14,8 +14,7 @@ use errwatch::pipeline::ErrorEvent;
 use errwatch::source::Source;
 use proptest::prelude::*;
 
-const GOOD: &str =
-    r#"2026-11-02 10:00:01 ERROR upstream body={"error":{"code":"1113","message":"欠费"}}"#;
+const GOOD: &str = r#"2026-11-02 10:00:01 ERROR upstream body={"error":{"code":"1113","message":"欠费"}}"#;
 
 fn scan_bytes(input: &[u8], extra: &[&str]) -> Output {
     let mut child = Command::new(BIN)
@@ -39,12 +38,7 @@ fn scan_bytes(input: &[u8], extra: &[&str]) -> Output {
 fn codes(out: &Output) -> Vec<String> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["code"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -99,11 +93,7 @@ fn deep_and_truncated_json_are_survived() {
     input.extend(GOOD.as_bytes());
     input.push(b'\n');
     let out = scan_bytes(&input, &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(codes(&out), ["1113"]);
 }
 
@@ -113,24 +103,12 @@ fn an_unreadable_file_is_reported_and_the_others_are_read() {
     let good = dir.path().join("good.log");
     fs::write(&good, format!("{GOOD}\n")).unwrap();
     let missing = dir.path().join("missing.log");
-    let out = Command::new(BIN)
-        .arg("scan")
-        .arg(&missing)
-        .arg(&good)
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).arg("scan").arg(&missing).arg(&good).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(codes(&out), ["1113"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("missing.log") && err.contains("No such file"),
-        "{err}"
-    );
-    let dir_out = Command::new(BIN)
-        .arg("scan")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    assert!(err.contains("missing.log") && err.contains("No such file"), "{err}");
+    let dir_out = Command::new(BIN).arg("scan").arg(dir.path()).output().unwrap();
     assert_eq!(dir_out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&dir_out.stderr).contains("cannot read"));
 }

@@ -13,10 +13,7 @@ impl CodePattern {
     pub fn parse(code: &str) -> Option<CodePattern> {
         let start = code.find("{{")?;
         let end = start + code[start..].find("}}")? + 2;
-        Some(CodePattern {
-            prefix: code[..start].to_string(),
-            suffix: code[end..].to_string(),
-        })
+        Some(CodePattern { prefix: code[..start].to_string(), suffix: code[end..].to_string() })
     }
 
     pub fn matches(&self, code: &str) -> bool {
@@ -47,9 +44,6 @@ mod tests {
     #[test]
     fn plain_codes_are_not_patterns() {
         assert_eq!(CodePattern::parse("1113"), None);
-        assert_eq!(
-            CodePattern::parse("RateLimitExceeded.EndpointRPMExceeded"),
-            None
-        );
+        assert_eq!(CodePattern::parse("RateLimitExceeded.EndpointRPMExceeded"), None);
     }
 }

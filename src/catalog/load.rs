@@ -12,11 +12,7 @@ pub enum CatalogError {
     #[error("{file}: cannot read: {message}")]
     Io { file: String, message: String },
     #[error("{file}:{line}: {message}")]
-    Syntax {
-        file: String,
-        line: usize,
-        message: String,
-    },
+    Syntax { file: String, line: usize, message: String },
     #[error("catalog: {0}")]
     Inconsistent(String),
 }
@@ -65,10 +61,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<CatalogEntry>, CatalogEr
             return Err(CatalogError::Syntax {
                 file: name.to_string(),
                 line: line_of(text, text.find(&e.code).unwrap_or(0)),
-                message: format!(
-                    "entry {:?}: category \"unknown\" is not for catalog entries",
-                    e.code
-                ),
+                message: format!("entry {:?}: category \"unknown\" is not for catalog entries", e.code),
             });
         }
         out.push(CatalogEntry {
@@ -95,10 +88,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<CatalogEntry>, CatalogEr
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    1 + text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+    1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Whole-catalog rules: keys are unique, and rows sharing a code have exactly one default.
@@ -107,15 +97,10 @@ pub fn check(entries: &[CatalogEntry]) -> Result<(), CatalogError> {
     let mut shared: HashMap<(Provider, &str), Vec<&CatalogEntry>> = HashMap::new();
     for e in entries {
         *keys.entry(e.key()).or_default() += 1;
-        shared
-            .entry((e.provider, e.code.as_str()))
-            .or_default()
-            .push(e);
+        shared.entry((e.provider, e.code.as_str())).or_default().push(e);
     }
     if let Some((key, _)) = keys.iter().find(|(_, n)| **n > 1) {
-        return Err(CatalogError::Inconsistent(format!(
-            "{key} is defined twice"
-        )));
+        return Err(CatalogError::Inconsistent(format!("{key} is defined twice")));
     }
     for ((provider, code), rows) in &shared {
         if rows.len() < 2 {

@@ -27,7 +27,15 @@ pub struct MessageMatch {
 struct Template {
     entry: EntryId,
     literal_len: usize,
-    full: Regex,
+    pattern: String,
+    /// Compiled the first time the template's anchor is seen: most never are.
+    full: OnceLock<Option<Regex>>,
+}
+
+impl Template {
+    fn regex(&self) -> Option<&Regex> {
+        self.full.get_or_init(|| Regex::new(&self.pattern).ok()).as_ref()
+    }
 }
 
 #[derive(Debug)]
@@ -46,9 +54,7 @@ fn placeholder() -> &'static Regex {
 /// A request id and whatever follows it, at the end of a message.
 fn request_id_tail() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)[\s.,;(\[]*(request[ _-]?id|x-tt-logid|logid)\b.*$").unwrap()
-    })
+    RE.get_or_init(|| Regex::new(r"(?i)[\s.,;(\[]*(request[ _-]?id|x-tt-logid|logid)\b.*$").unwrap())
 }
 
 /// Coze's doc explains some messages in a trailing full-width parenthesis that the API does
@@ -80,10 +86,7 @@ impl MessageIndex {
                 }
             }
         }
-        let anchors = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&anchors)
-            .ok();
+        let anchors = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&anchors).ok();
         MessageIndex { anchors, templates }
     }
 
@@ -95,34 +98,21 @@ impl MessageIndex {
         };
         let text = normalize(text);
         let stripped = request_id_tail().replace(&text, "");
-        let candidates: Vec<&str> = if stripped.len() < text.len() {
-            vec![&text, stripped.trim_end()]
-        } else {
-            vec![&text]
-        };
+        let candidates: Vec<&str> =
+            if stripped.len() < text.len() { vec![&text, stripped.trim_end()] } else { vec![&text] };
         let mut found: Vec<MessageMatch> = Vec::new();
-        for pattern in anchors
-            .find_overlapping_iter(text.as_str())
-            .map(|m| m.pattern())
-        {
+        for pattern in anchors.find_overlapping_iter(text.as_str()).map(|m| m.pattern()) {
             let t = &self.templates[pattern.as_usize()];
             if found.iter().any(|m| m.entry == t.entry) {
                 continue;
             }
-            if let Some(caps) = candidates.iter().find_map(|c| t.full.captures(c)) {
+            let Some(full) = t.regex() else { continue };
+            if let Some(caps) = candidates.iter().find_map(|c| full.captures(c)) {
                 let parameter = caps.name("param").map(|m| m.as_str().to_string());
-                found.push(MessageMatch {
-                    entry: t.entry,
-                    literal_len: t.literal_len,
-                    parameter,
-                });
+                found.push(MessageMatch { entry: t.entry, literal_len: t.literal_len, parameter });
             }
         }
-        found.sort_by(|a, b| {
-            b.literal_len
-                .cmp(&a.literal_len)
-                .then(a.entry.cmp(&b.entry))
-        });
+        found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));
         if let Some(best) = found.first().map(|m| m.literal_len) {
             // A longer template that matched is strictly more specific than a shorter one
             // it contains (`余额不足` vs `火山Bot调用按量余额不足`); keep only the most specific.
@@ -136,10 +126,7 @@ fn compile(entry: EntryId, message: &str) -> Option<(String, Template)> {
     let message = normalize(message);
     let message = message.trim_end_matches(['.', '。', ' ']);
     let literals: Vec<&str> = placeholder().split(message).collect();
-    let holders: Vec<&str> = placeholder()
-        .find_iter(message)
-        .map(|m| m.as_str())
-        .collect();
+    let holders: Vec<&str> = placeholder().find_iter(message).map(|m| m.as_str()).collect();
     let anchor = literals.iter().max_by_key(|l| l.trim().len())?.trim();
     if anchor.len() < MIN_ANCHOR_BYTES && literals.len() > 1 {
         return None;
@@ -163,16 +150,8 @@ fn compile(entry: EntryId, message: &str) -> Option<(String, Template)> {
         }
     }
     pattern.push_str(r"[\s.。!！]*$");
-    let full = Regex::new(&pattern).ok()?;
     let literal_len = literals.iter().map(|l| l.trim().len()).sum();
-    Some((
-        anchor.to_string(),
-        Template {
-            entry,
-            literal_len,
-            full,
-        },
-    ))
+    Some((anchor.to_string(), Template { entry, literal_len, pattern, full: OnceLock::new() }))
 }
 
 /// One space for every run of white space, so wrapped and reflowed messages still match.

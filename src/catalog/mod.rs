@@ -123,10 +123,8 @@ impl Catalog {
         let mut sources = Vec::new();
         for f in files {
             let path = f.as_ref();
-            let text = std::fs::read_to_string(path).map_err(|e| CatalogError::Io {
-                file: path.display().to_string(),
-                message: e.to_string(),
-            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CatalogError::Io { file: path.display().to_string(), message: e.to_string() })?;
             sources.push((path.display().to_string(), text));
         }
         Catalog::load(&sources)
@@ -155,19 +153,11 @@ impl Catalog {
         for (id, e) in entries.iter().enumerate() {
             match CodePattern::parse(&e.code) {
                 Some(p) => templated.push((e.provider, p, id)),
-                None => exact
-                    .entry((e.provider, e.code.clone()))
-                    .or_default()
-                    .push(id),
+                None => exact.entry((e.provider, e.code.clone())).or_default().push(id),
             }
         }
         let messages = MessageIndex::build(&entries);
-        Catalog {
-            entries,
-            exact,
-            templated,
-            messages,
-        }
+        Catalog { entries, exact, templated, messages }
     }
 
     pub fn entries(&self) -> &[CatalogEntry] {
@@ -217,10 +207,7 @@ impl Catalog {
         let rows = self.rows_for_code(provider, code);
         match rows.as_slice() {
             [] => None,
-            [only] => Some(Resolution {
-                entry: *only,
-                ambiguous: false,
-            }),
+            [only] => Some(Resolution { entry: *only, ambiguous: false }),
             _ => Some(self.pick_among(&rows, http_status, message, api)),
         }
     }
@@ -241,36 +228,21 @@ impl Catalog {
                 .filter(|id| rows.contains(id))
                 .collect();
             if let [one] = by_message.as_slice() {
-                return Resolution {
-                    entry: *one,
-                    ambiguous: false,
-                };
+                return Resolution { entry: *one, ambiguous: false };
             }
         }
         let mut narrowed: Vec<EntryId> = rows.to_vec();
         if let Some(status) = http_status {
-            narrow(&mut narrowed, |id| {
-                self.entries[id].http_status == Some(status)
-            });
+            narrow(&mut narrowed, |id| self.entries[id].http_status == Some(status));
         }
         if let Some(api) = api {
             narrow(&mut narrowed, |id| self.entries[id].api == api);
         }
         if let [one] = narrowed.as_slice() {
-            return Resolution {
-                entry: *one,
-                ambiguous: false,
-            };
+            return Resolution { entry: *one, ambiguous: false };
         }
-        let pick = narrowed
-            .iter()
-            .copied()
-            .find(|&id| self.entries[id].default)
-            .unwrap_or(narrowed[0]);
-        Resolution {
-            entry: pick,
-            ambiguous: true,
-        }
+        let pick = narrowed.iter().copied().find(|&id| self.entries[id].default).unwrap_or(narrowed[0]);
+        Resolution { entry: pick, ambiguous: true }
     }
 
     /// Rows a provider documents for an HTTP status, for lines that carry only the status.

@@ -11,11 +11,8 @@ use super::{write_out, Outcome};
 
 pub fn run(args: &CatalogArgs, catalog: &Catalog) -> io::Result<Outcome> {
     let want: Option<Provider> = args.provider.map(Into::into);
-    let entries: Vec<&CatalogEntry> = catalog
-        .entries()
-        .iter()
-        .filter(|e| want.is_none_or(|p| p == e.provider))
-        .collect();
+    let entries: Vec<&CatalogEntry> =
+        catalog.entries().iter().filter(|e| want.is_none_or(|p| p == e.provider)).collect();
     let text = match args.format {
         CatalogFormat::Json => {
             let mut t = serde_json::to_string_pretty(&entries).expect("entries serialize");
@@ -45,9 +42,7 @@ fn table(entries: &[&CatalogEntry]) -> String {
             Some(v) => format!("{}#{v}", e.code),
             None => e.code.clone(),
         };
-        let status = e
-            .http_status
-            .map_or_else(|| "-".to_string(), |s| s.to_string());
+        let status = e.http_status.map_or_else(|| "-".to_string(), |s| s.to_string());
         let msg: String = e.message.chars().take(60).collect();
         let _ = writeln!(
             s,

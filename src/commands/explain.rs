@@ -11,38 +11,23 @@ use super::{write_out, Outcome};
 pub fn run(args: &ExplainArgs, catalog: &Catalog) -> io::Result<Outcome> {
     let entries = catalog.explain(&args.code, args.provider.map(Into::into));
     if entries.is_empty() {
-        let scope = args.provider.map_or_else(
-            || "any provider".to_string(),
-            |p| format!("{:?}", p).to_lowercase(),
-        );
-        eprintln!(
-            "errwatch: code {:?} is not in the catalog of {scope}",
-            args.code
-        );
+        let scope =
+            args.provider.map_or_else(|| "any provider".to_string(), |p| format!("{:?}", p).to_lowercase());
+        eprintln!("errwatch: code {:?} is not in the catalog of {scope}", args.code);
         eprintln!("  (errwatch catalog lists every code; --catalog FILE adds your own)");
         return Ok(Outcome::Usage);
     }
     let lang = Lang::from(args.lang);
-    let text: String = entries
-        .iter()
-        .map(|e| describe(e, lang))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text: String = entries.iter().map(|e| describe(e, lang)).collect::<Vec<_>>().join("\n");
     write_out(&mut io::stdout().lock(), &text)?;
     Ok(Outcome::Success)
 }
 
 fn describe(e: &CatalogEntry, lang: Lang) -> String {
     let mut s = String::new();
-    let variant = e
-        .variant
-        .as_deref()
-        .map(|v| format!(" ({v})"))
-        .unwrap_or_default();
+    let variant = e.variant.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
     let _ = writeln!(s, "{} {}{}", e.provider, e.code, variant);
-    let status = e
-        .http_status
-        .map_or_else(|| "-".to_string(), |s| s.to_string());
+    let status = e.http_status.map_or_else(|| "-".to_string(), |s| s.to_string());
     let _ = writeln!(s, "  http status   {status}");
     if let Some(t) = &e.error_type {
         let _ = writeln!(s, "  type          {t}");
@@ -50,11 +35,7 @@ fn describe(e: &CatalogEntry, lang: Lang) -> String {
     let _ = writeln!(s, "  api           {}", e.api);
     let _ = writeln!(s, "  category      {}", e.category);
     let _ = writeln!(s, "  severity      {}", e.severity);
-    let _ = writeln!(
-        s,
-        "  retryable     {}",
-        if e.retryable { "yes" } else { "no" }
-    );
+    let _ = writeln!(s, "  retryable     {}", if e.retryable { "yes" } else { "no" });
     let _ = writeln!(s, "  action        {}", e.action);
     let _ = writeln!(s, "  message       {}", e.message);
     let (first, second) = match lang {

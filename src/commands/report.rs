@@ -37,44 +37,39 @@ impl EventSink for Collect<'_> {
 }
 
 pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global) -> io::Result<Outcome> {
-    let metrics = (args.format == ReportFormat::Prometheus)
-        .then(|| Metrics::new(catalog, global.max_unknown_codes));
-    let mut collect = Collect {
-        summary: Summary::new(global.max_unknown_codes),
-        metrics: metrics.as_ref(),
-    };
+    let metrics =
+        (args.format == ReportFormat::Prometheus).then(|| Metrics::new(catalog, global.max_unknown_codes));
+    let mut collect = Collect { summary: Summary::new(global.max_unknown_codes), metrics: metrics.as_ref() };
     let opts = batch_options(global);
     let threads = match args.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    let failures = if threads > 1 && metrics.is_none() && !args.files.iter().any(|f| f == "-") && !args.files.is_empty() {
-        // Each file split among the workers; files one after another.
-        let mut failures = Vec::new();
-        for file in &args.files {
-            match summarize_file(file, threads, catalog, opts, global.max_unknown_codes) {
-                Ok(s) => collect.summary.merge(s, 0),
-                Err(e) => failures.push(e),
+    let failures =
+        if threads > 1 && metrics.is_none() && !args.files.iter().any(|f| f == "-") && !args.files.is_empty()
+        {
+            // Each file split among the workers; files one after another.
+            let mut failures = Vec::new();
+            for file in &args.files {
+                match summarize_file(file, threads, catalog, opts, global.max_unknown_codes) {
+                    Ok(s) => collect.summary.merge(s, 0),
+                    Err(e) => failures.push(e),
+                }
             }
-        }
-        failures
-    } else {
-        read_all(&args.files, catalog, opts, &mut collect)?
-    };
+            failures
+        } else {
+            read_all(&args.files, catalog, opts, &mut collect)?
+        };
     let lang = Lang::from(args.lang);
     let text = match args.format {
         ReportFormat::Prometheus => metrics.as_ref().map(Metrics::render).unwrap_or_default(),
         ReportFormat::Json => render_json(&Report::build(&collect.summary, catalog, lang)),
-        ReportFormat::Markdown => {
-            render_markdown(&Report::build(&collect.summary, catalog, lang), lang)
-        }
+        ReportFormat::Markdown => render_markdown(&Report::build(&collect.summary, catalog, lang), lang),
         ReportFormat::Text => {
             let style = match args.color {
                 ColorArg::Always => Style::Color,
                 ColorArg::Never => Style::Plain,
-                ColorArg::Auto
-                    if io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
-                {
+                ColorArg::Auto if io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => {
                     Style::Color
                 }
                 ColorArg::Auto => Style::Plain,

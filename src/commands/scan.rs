@@ -29,11 +29,7 @@ pub fn run(args: &ScanArgs, catalog: &Catalog, global: &Global) -> io::Result<Ou
         ScanFormat::Jsonl => LineFormat::Jsonl,
         ScanFormat::Text => LineFormat::Text,
     };
-    let mut printer = Printer {
-        out: BufWriter::new(io::stdout()),
-        format,
-        catalog,
-    };
+    let mut printer = Printer { out: BufWriter::new(io::stdout()), format, catalog };
     let failures = read_all(&args.files, catalog, batch_options(global), &mut printer)?;
     printer.out.flush()?;
     Ok(report_failures(&failures))

@@ -20,15 +20,13 @@ use super::Outcome;
 pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Outcome> {
     let listen: Option<SocketAddr> = match args.listen.as_str() {
         "none" => None,
-        a => {
-            match a.parse() {
-                Ok(addr) => Some(addr),
-                Err(_) => {
-                    eprintln!("errwatch: --listen {a:?} is not an address like 127.0.0.1:9847 (or \"none\")");
-                    return Ok(Outcome::Usage);
-                }
+        a => match a.parse() {
+            Ok(addr) => Some(addr),
+            Err(_) => {
+                eprintln!("errwatch: --listen {a:?} is not an address like 127.0.0.1:9847 (or \"none\")");
+                return Ok(Outcome::Usage);
             }
-        }
+        },
     };
     if !(args.poll_interval > 0.0 && args.poll_interval.is_finite()) {
         eprintln!("errwatch: --poll-interval must be a positive number of seconds");
@@ -45,22 +43,17 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Out
         catalog_files: global.catalogs.clone(),
     };
     let shared = Arc::new(Shared::new(catalog, global.max_unknown_codes));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
     let from_stdin = args.files.is_empty();
     runtime.block_on(async {
         let server = match listen {
             Some(addr) => {
-                let listener = http::bind(addr).await.map_err(|e| {
-                    io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}"))
-                })?;
+                let listener = http::bind(addr)
+                    .await
+                    .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
                 tracing::info!("serving /metrics on http://{}", listener.local_addr()?);
                 let app = http::router(shared.clone());
-                Some(tokio::spawn(
-                    async move { axum::serve(listener, app).await },
-                ))
+                Some(tokio::spawn(async move { axum::serve(listener, app).await }))
             }
             None => None,
         };
@@ -94,11 +87,9 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Out
 
 async fn signals(shared: Arc<Shared>) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::hangup()),
-    ) else {
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
+        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
+    else {
         tracing::error!("cannot install signal handlers");
         return;
     };

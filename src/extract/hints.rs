@@ -32,6 +32,7 @@ const NEEDLES: &[(&str, Provider, Strength)] = &[
     ("bigmodel.cn", Provider::Zhipu, Strength::Host),
     ("api.z.ai", Provider::Zhipu, Strength::Host),
     ("zhipuai", Provider::Zhipu, Strength::Name),
+    ("zhipu", Provider::Zhipu, Strength::Name),
     ("zai.core", Provider::Zhipu, Strength::Name),
     ("/zai/", Provider::Zhipu, Strength::Name),
     ("glm-", Provider::Zhipu, Strength::Name),
@@ -40,11 +41,7 @@ const NEEDLES: &[(&str, Provider, Strength)] = &[
     ("cogvideo", Provider::Zhipu, Strength::Name),
     ("volces.com", Provider::Volcengine, Strength::Host),
     ("volcengineapi.com", Provider::Volcengine, Strength::Host),
-    (
-        "volcenginesdkarkruntime",
-        Provider::Volcengine,
-        Strength::Name,
-    ),
+    ("volcenginesdkarkruntime", Provider::Volcengine, Strength::Name),
     ("volcengine", Provider::Volcengine, Strength::Name),
     ("doubao", Provider::Volcengine, Strength::Name),
     ("api.coze.cn", Provider::Coze, Strength::Host),
@@ -88,14 +85,15 @@ pub fn find(text: &str) -> Option<Hint> {
 
 /// Is the match at `at` the value of a `provider`-like key (`provider=coze`, `"provider": "coze"`)?
 fn is_field_value(text: &str, at: usize) -> bool {
-    let before = text[..at].trim_end_matches(['"', '\'', ' ']);
-    let Some(before) = before.strip_suffix(['=', ':']) else {
-        return false;
-    };
-    let key = before.trim_end_matches(['"', '\'', ' ']);
+    let before = text.as_bytes()[..at].trim_ascii_end();
+    let before =
+        before.strip_suffix(b"\"").or_else(|| before.strip_suffix(b"'")).unwrap_or(before).trim_ascii_end();
+    let Some(before) = before.strip_suffix(b"=").or_else(|| before.strip_suffix(b":")) else { return false };
+    let key = before.trim_ascii_end();
+    let key = key.strip_suffix(b"\"").or_else(|| key.strip_suffix(b"'")).unwrap_or(key);
     FIELD_KEYS
         .iter()
-        .any(|k| key.len() >= k.len() && key[key.len() - k.len()..].eq_ignore_ascii_case(k))
+        .any(|k| key.len() >= k.len() && key[key.len() - k.len()..].eq_ignore_ascii_case(k.as_bytes()))
 }
 
 #[cfg(test)]
@@ -111,5 +109,8 @@ mod tests {
         let h = find("provider=ppio url=https://ark.cn-beijing.volces.com").unwrap();
         assert_eq!(h.provider, Provider::Ppio);
         assert_eq!(find("GET /healthz 200"), None);
+        let h = find("模型代码 provider=zhipu code=1211").unwrap();
+        assert_eq!((h.provider, h.strength), (Provider::Zhipu, Strength::Field));
+        assert_eq!(find("代码码码 provider码=x"), None);
     }
 }

@@ -31,10 +31,7 @@ fn ws(input: &str) -> IResult<&str, &str> {
 
 fn value_at(input: &str, depth: usize) -> IResult<&str, Value> {
     if depth > MAX_DEPTH {
-        return Err(nom::Err::Failure(nom::error::Error::new(
-            input,
-            nom::error::ErrorKind::TooLarge,
-        )));
+        return Err(nom::Err::Failure(nom::error::Error::new(input, nom::error::ErrorKind::TooLarge)));
     }
     let (input, _) = ws(input)?;
     match input.as_bytes().first() {
@@ -114,12 +111,7 @@ fn list(input: &str, depth: usize) -> IResult<&str, Value> {
 fn string(input: &str) -> IResult<&str, String> {
     let quote = match input.as_bytes().first() {
         Some(&q @ (b'"' | b'\'')) => q,
-        _ => {
-            return Err(nom::Err::Error(nom::error::Error::new(
-                input,
-                nom::error::ErrorKind::Char,
-            )))
-        }
+        _ => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Char))),
     };
     let body = &input[1..];
     let mut out = String::new();
@@ -139,18 +131,12 @@ fn string(input: &str) -> IResult<&str, String> {
             c => out.push(c),
         }
     }
-    Err(nom::Err::Error(nom::error::Error::new(
-        input,
-        nom::error::ErrorKind::Eof,
-    )))
+    Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Eof)))
 }
 
 fn hex_char(chars: &mut std::str::CharIndices<'_>, digits: usize) -> char {
     let hex: String = chars.by_ref().take(digits).map(|(_, c)| c).collect();
-    u32::from_str_radix(&hex, 16)
-        .ok()
-        .and_then(char::from_u32)
-        .unwrap_or('\u{FFFD}')
+    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
 }
 
 #[cfg(test)]
@@ -160,12 +146,9 @@ mod tests {
 
     #[test]
     fn json_and_python_repr_give_the_same_value() {
-        let json_text =
-            r#"{"error": {"code": "1302", "message": "并发过高", "param": null, "ok": true}}"#;
-        let repr_text =
-            r#"{'error': {'code': '1302', 'message': '并发过高', 'param': None, 'ok': True}}"#;
-        let expected =
-            json!({"error": {"code": "1302", "message": "并发过高", "param": null, "ok": true}});
+        let json_text = r#"{"error": {"code": "1302", "message": "并发过高", "param": null, "ok": true}}"#;
+        let repr_text = r#"{'error': {'code': '1302', 'message': '并发过高', 'param': None, 'ok': True}}"#;
+        let expected = json!({"error": {"code": "1302", "message": "并发过高", "param": null, "ok": true}});
         assert_eq!(parse_object(json_text).unwrap().0, expected);
         assert_eq!(parse_object(repr_text).unwrap().0, expected);
     }

@@ -6,6 +6,7 @@
 //! evidence of that record and of the last [`CONTEXT_LINES`] lines; and pretty-printed JSON
 //! bodies spread over several lines, assembled into one text before searching.
 
+mod context;
 pub mod hints;
 mod jsonish;
 mod prefilter;
@@ -17,7 +18,9 @@ pub use hints::Hint;
 pub use shapes::ShapeMatch;
 pub use spans::{Candidate, CandidateKind};
 
-use crate::timestamp::{self, EpochMillis};
+use crate::timestamp::EpochMillis;
+
+use context::Context;
 
 /// Lines after a provider is named during which a bare error is taken to be that provider's.
 pub const CONTEXT_LINES: u64 = 20;
@@ -30,15 +33,26 @@ const MAX_BLOCK_BYTES: usize = 256 * 1024;
 pub struct Surroundings {
     /// From the same line (or the same multi-line body).
     pub line: Option<Hint>,
-    /// From the same record or the recent lines of the same source.
-    pub nearby: Option<Hint>,
+    /// From the earlier lines of the same record (a traceback's frames, say).
+    pub record: Option<Hint>,
+    /// From the last [`CONTEXT_LINES`] lines of the same source: the request line an HTTP
+    /// client logged before the error, say. Weaker: it attributes a message or a status to a
+    /// provider, but never makes an ordinary body a provider's.
+    pub recent: Option<Hint>,
     /// The line follows an SSE `event: error`.
     pub sse_error: bool,
+    /// The line names a URL that is not a provider's: the response is that service's.
+    pub foreign_url: bool,
 }
 
 impl Surroundings {
     pub fn best(&self) -> Option<Hint> {
-        self.line.or(self.nearby)
+        self.line.or(self.record).or(self.recent)
+    }
+
+    /// Evidence from the line or its record.
+    pub fn close(&self) -> Option<Hint> {
+        self.line.or(self.record)
     }
 }
 
@@ -64,11 +78,8 @@ struct Block {
 
 /// The per-source extraction state.
 pub struct Extractor {
-    default_year: i32,
     record: u64,
-    record_time: Option<EpochMillis>,
-    record_hint: Option<Hint>,
-    recent_hint: Option<(Hint, u64)>,
+    context: Context,
     sse_error_at: Option<u64>,
     block: Option<Block>,
 }
@@ -77,11 +88,8 @@ impl Extractor {
     /// `default_year` dates syslog lines, which carry none.
     pub fn new(default_year: i32) -> Extractor {
         Extractor {
-            default_year,
             record: 0,
-            record_time: None,
-            record_hint: None,
-            recent_hint: None,
+            context: Context::new(CONTEXT_LINES as usize, default_year),
             sse_error_at: None,
             block: None,
         }
@@ -98,12 +106,13 @@ impl Extractor {
     }
 
     /// Takes one line (without its newline) and appends what it finds to `out`.
-    pub fn push(&mut self, number: u64, text: &str, out: &mut Vec<Finding>) {
+    pub fn push(&mut self, number: u64, line: &[u8], out: &mut Vec<Finding>) {
         if let Some(block) = &mut self.block {
+            let text = String::from_utf8_lossy(line);
             block.starts.push((block.text.len() + 1, number));
             block.text.push('\n');
-            block.text.push_str(text);
-            block.depth += brace_balance(text);
+            block.text.push_str(&text);
+            block.depth += brace_balance(line);
             if block.depth <= 0
                 || block.starts.len() >= MAX_BLOCK_LINES
                 || block.text.len() >= MAX_BLOCK_BYTES
@@ -112,23 +121,21 @@ impl Extractor {
             }
             return;
         }
-        if !continues_record(text) {
-            self.start_record(text);
+        if !continues_record(line) {
+            self.record += 1;
+            self.context.start_record(line);
         }
-        let line_hint = hints::find(text);
-        self.note_hint(line_hint, number);
-        if text.trim_end().ends_with('{') && brace_balance(text) > 0 {
-            self.block = Some(Block {
-                text: text.to_string(),
-                starts: vec![(0, number)],
-                depth: brace_balance(text),
-            });
+        if line.trim_ascii_end().ends_with(b"{") && brace_balance(line) > 0 {
+            let text = String::from_utf8_lossy(line).into_owned();
+            self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(line) });
             return;
         }
-        if prefilter::worth_searching(text) {
-            self.search(text, &[(0, number)], line_hint, number, out);
+        if prefilter::worth_searching(line) {
+            let text = String::from_utf8_lossy(line);
+            self.search(&text, &[(0, number)], number, out);
         }
-        if text.starts_with("event: error") || text.starts_with("event:error") {
+        self.context.push(number, self.record, line);
+        if line.starts_with(b"event: error") || line.starts_with(b"event:error") {
             self.sse_error_at = Some(number);
         }
     }
@@ -141,97 +148,69 @@ impl Extractor {
     }
 
     fn finish_block(&mut self, out: &mut Vec<Finding>) {
-        let Some(block) = self.block.take() else {
-            return;
-        };
+        let Some(block) = self.block.take() else { return };
         let last = block.starts.last().map_or(0, |s| s.1);
-        let hint = hints::find(&block.text);
-        self.note_hint(hint, last);
-        self.search(&block.text, &block.starts, hint, last, out);
-    }
-
-    fn start_record(&mut self, first_line: &str) {
-        self.record += 1;
-        self.record_hint = None;
-        self.record_time = timestamp::parse(first_line, self.default_year);
-    }
-
-    fn note_hint(&mut self, hint: Option<Hint>, number: u64) {
-        if let Some(h) = hint {
-            if self.record_hint.is_none_or(|r| h.strength >= r.strength) {
-                self.record_hint = Some(h);
-            }
-            self.recent_hint = Some((h, number));
+        self.search(&block.text, &block.starts, last, out);
+        for (i, (at, number)) in block.starts.iter().enumerate() {
+            let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
+            self.context.push(*number, self.record, &block.text.as_bytes()[*at..end]);
         }
     }
 
-    fn search(
-        &self,
-        text: &str,
-        starts: &[(usize, u64)],
-        line_hint: Option<Hint>,
-        last: u64,
-        out: &mut Vec<Finding>,
-    ) {
-        let recent = self
-            .recent_hint
-            .filter(|(_, at)| last.saturating_sub(*at) <= CONTEXT_LINES)
-            .map(|(h, _)| h);
-        for candidate in spans::find(text) {
-            let line = starts
-                .iter()
-                .rev()
-                .find(|(at, _)| *at <= candidate.offset)
-                .map_or(last, |s| s.1);
+    fn search(&mut self, text: &str, starts: &[(usize, u64)], last: u64, out: &mut Vec<Finding>) {
+        let candidates = spans::find(text);
+        if candidates.is_empty() {
+            return;
+        }
+        let line_hint = hints::find(text);
+        let foreign_url =
+            text.contains("://") && line_hint.is_none_or(|h| h.strength < hints::Strength::Host);
+        let first = starts.first().map_or(last, |s| s.1);
+        let (record, recent) = self.context.nearby(first, self.record);
+        let timestamp = self.context.record_time();
+        for candidate in candidates {
+            let line = starts.iter().rev().find(|(at, _)| *at <= candidate.offset).map_or(last, |s| s.1);
             let around = Surroundings {
                 line: line_hint,
-                nearby: self.record_hint.or(recent),
+                record,
+                recent,
                 sse_error: self.sse_error_at.is_some_and(|at| at + 1 == line),
+                foreign_url,
             };
-            out.push(Finding {
-                line,
-                record: self.record,
-                timestamp: self.record_time,
-                candidate,
-                around,
-            });
+            out.push(Finding { line, record: self.record, timestamp, candidate, around });
         }
     }
 }
 
 /// Lines that belong to the record before them: indented lines, traceback headers, the
 /// exception line that ends a traceback, and blank lines between chained exceptions.
-fn continues_record(line: &str) -> bool {
-    let first = line.as_bytes().first();
+fn continues_record(line: &[u8]) -> bool {
+    let first = line.first();
     first.is_none()
         || matches!(first, Some(b' ' | b'\t'))
-        || line.starts_with("Traceback (most recent call last)")
-        || line.starts_with("During handling of the above exception")
-        || line.starts_with("The above exception was the direct cause")
-        || line.starts_with("Caused by: ")
+        || line.starts_with(b"Traceback (most recent call last)")
+        || line.starts_with(b"During handling of the above exception")
+        || line.starts_with(b"The above exception was the direct cause")
+        || line.starts_with(b"Caused by: ")
         || is_exception_line(line)
 }
 
 /// `zhipuai.core._errors.APIReachLimitError: ...`, `openai.RateLimitError: ...`.
-fn is_exception_line(line: &str) -> bool {
-    let name_end = line.find([':', ' ']).unwrap_or(line.len());
+fn is_exception_line(line: &[u8]) -> bool {
+    let name_end = line.iter().position(|b| *b == b':' || *b == b' ').unwrap_or(line.len());
     let name = &line[..name_end];
     name_end < line.len()
-        && line.as_bytes()[name_end] == b':'
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-        && ["Error", "Exception", "Warning"]
-            .iter()
-            .any(|s| name.ends_with(s))
+        && line[name_end] == b':'
+        && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+        && [&b"Error"[..], b"Exception", b"Warning"].iter().any(|s| name.ends_with(s))
 }
 
 /// Opening minus closing braces outside double-quoted strings.
-fn brace_balance(text: &str) -> i64 {
+fn brace_balance(text: &[u8]) -> i64 {
     let mut depth = 0i64;
     let mut in_string = false;
     let mut escaped = false;
-    for b in text.bytes() {
+    for &b in text {
         match b {
             _ if escaped => escaped = false,
             b'\\' => escaped = true,
@@ -252,7 +231,7 @@ mod tests {
         let mut x = Extractor::new(2026);
         let mut out = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            x.push(i as u64 + 1, l, &mut out);
+            x.push(i as u64 + 1, l.as_bytes(), &mut out);
         }
         x.flush(&mut out);
         out
@@ -285,20 +264,14 @@ mod tests {
         let f = findings(&lines);
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].line, f[0].record), (4, 1));
-        assert_eq!(
-            f[0].around.nearby.map(|h| h.provider),
-            Some(crate::catalog::Provider::Zhipu)
-        );
-        assert_eq!(
-            crate::timestamp::format(f[0].timestamp.unwrap()),
-            "2026-11-02T10:00:01Z"
-        );
+        assert_eq!(f[0].around.record.map(|h| h.provider), Some(crate::catalog::Provider::Zhipu));
+        assert_eq!(crate::timestamp::format(f[0].timestamp.unwrap()), "2026-11-02T10:00:01Z");
     }
 
     #[test]
     fn exception_lines_are_recognized() {
-        assert!(is_exception_line("openai.RateLimitError: Error code: 429"));
-        assert!(!is_exception_line("2026-11-02 ERROR: x"));
-        assert!(!is_exception_line("INFO: ok"));
+        assert!(is_exception_line(b"openai.RateLimitError: Error code: 429"));
+        assert!(!is_exception_line(b"2026-11-02 ERROR: x"));
+        assert!(!is_exception_line(b"INFO: ok"));
     }
 }

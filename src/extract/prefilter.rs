@@ -5,8 +5,20 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-/// Every form of evidence the span finder looks for contains one of these.
-const TRIGGERS: &[&str] = &["code", "reason", "HTTP/", "status"];
+/// Every form of evidence the span finder looks for contains one of these: a code or reason
+/// key, a status, or (for status-only evidence, which needs one) a provider's host.
+const TRIGGERS: &[&str] = &[
+    "code",
+    "reason",
+    "status",
+    "logid",
+    "bigmodel.cn",
+    "api.z.ai",
+    "volces.com",
+    "coze.c",
+    "ppinfra",
+    "ppio.com",
+];
 
 fn automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
@@ -19,6 +31,6 @@ fn automaton() -> &'static AhoCorasick {
     })
 }
 
-pub fn worth_searching(text: &str) -> bool {
+pub fn worth_searching(text: &[u8]) -> bool {
     automaton().is_match(text)
 }

@@ -18,6 +18,9 @@ pub struct ShapeMatch {
     pub http_status: Option<u16>,
     /// Could not plausibly be another service's body.
     pub distinctive: bool,
+    /// Provider evidence in the lines just before is enough to take it as the provider's
+    /// (not so for shapes as common as Coze's `code` + `msg`).
+    pub recent_evidence_suffices: bool,
 }
 
 type Recognizer = fn(&Map<String, Value>) -> Option<ShapeMatch>;
@@ -43,6 +46,7 @@ fn volcengine(obj: &Map<String, Value>) -> Option<ShapeMatch> {
         message: text_field(err, "message"),
         http_status: error_type.and_then(ark_type_status),
         distinctive: error_type.and_then(ark_type_status).is_some(),
+        recent_evidence_suffices: true,
     })
 }
 
@@ -58,6 +62,7 @@ fn zhipu(obj: &Map<String, Value>) -> Option<ShapeMatch> {
         http_status: None,
         // 1000..1399 is Zhipu's business-code family; a bare HTTP-like code is not distinctive.
         distinctive: (1000..1400).contains(&n),
+        recent_evidence_suffices: (1000..1400).contains(&n),
     })
 }
 
@@ -67,17 +72,17 @@ fn ppio(obj: &Map<String, Value>) -> Option<ShapeMatch> {
     if !is_upper_snake(reason) {
         return None;
     }
-    let status = obj
-        .get("code")
-        .and_then(numeric_text)
-        .and_then(|s| s.parse::<u16>().ok());
+    let status = obj.get("code").and_then(numeric_text).and_then(|s| s.parse::<u16>().ok());
     let status = status.filter(|s| (400..600).contains(s));
     Some(ShapeMatch {
         provider: Provider::Ppio,
         code: reason.to_string(),
         message: text_field(obj, "message"),
         http_status: status,
-        distinctive: status.is_some() && obj.contains_key("message"),
+        // Go-kratos services answer in this very shape: only evidence or a documented
+        // message makes it PPIO's.
+        distinctive: false,
+        recent_evidence_suffices: true,
     })
 }
 
@@ -88,16 +93,14 @@ fn coze(obj: &Map<String, Value>) -> Option<ShapeMatch> {
     if code == "0" {
         return None;
     }
-    let has_logid = obj
-        .get("detail")
-        .and_then(Value::as_object)
-        .is_some_and(|d| d.contains_key("logid"));
+    let has_logid = obj.get("detail").and_then(Value::as_object).is_some_and(|d| d.contains_key("logid"));
     Some(ShapeMatch {
         provider: Provider::Coze,
         code,
         message: Some(msg),
         http_status: None,
         distinctive: has_logid,
+        recent_evidence_suffices: false,
     })
 }
 
@@ -109,9 +112,7 @@ fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
 fn numeric_text(v: &Value) -> Option<String> {
     match v {
         Value::Number(n) => n.as_i64().map(|i| i.to_string()),
-        Value::String(s)
-            if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) =>
-        {
+        Value::String(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
             Some(s.clone())
         }
         _ => None,
@@ -123,8 +124,7 @@ pub fn is_camel_code(code: &str) -> bool {
     let b = code.as_bytes();
     b.first().is_some_and(u8::is_ascii_uppercase)
         && b.iter().any(u8::is_ascii_lowercase)
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_')
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'.' || *c == b'_')
         && code.len() <= 96
 }
 
@@ -132,9 +132,7 @@ pub fn is_camel_code(code: &str) -> bool {
 pub fn is_upper_snake(code: &str) -> bool {
     code.contains('_')
         && code.len() <= 64
-        && code
-            .bytes()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        && code.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
         && code.as_bytes()[0].is_ascii_uppercase()
 }
 
@@ -163,27 +161,14 @@ mod tests {
     #[test]
     fn each_provider_shape() {
         let ark = shape(json!({"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":"m","type":"TooManyRequests"}})).unwrap();
-        assert_eq!(
-            (ark.provider, ark.http_status, ark.distinctive),
-            (Provider::Volcengine, Some(429), true)
-        );
+        assert_eq!((ark.provider, ark.http_status, ark.distinctive), (Provider::Volcengine, Some(429), true));
         let zhipu = shape(json!({"error":{"code":"1113","message":"欠费"}})).unwrap();
-        assert_eq!(
-            (zhipu.provider, zhipu.code.as_str(), zhipu.distinctive),
-            (Provider::Zhipu, "1113", true)
-        );
+        assert_eq!((zhipu.provider, zhipu.code.as_str(), zhipu.distinctive), (Provider::Zhipu, "1113", true));
         let ppio =
-            shape(json!({"code":429,"reason":"RATE_LIMIT_EXCEEDED","message":"m","metadata":{}}))
-                .unwrap();
-        assert_eq!(
-            (ppio.provider, ppio.http_status),
-            (Provider::Ppio, Some(429))
-        );
+            shape(json!({"code":429,"reason":"RATE_LIMIT_EXCEEDED","message":"m","metadata":{}})).unwrap();
+        assert_eq!((ppio.provider, ppio.http_status), (Provider::Ppio, Some(429)));
         let coze = shape(json!({"code":4011,"msg":"余额不足","detail":{"logid":"x"}})).unwrap();
-        assert_eq!(
-            (coze.provider, coze.code.as_str(), coze.distinctive),
-            (Provider::Coze, "4011", true)
-        );
+        assert_eq!((coze.provider, coze.code.as_str(), coze.distinctive), (Provider::Coze, "4011", true));
     }
 
     #[test]
@@ -191,15 +176,7 @@ mod tests {
         assert_eq!(shape(json!({"code":0,"msg":"success"})), None);
         assert_eq!(shape(json!({"user_id":1113,"status":"ok"})), None);
         assert_eq!(shape(json!({"error":{"code":"rate_limit_exceeded"}})), None);
-        assert!(
-            !shape(json!({"error":{"code":"500","message":"x"}}))
-                .unwrap()
-                .distinctive
-        );
-        assert!(
-            !shape(json!({"code":1062,"msg":"Duplicate entry"}))
-                .unwrap()
-                .distinctive
-        );
+        assert!(!shape(json!({"error":{"code":"500","message":"x"}})).unwrap().distinctive);
+        assert!(!shape(json!({"code":1062,"msg":"Duplicate entry"})).unwrap().distinctive);
     }
 }

@@ -33,16 +33,9 @@ pub enum CandidateKind {
     /// A provider-shaped response body.
     Shape(ShapeMatch),
     /// A code in `key=value` form: the shape does not say which provider.
-    Loose {
-        code: String,
-        message: Option<String>,
-        http_status: Option<u16>,
-    },
+    Loose { code: String, message: Option<String>, http_status: Option<u16> },
     /// An SDK exception that kept only the status and the provider's message.
-    Message {
-        message: String,
-        http_status: Option<u16>,
-    },
+    Message { message: String, http_status: Option<u16> },
     /// Only an HTTP status, for the provider whose URL is on the line.
     Status { status: u16 },
 }
@@ -69,18 +62,14 @@ fn search(text: &str, base: usize, depth: usize, out: &mut Vec<Candidate>) -> Ve
             continue;
         }
         if let Some((value, used)) = jsonish::parse_object(&text[at..]) {
-            visit(&value, &text[at..at + used], base + at, depth, out);
+            visit(&value, &text[at..at + used], base + at, depth, None, out);
             uncovered.push((resume, at));
             resume = at + used;
             continue;
         }
         if depth < MAX_STRING_DEPTH && starts_escaped(&bytes[at + 1..]) {
             let end = (at + MAX_UNESCAPE_BYTES).min(text.len());
-            let end = (0..=end - at)
-                .rev()
-                .map(|n| at + n)
-                .find(|&e| text.is_char_boundary(e))
-                .unwrap_or(at);
+            let end = (0..=end - at).rev().map(|n| at + n).find(|&e| text.is_char_boundary(e)).unwrap_or(at);
             let unescaped = unescape_once(&text[at..end]);
             search(&unescaped, base + at, depth + 1, out);
             uncovered.push((resume, at));
@@ -124,25 +113,34 @@ fn unescape_once(text: &str) -> Cow<'_, str> {
 }
 
 /// Searches a parsed value for provider shapes. A matched object is not searched further:
-/// its insides are the same error.
-fn visit(value: &Value, span: &str, offset: usize, depth: usize, out: &mut Vec<Candidate>) {
+/// its insides are the same error. A `status` field beside a body is the body's status.
+fn visit(
+    value: &Value,
+    span: &str,
+    offset: usize,
+    depth: usize,
+    status: Option<u16>,
+    out: &mut Vec<Candidate>,
+) {
     match value {
         Value::Object(map) => {
-            if let Some(shape) = shapes::recognize(map) {
+            if let Some(mut shape) = shapes::recognize(map) {
+                shape.http_status = shape.http_status.or(status);
                 let at = span.find(&shape.code).unwrap_or(0);
-                out.push(Candidate {
-                    offset: offset + at,
-                    kind: CandidateKind::Shape(shape),
-                });
+                out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
                 return;
             }
+            let status = ["status", "status_code", "http_status", "statusCode"]
+                .iter()
+                .filter_map(|k| map.get(*k)?.as_u64())
+                .find(|s| (400..600).contains(s))
+                .map(|s| s as u16)
+                .or(status);
             for v in map.values() {
-                visit(v, span, offset, depth, out);
+                visit(v, span, offset, depth, status, out);
             }
         }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|v| visit(v, span, offset, depth, out)),
+        Value::Array(items) => items.iter().for_each(|v| visit(v, span, offset, depth, status, out)),
         Value::String(s) if depth < MAX_STRING_DEPTH && might_hold_error(s) => {
             let before = out.len();
             for (start, end) in search(s, offset, depth + 1, out) {
@@ -163,12 +161,8 @@ fn might_hold_error(s: &str) -> bool {
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.
 fn attach_status(out: &mut Vec<Candidate>) {
-    let has_status = out
-        .iter()
-        .any(|c| matches!(c.kind, CandidateKind::Status { .. }));
-    let has_other = out
-        .iter()
-        .any(|c| !matches!(c.kind, CandidateKind::Status { .. }));
+    let has_status = out.iter().any(|c| matches!(c.kind, CandidateKind::Status { .. }));
+    let has_other = out.iter().any(|c| !matches!(c.kind, CandidateKind::Status { .. }));
     if !(has_status && has_other) {
         return;
     }
@@ -180,8 +174,9 @@ fn attach_status(out: &mut Vec<Candidate>) {
     for c in out.iter_mut() {
         let slot = match &mut c.kind {
             CandidateKind::Shape(s) => &mut s.http_status,
-            CandidateKind::Loose { http_status, .. }
-            | CandidateKind::Message { http_status, .. } => http_status,
+            CandidateKind::Loose { http_status, .. } | CandidateKind::Message { http_status, .. } => {
+                http_status
+            }
             CandidateKind::Status { .. } => continue,
         };
         if slot.is_none() {
@@ -210,24 +205,21 @@ mod tests {
         let raw = r#"2026-11-02 10:00:01 ERROR upstream 429 body={"error":{"code":"1302","message":"x"}}"#;
         assert_eq!(shapes_in(raw), vec![(Provider::Zhipu, "1302".to_string())]);
         let escaped = r#"{"level":"error","err":"Error code: 429 - {\"error\": {\"code\": \"1113\", \"message\": \"m\"}}"}"#;
-        assert_eq!(
-            shapes_in(escaped),
-            vec![(Provider::Zhipu, "1113".to_string())]
-        );
-        let twice = r#"{"log":"{\"level\":\"error\",\"err\":\"{\\\"code\\\":4011,\\\"msg\\\":\\\"m\\\"}\"}"}"#;
+        assert_eq!(shapes_in(escaped), vec![(Provider::Zhipu, "1113".to_string())]);
+        let twice =
+            r#"{"log":"{\"level\":\"error\",\"err\":\"{\\\"code\\\":4011,\\\"msg\\\":\\\"m\\\"}\"}"}"#;
         assert_eq!(shapes_in(twice), vec![(Provider::Coze, "4011".to_string())]);
         let repr = r#"openai.RateLimitError: Error code: 429 - {'error': {'code': '1302', 'message': 'x', 'param': None}}"#;
         assert_eq!(shapes_in(repr), vec![(Provider::Zhipu, "1302".to_string())]);
-        let logfmt = r#"level=error err="{\"code\":429,\"reason\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"m\"}""#;
-        assert_eq!(
-            shapes_in(logfmt),
-            vec![(Provider::Ppio, "RATE_LIMIT_EXCEEDED".to_string())]
-        );
+        let logfmt =
+            r#"level=error err="{\"code\":429,\"reason\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"m\"}""#;
+        assert_eq!(shapes_in(logfmt), vec![(Provider::Ppio, "RATE_LIMIT_EXCEEDED".to_string())]);
     }
 
     #[test]
     fn the_status_beside_a_body_is_its_status() {
-        let line = r#"status=429 body={"error":{"code":"1302","message":"x"}} url=https://open.bigmodel.cn/api"#;
+        let line =
+            r#"status=429 body={"error":{"code":"1302","message":"x"}} url=https://open.bigmodel.cn/api"#;
         let found = find(line);
         assert_eq!(found.len(), 1);
         match &found[0].kind {

@@ -18,9 +18,7 @@ fn openai_message() -> &'static Regex {
 fn cozepy_error() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // cozepy's CozeAPIError: `code: 4011, msg: ..., logid: 2024...`.
-    RE.get_or_init(|| {
-        Regex::new(r"(?-u:\b)code: (\d+), msg: (.*?), logid: ([0-9A-Za-z]*)").unwrap()
-    })
+    RE.get_or_init(|| Regex::new(r"(?-u:\b)code: (\d+), msg: (.*?), logid: ([0-9A-Za-z]*)").unwrap())
 }
 
 fn key_value() -> &'static Regex {
@@ -33,9 +31,14 @@ fn key_value() -> &'static Regex {
 fn status_line() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r#"HTTP/[12](?:\.[01])?"? ([45]\d\d)(?-u:\b)|(?-u:\b)(?:status|status_code|http_status|Error code)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
-        )
+        Regex::new(concat!(
+            r#"HTTP/[12](?:\.[01])?"? ([45]\d\d)(?-u:\b)"#,
+            r#"|(?-u:\b)(?:status|status_code|http_status|Error code)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
+            // `upstream 429 body={..}`, `returned 429, response body: {`, Go's `-> 404 Not Found`.
+            r"|(?-u:\b)([45]\d\d),? (?:response )?body(?-u:\b)",
+            r"|(?-u:\b)(?:returned|upstream|responded|got) ([45]\d\d)(?-u:\b)",
+            r"| -> ([45]\d\d) [A-Z]",
+        ))
         .unwrap()
     })
 }
@@ -55,10 +58,7 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
             }
             out.push(Candidate {
                 offset: base + caps.get(2).map_or(0, |m| m.start()),
-                kind: CandidateKind::Message {
-                    message: message.to_string(),
-                    http_status: status,
-                },
+                kind: CandidateKind::Message { message: message.to_string(), http_status: status },
             });
         }
     }
@@ -70,6 +70,7 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
                 message: Some(caps[2].to_string()),
                 http_status: None,
                 distinctive: true,
+                recent_evidence_suffices: true,
             };
             out.push(Candidate {
                 offset: base + caps.get(1).map_or(0, |m| m.start()),
@@ -78,14 +79,9 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
         }
     }
     for caps in status_line().captures_iter(text) {
-        let Some(m) = caps.get(1).or_else(|| caps.get(2)) else {
-            continue;
-        };
+        let Some(m) = caps.iter().skip(1).flatten().next() else { continue };
         if let Ok(status) = m.as_str().parse() {
-            out.push(Candidate {
-                offset: base + m.start(),
-                kind: CandidateKind::Status { status },
-            });
+            out.push(Candidate { offset: base + m.start(), kind: CandidateKind::Status { status } });
         }
     }
 }
@@ -94,10 +90,7 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
 /// and parenthesis of a repr, or the end of a JSON string value, are not part of it.
 fn trim_message(rest: &str) -> &str {
     let rest = rest.trim_end();
-    let rest = rest
-        .strip_suffix("\")")
-        .or_else(|| rest.strip_suffix("')"))
-        .unwrap_or(rest);
+    let rest = rest.strip_suffix("\")").or_else(|| rest.strip_suffix("')")).unwrap_or(rest);
     rest.trim_end_matches(['"', '\'', '}', ',']).trim_end()
 }
 
@@ -131,11 +124,7 @@ pub fn key_values(text: &str, base: usize, out: &mut Vec<Candidate>) {
     };
     out.push(Candidate {
         offset: base + at,
-        kind: CandidateKind::Loose {
-            code,
-            message,
-            http_status: status.filter(|s| *s >= 400),
-        },
+        kind: CandidateKind::Loose { code, message, http_status: status.filter(|s| *s >= 400) },
     });
 }
 
@@ -162,20 +151,18 @@ mod tests {
         let k = kinds("openai.PermissionDeniedError: Error code: 403 - 余额不足");
         assert_eq!(
             k,
-            vec![CandidateKind::Message {
-                message: "余额不足".into(),
-                http_status: Some(403)
-            }]
+            vec![
+                CandidateKind::Message { message: "余额不足".into(), http_status: Some(403) },
+                CandidateKind::Status { status: 403 },
+            ]
         );
-        let k = kinds(
-            r#"RateLimitError("Error code: 429 - The limit has been exceeded.Request ID: 0217")"#,
-        );
+        let k = kinds(r#"RateLimitError("Error code: 429 - The limit has been exceeded.Request ID: 0217")"#);
         assert_eq!(
-            k,
-            vec![CandidateKind::Message {
+            k[0],
+            CandidateKind::Message {
                 message: "The limit has been exceeded.Request ID: 0217".into(),
                 http_status: Some(429)
-            }]
+            }
         );
     }
 
@@ -196,9 +183,7 @@ mod tests {
 
     #[test]
     fn status_lines() {
-        let k = kinds(
-            r#"HTTP Request: POST https://open.bigmodel.cn/x "HTTP/1.1 429 Too Many Requests""#,
-        );
+        let k = kinds(r#"HTTP Request: POST https://open.bigmodel.cn/x "HTTP/1.1 429 Too Many Requests""#);
         assert_eq!(k, vec![CandidateKind::Status { status: 429 }]);
         assert!(kinds(r#"GET /x "HTTP/1.1 200 OK""#).is_empty());
     }

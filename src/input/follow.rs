@@ -110,11 +110,7 @@ pub struct Follower {
 }
 
 impl Follower {
-    pub fn new(
-        patterns: Vec<String>,
-        from_start: bool,
-        saved: BTreeMap<PathBuf, Position>,
-    ) -> Follower {
+    pub fn new(patterns: Vec<String>, from_start: bool, saved: BTreeMap<PathBuf, Position>) -> Follower {
         Follower {
             patterns,
             from_start,
@@ -150,13 +146,7 @@ impl Follower {
                     literal
                 }
             })
-            .map(|d| {
-                if d.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    d
-                }
-            })
+            .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d })
             .collect()
     }
 
@@ -164,12 +154,7 @@ impl Follower {
     pub fn poll(&mut self, mut on: impl FnMut(Change<'_>)) {
         let paths = self.expand();
         let first = std::mem::replace(&mut self.first_poll, false);
-        let gone: Vec<PathBuf> = self
-            .tracked
-            .keys()
-            .filter(|p| !paths.contains(*p))
-            .cloned()
-            .collect();
+        let gone: Vec<PathBuf> = self.tracked.keys().filter(|p| !paths.contains(*p)).cloned().collect();
         for path in gone {
             self.drain_and_close(&path, &mut on);
         }
@@ -215,23 +200,14 @@ impl Follower {
             if self.tracked.contains_key(path) {
                 self.drain_and_close(path, on);
             }
-            return self.fail(
-                path,
-                io::Error::new(io::ErrorKind::InvalidInput, format!("is {kind}")),
-                on,
-            );
+            return self.fail(path, io::Error::new(io::ErrorKind::InvalidInput, format!("is {kind}")), on);
         }
         let restart = match self.tracked.get_mut(path) {
             None => None,
-            Some(t)
-                if (t.position.identity.dev, t.position.identity.ino)
-                    != (meta.dev(), meta.ino()) =>
-            {
+            Some(t) if (t.position.identity.dev, t.position.identity.ino) != (meta.dev(), meta.ino()) => {
                 Some(Restart::Replaced)
             }
-            Some(t)
-                if meta.len() < t.position.offset || !same_start(&t.file, &t.position.identity) =>
-            {
+            Some(t) if meta.len() < t.position.offset || !same_start(&t.file, &t.position.identity) => {
                 Some(Restart::Truncated)
             }
             Some(_) => None,
@@ -240,17 +216,11 @@ impl Follower {
             Some(Restart::Replaced) => {
                 self.drain(path, on);
                 self.tracked.remove(path);
-                on(Change::Restarted {
-                    path,
-                    why: Restart::Replaced,
-                });
+                on(Change::Restarted { path, why: Restart::Replaced });
                 self.open(path, Some(0), on);
             }
             Some(Restart::Truncated) => {
-                on(Change::Restarted {
-                    path,
-                    why: Restart::Truncated,
-                });
+                on(Change::Restarted { path, why: Restart::Truncated });
                 if let Some(t) = self.tracked.get_mut(path) {
                     t.position.offset = 0;
                     let _ = t.file.seek(SeekFrom::Start(0));
@@ -290,13 +260,7 @@ impl Follower {
             return self.fail(path, io::Error::other("cannot seek"), on);
         }
         self.failing.remove(path);
-        self.tracked.insert(
-            path.to_path_buf(),
-            Tracked {
-                file,
-                position: Position { identity, offset },
-            },
-        );
+        self.tracked.insert(path.to_path_buf(), Tracked { file, position: Position { identity, offset } });
         on(Change::Opened { path, offset });
     }
 
@@ -318,10 +282,7 @@ impl Follower {
                     }
                     t.position.offset += n as u64;
                     budget = budget.saturating_sub(n);
-                    on(Change::Data {
-                        path,
-                        bytes: &self.buf[..n],
-                    });
+                    on(Change::Data { path, bytes: &self.buf[..n] });
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
@@ -340,10 +301,7 @@ impl Follower {
 
     fn fail(&mut self, path: &Path, error: io::Error, on: &mut impl FnMut(Change<'_>)) {
         if self.failing.insert(path.to_path_buf()) {
-            on(Change::Unreadable {
-                path,
-                error: &error,
-            });
+            on(Change::Unreadable { path, error: &error });
         }
     }
 }
@@ -352,12 +310,7 @@ impl Follower {
 fn identify(file: &mut File) -> io::Result<Identity> {
     let meta = file.metadata()?;
     let (fingerprint, len) = fingerprint(file)?;
-    Ok(Identity {
-        dev: meta.dev(),
-        ino: meta.ino(),
-        fingerprint,
-        fingerprint_len: len,
-    })
+    Ok(Identity { dev: meta.dev(), ino: meta.ino(), fingerprint, fingerprint_len: len })
 }
 
 fn fingerprint(file: &mut File) -> io::Result<(u64, u32)> {
@@ -386,7 +339,5 @@ fn same_start(file: &File, id: &Identity) -> bool {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -25,11 +25,7 @@ pub struct LineSplitter {
 
 impl LineSplitter {
     pub fn new(max_line: usize) -> LineSplitter {
-        LineSplitter {
-            max_line: max_line.max(1),
-            partial: Vec::new(),
-            partial_truncated: false,
-        }
+        LineSplitter { max_line: max_line.max(1), partial: Vec::new(), partial_truncated: false }
     }
 
     /// Bytes of an incomplete line held back.
@@ -43,18 +39,12 @@ impl LineSplitter {
         for nl in memchr_iter(b'\n', chunk) {
             if self.partial.is_empty() && !self.partial_truncated {
                 let (bytes, truncated) = self.cap(&chunk[start..nl]);
-                emit(RawLine {
-                    bytes: trim_cr(bytes, truncated),
-                    truncated,
-                });
+                emit(RawLine { bytes: trim_cr(bytes, truncated), truncated });
             } else {
                 self.carry(&chunk[start..nl]);
                 let truncated = self.partial_truncated;
                 let line = std::mem::take(&mut self.partial);
-                emit(RawLine {
-                    bytes: trim_cr(&line, truncated),
-                    truncated,
-                });
+                emit(RawLine { bytes: trim_cr(&line, truncated), truncated });
                 self.partial = line;
                 self.partial.clear();
                 self.partial_truncated = false;
@@ -68,10 +58,7 @@ impl LineSplitter {
     pub fn finish(&mut self, mut emit: impl FnMut(RawLine<'_>)) {
         if !self.partial.is_empty() || self.partial_truncated {
             let truncated = self.partial_truncated;
-            emit(RawLine {
-                bytes: trim_cr(&self.partial, truncated),
-                truncated,
-            });
+            emit(RawLine { bytes: trim_cr(&self.partial, truncated), truncated });
         }
         self.reset();
     }
@@ -125,23 +112,16 @@ mod tests {
     #[test]
     fn lines_across_chunks() {
         let got = split(&[b"ab", b"c\r\nde", b"f\n\ng"], 100);
-        let want: Vec<(Vec<u8>, bool)> = vec![
-            (b"abc".to_vec(), false),
-            (b"def".to_vec(), false),
-            (vec![], false),
-            (b"g".to_vec(), false),
-        ];
+        let want: Vec<(Vec<u8>, bool)> =
+            vec![(b"abc".to_vec(), false), (b"def".to_vec(), false), (vec![], false), (b"g".to_vec(), false)];
         assert_eq!(got, want);
     }
 
     #[test]
     fn long_lines_are_capped_once() {
         let got = split(&[b"0123456789", b"abc\nxy\n0123456789ab\n"], 4);
-        let want: Vec<(Vec<u8>, bool)> = vec![
-            (b"0123".to_vec(), true),
-            (b"xy".to_vec(), false),
-            (b"0123".to_vec(), true),
-        ];
+        let want: Vec<(Vec<u8>, bool)> =
+            vec![(b"0123".to_vec(), true), (b"xy".to_vec(), false), (b"0123".to_vec(), true)];
         assert_eq!(got, want);
     }
 

@@ -21,15 +21,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     if report.errors == 0 {
         return out;
     }
-    let _ = writeln!(
-        out,
-        "### {}\n",
-        if lang == Lang::Zh {
-            "优先处理"
-        } else {
-            "What to do first"
-        }
-    );
+    let _ = writeln!(out, "### {}\n", if lang == Lang::Zh { "优先处理" } else { "What to do first" });
     for a in &report.actions {
         let _ = writeln!(
             out,
@@ -44,16 +36,11 @@ pub fn render(report: &Report, lang: Lang) -> String {
             cell(&a.todo)
         );
     }
+    let _ = writeln!(out, "\n### {}\n", if lang == Lang::Zh { "错误码" } else { "By code" });
     let _ = writeln!(
         out,
-        "\n### {}\n",
-        if lang == Lang::Zh {
-            "错误码"
-        } else {
-            "By code"
-        }
+        "| provider | category | code | count | share | first seen | last seen | retryable | description |"
     );
-    let _ = writeln!(out, "| provider | category | code | count | share | first seen | last seen | retryable | description |");
     let _ = writeln!(out, "|---|---|---|---:|---:|---|---|---|---|");
     for r in &report.by_code {
         let _ = writeln!(
@@ -71,11 +58,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
         );
     }
     if !report.timeline.buckets.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n### Over time (from {})\n",
-            report.timeline.start.as_deref().unwrap_or("-")
-        );
+        let _ = writeln!(out, "\n### Over time (from {})\n", report.timeline.start.as_deref().unwrap_or("-"));
         let _ = writeln!(out, "```");
         for (p, b) in &report.timeline.buckets {
             let _ = writeln!(out, "{:<11}{}", p.as_str(), sparkline(b));
@@ -107,7 +90,5 @@ pub fn render(report: &Report, lang: Lang) -> String {
 
 /// Text safe inside a table cell or inline code: no pipes, backticks or newlines.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('`', "'")
-        .replace(['\n', '\r'], " ")
+    text.replace('|', "\\|").replace('`', "'").replace(['\n', '\r'], " ")
 }

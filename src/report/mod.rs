@@ -128,11 +128,7 @@ impl Report {
                     category: key.category,
                     code: key.code.clone(),
                     count: g.count,
-                    share: if errors == 0 {
-                        0.0
-                    } else {
-                        g.count as f64 / errors as f64
-                    },
+                    share: if errors == 0 { 0.0 } else { g.count as f64 / errors as f64 },
                     first_seen: seen_text(&g.first_seen),
                     last_seen: seen_text(&g.last_seen),
                     retryable: g.retryable,
@@ -166,11 +162,8 @@ impl Report {
                 example: t.example.clone(),
             })
             .collect();
-        unknown_templates.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then((a.provider, &a.code).cmp(&(b.provider, &b.code)))
-        });
+        unknown_templates
+            .sort_by(|a, b| b.count.cmp(&a.count).then((a.provider, &a.code).cmp(&(b.provider, &b.code))));
         let ev = |e| summary.evidence.get(&e).copied().unwrap_or(0);
         Report {
             version: REPORT_VERSION,
@@ -189,18 +182,13 @@ impl Report {
             sources: summary
                 .sources
                 .iter()
-                .map(|(s, r)| SourceRow {
-                    source: s.clone(),
-                    lines: r.lines,
-                    bytes: r.bytes,
-                })
+                .map(|(s, r)| SourceRow { source: s.clone(), lines: r.lines, bytes: r.bytes })
                 .collect(),
             actions,
             by_code,
             unknown_templates,
             timeline: Timeline {
-                start: (!summary.timeline.is_empty())
-                    .then(|| timestamp::format(summary.timeline.start)),
+                start: (!summary.timeline.is_empty()).then(|| timestamp::format(summary.timeline.start)),
                 bucket_seconds: summary.timeline.width as f64 / 1000.0,
                 buckets: summary.timeline.counts.clone(),
             },
@@ -210,16 +198,7 @@ impl Report {
     pub fn provider_totals(&self) -> Vec<(Provider, u64)> {
         Provider::ALL
             .iter()
-            .map(|p| {
-                (
-                    *p,
-                    self.by_code
-                        .iter()
-                        .filter(|r| r.provider == *p)
-                        .map(|r| r.count)
-                        .sum(),
-                )
-            })
+            .map(|p| (*p, self.by_code.iter().filter(|r| r.provider == *p).map(|r| r.count).sum()))
             .filter(|(_, n)| *n > 0)
             .collect()
     }
@@ -230,20 +209,9 @@ impl Report {
 fn actions(rows: &[CodeRow], lang: Lang) -> Vec<ActionItem> {
     let mut rows: Vec<&CodeRow> = rows.iter().collect();
     rows.sort_by(|a, b| {
-        (
-            row_severity(a),
-            !a.category.stops_traffic(),
-            std::cmp::Reverse(a.count),
-            a.provider,
-            &a.code,
+        (row_severity(a), !a.category.stops_traffic(), std::cmp::Reverse(a.count), a.provider, &a.code).cmp(
+            &(row_severity(b), !b.category.stops_traffic(), std::cmp::Reverse(b.count), b.provider, &b.code),
         )
-            .cmp(&(
-                row_severity(b),
-                !b.category.stops_traffic(),
-                std::cmp::Reverse(b.count),
-                b.provider,
-                &b.code,
-            ))
     });
     rows.into_iter()
         .take(MAX_ACTIONS)
@@ -270,14 +238,5 @@ fn actions(rows: &[CodeRow], lang: Lang) -> Vec<ActionItem> {
 pub fn sparkline(counts: &[u64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let max = counts.iter().copied().max().unwrap_or(0);
-    counts
-        .iter()
-        .map(|&n| {
-            if n == 0 {
-                ' '
-            } else {
-                BARS[((n * 7).div_ceil(max.max(1))) as usize]
-            }
-        })
-        .collect()
+    counts.iter().map(|&n| if n == 0 { ' ' } else { BARS[((n * 7).div_ceil(max.max(1))) as usize] }).collect()
 }

@@ -119,20 +119,9 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
         w.retry
     );
     for (provider, total) in report.provider_totals() {
-        let spark = report
-            .timeline
-            .buckets
-            .get(&provider)
-            .map(|b| sparkline(b))
-            .unwrap_or_default();
+        let spark = report.timeline.buckets.get(&provider).map(|b| sparkline(b)).unwrap_or_default();
         let share = 100.0 * total as f64 / report.errors as f64;
-        let head = format!(
-            "  {} {:>7} {:>5.1}%  {}",
-            pad(provider.as_str(), 11),
-            total,
-            share,
-            spark
-        );
+        let head = format!("  {} {:>7} {:>5.1}%  {}", pad(provider.as_str(), 11), total, share, spark);
         let _ = writeln!(out, "{}", style.paint("1", head.trim_end()));
         for r in report.by_code.iter().filter(|r| r.provider == provider) {
             let _ = writeln!(
@@ -150,13 +139,7 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
     if !report.unknown_templates.is_empty() {
         let _ = writeln!(out, "\n{}", style.paint("1", w.unknown));
         for t in report.unknown_templates.iter().take(10) {
-            let _ = writeln!(
-                out,
-                "  {} {} ×{}",
-                pad(t.provider.as_str(), 11),
-                t.code,
-                t.count
-            );
+            let _ = writeln!(out, "  {} {} ×{}", pad(t.provider.as_str(), 11), t.code, t.count);
             if !t.example.is_empty() {
                 wrap_into(&mut out, &format!("e.g. {}", t.example), 6);
             }

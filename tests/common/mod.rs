@@ -17,11 +17,7 @@ pub fn repo(path: &str) -> std::path::PathBuf {
 
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// The body of `GET path`, or `None` when nothing answers.
@@ -71,11 +67,7 @@ impl Daemon {
     pub fn start(args: &[&str]) -> Daemon {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let poll: &[&str] = if args.contains(&"--poll-interval") {
-            &[]
-        } else {
-            &["--poll-interval", "0.1"]
-        };
+        let poll: &[&str] = if args.contains(&"--poll-interval") { &[] } else { &["--poll-interval", "0.1"] };
         let child = Command::new(BIN)
             .arg("watch")
             .args(["--listen", &listen])
@@ -87,8 +79,7 @@ impl Daemon {
             .spawn()
             .expect("errwatch starts");
         let d = Daemon { child, port };
-        wait_for(Duration::from_secs(10), || http_get(port, "/healthz"))
-            .expect("errwatch answers /healthz");
+        wait_for(Duration::from_secs(10), || http_get(port, "/healthz")).expect("errwatch answers /healthz");
         d
     }
 
@@ -103,18 +94,13 @@ impl Daemon {
     /// Waits until the error total is `want` and stays there a moment (so a late double count
     /// would show); returns the last total seen.
     pub fn settle_at(&self, want: f64) -> f64 {
-        wait_for(Duration::from_secs(10), || {
-            (self.errors() == want).then_some(())
-        });
+        wait_for(Duration::from_secs(10), || (self.errors() == want).then_some(()));
         std::thread::sleep(Duration::from_millis(400));
         self.errors()
     }
 
     pub fn signal(&self, sig: &str) {
-        Command::new("kill")
-            .args([&format!("-{sig}"), &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        Command::new("kill").args([&format!("-{sig}"), &self.child.id().to_string()]).status().unwrap();
     }
 }
 
@@ -134,11 +120,7 @@ pub fn zhipu_line(n: usize, code: &str) -> String {
 }
 
 pub fn append(path: &Path, lines: &[String]) {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .unwrap();
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
     for l in lines {
         writeln!(f, "{l}").unwrap();
     }

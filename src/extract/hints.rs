@@ -27,6 +27,8 @@ pub struct Hint {
     pub strength: Strength,
 }
 
+/// Matched as written (lowercase, as hosts and module names are, plus the capitalized product
+/// names loggers print), longest first where one is a prefix of another.
 const NEEDLES: &[(&str, Provider, Strength)] = &[
     ("open.bigmodel.cn", Provider::Zhipu, Strength::Host),
     ("bigmodel.cn", Provider::Zhipu, Strength::Host),
@@ -52,6 +54,14 @@ const NEEDLES: &[(&str, Provider, Strength)] = &[
     ("ppio.com", Provider::Ppio, Strength::Host),
     ("ppinfra", Provider::Ppio, Strength::Name),
     ("ppio", Provider::Ppio, Strength::Name),
+    ("ZhipuAI", Provider::Zhipu, Strength::Name),
+    ("Zhipu", Provider::Zhipu, Strength::Name),
+    ("BigModel", Provider::Zhipu, Strength::Name),
+    ("GLM-", Provider::Zhipu, Strength::Name),
+    ("Volcengine", Provider::Volcengine, Strength::Name),
+    ("Doubao", Provider::Volcengine, Strength::Name),
+    ("Coze", Provider::Coze, Strength::Name),
+    ("PPIO", Provider::Ppio, Strength::Name),
 ];
 
 /// Keys whose value names the provider outright.
@@ -61,8 +71,7 @@ fn automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::LeftmostFirst)
             .build(NEEDLES.iter().map(|n| n.0))
             .expect("hint needles compile")
     })

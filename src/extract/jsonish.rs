@@ -114,6 +114,12 @@ fn string(input: &str) -> IResult<&str, String> {
         _ => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Char))),
     };
     let body = &input[1..];
+    // Fast path: no escape before the closing quote, the common case.
+    match memchr::memchr2(quote, b'\\', body.as_bytes()) {
+        Some(i) if body.as_bytes()[i] == quote => return Ok((&body[i + 1..], body[..i].to_string())),
+        None => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Eof))),
+        Some(_) => {}
+    }
     let mut out = String::new();
     let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {

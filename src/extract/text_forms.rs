@@ -43,6 +43,26 @@ fn status_line() -> &'static Regex {
     })
 }
 
+/// A literal each alternative of [`status_line`] contains: most texts have none, and this
+/// test is far cheaper than the regex.
+fn status_literals() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "HTTP/",
+            "status",
+            "Error code",
+            "body",
+            "returned",
+            "upstream",
+            "responded",
+            "got ",
+            " -> ",
+        ])
+        .expect("literals compile")
+    })
+}
+
 /// SDK exception strings in `text`.
 pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
     if text.contains("Error code: ") {
@@ -77,6 +97,9 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
                 kind: CandidateKind::Shape(shape),
             });
         }
+    }
+    if !status_literals().is_match(text) {
+        return;
     }
     for caps in status_line().captures_iter(text) {
         let Some(m) = caps.iter().skip(1).flatten().next() else { continue };

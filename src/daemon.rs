@@ -160,7 +160,7 @@ impl Engine {
             let _exposed = shared.exposure.write().unwrap_or_else(|e| e.into_inner());
             let mut summary = self.shared.summary.lock().unwrap_or_else(|e| e.into_inner());
             for (name, event) in &events {
-                self.shared.metrics.record(event);
+                self.shared.metrics.record(event, Some(crate::metrics::now_seconds()));
                 summary.add(name, event);
             }
             for (name, source) in &self.sources {

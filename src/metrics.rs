@@ -100,13 +100,16 @@ impl Metrics {
         }
     }
 
-    pub fn record(&self, event: &ErrorEvent) {
+    /// Counts one error. Its time is its line's, else `undated_at` (the daemon passes the
+    /// wall clock; a report of old logs passes nothing and leaves the gauge as it is).
+    pub fn record(&self, event: &ErrorEvent, undated_at: Option<f64>) {
         let d = &event.detection;
         let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
         let code = limiter.label(d.provider, &d.code, d.known());
         self.errors.with_label_values(&[d.provider.as_str(), d.category.as_str(), code]).inc();
-        let at = event.timestamp.map_or_else(now_seconds, |ms| ms as f64 / 1000.0);
-        self.last_error.with_label_values(&[d.provider.as_str(), d.category.as_str()]).set(at);
+        if let Some(at) = event.timestamp.map(|ms| ms as f64 / 1000.0).or(undated_at) {
+            self.last_error.with_label_values(&[d.provider.as_str(), d.category.as_str()]).set(at);
+        }
     }
 
     pub fn add_read(&self, source: &str, delta: &ReadStats) {
@@ -191,6 +194,6 @@ impl Metrics {
     }
 }
 
-fn now_seconds() -> f64 {
+pub fn now_seconds() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }

@@ -23,7 +23,7 @@ impl EventSink for Collect<'_> {
     fn event(&mut self, source: &str, event: &ErrorEvent) -> io::Result<()> {
         self.summary.add(source, event);
         if let Some(m) = self.metrics {
-            m.record(event);
+            m.record(event, None);
         }
         Ok(())
     }

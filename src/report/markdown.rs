@@ -48,7 +48,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
             "| {} | {} | `{}` | {} | {:.1}% | {} | {} | {} | {} |",
             r.provider,
             r.category,
-            cell(&r.code),
+            cell(&r.label()),
             r.count,
             100.0 * r.share,
             r.first_seen,

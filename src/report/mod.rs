@@ -57,6 +57,8 @@ pub struct CodeRow {
     pub provider: Provider,
     pub category: Category,
     pub code: String,
+    /// Which of the rows sharing this code, where the catalog tells them apart.
+    pub variant: Option<String>,
     pub count: u64,
     /// Of all errors, 0..1.
     pub share: f64,
@@ -103,6 +105,16 @@ pub struct Timeline {
     pub buckets: std::collections::BTreeMap<Provider, Vec<u64>>,
 }
 
+impl CodeRow {
+    /// The code, with its variant where several rows share it: `500 (zai)`.
+    pub fn label(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{} ({v})", self.code),
+            None => self.code.clone(),
+        }
+    }
+}
+
 fn seen_text(seen: &Seen) -> String {
     match seen {
         Seen::At(ms) => timestamp::format(*ms),
@@ -127,6 +139,7 @@ impl Report {
                     provider: key.provider,
                     category: key.category,
                     code: key.code.clone(),
+                    variant: entry.and_then(|e| e.variant.clone()),
                     count: g.count,
                     share: if errors == 0 { 0.0 } else { g.count as f64 / errors as f64 },
                     first_seen: seen_text(&g.first_seen),

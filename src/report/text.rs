@@ -44,7 +44,7 @@ struct Words {
     by_provider: &'static str,
     unknown: &'static str,
     evidence: &'static str,
-    retry: &'static str,
+    retry_short: &'static str,
 }
 
 const EN: Words = Words {
@@ -54,7 +54,7 @@ const EN: Words = Words {
     by_provider: "BY PROVIDER, CATEGORY AND CODE",
     unknown: "UNKNOWN CODES (teach errwatch with --catalog FILE)",
     evidence: "Evidence",
-    retry: "retryable",
+    retry_short: "retry",
 };
 
 const ZH: Words = Words {
@@ -64,7 +64,7 @@ const ZH: Words = Words {
     by_provider: "按服务商、类别和错误码",
     unknown: "未知错误码（可用 --catalog FILE 补充）",
     evidence: "依据",
-    retry: "可重试",
+    retry_short: "重试",
 };
 
 pub fn render(report: &Report, lang: Lang, style: Style) -> String {
@@ -108,6 +108,8 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
         wrap_into(&mut out, &format!("{} → {}", a.what, a.todo), 11);
     }
     let _ = writeln!(out, "\n{}", style.paint("1", w.by_provider));
+    let spans: Vec<String> = report.by_code.iter().map(|r| span(&r.first_seen, &r.last_seen)).collect();
+    let span_width = spans.iter().map(|s| s.width()).max().unwrap_or(0).max(17);
     let _ = writeln!(
         out,
         "    {} {} {:>7} {:>6}  {}  {}",
@@ -115,23 +117,23 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
         pad("code", 24),
         "count",
         "share",
-        pad("first → last seen", 21),
-        w.retry
+        pad("first → last seen", span_width),
+        w.retry_short
     );
     for (provider, total) in report.provider_totals() {
         let spark = report.timeline.buckets.get(&provider).map(|b| sparkline(b)).unwrap_or_default();
         let share = 100.0 * total as f64 / report.errors as f64;
         let head = format!("  {} {:>7} {:>5.1}%  {}", pad(provider.as_str(), 11), total, share, spark);
         let _ = writeln!(out, "{}", style.paint("1", head.trim_end()));
-        for r in report.by_code.iter().filter(|r| r.provider == provider) {
+        for (r, span) in report.by_code.iter().zip(&spans).filter(|(r, _)| r.provider == provider) {
             let _ = writeln!(
                 out,
                 "    {} {} {:>7} {:>5.1}%  {}  {}",
                 pad(r.category.as_str(), 15),
-                pad(&truncate(&r.code, 24), 24),
+                pad(&truncate(&r.label(), 24), 24),
                 r.count,
                 100.0 * r.share,
-                pad(&span(&r.first_seen, &r.last_seen), 21),
+                pad(span, span_width),
                 if r.retryable { "yes" } else { "no" }
             );
         }
@@ -145,23 +147,19 @@ pub fn render(report: &Report, lang: Lang, style: Style) -> String {
             }
         }
     }
-    if let Some(start) = &report.timeline.start {
-        let _ = writeln!(
-            out,
-            "\nTimeline from {start}, {} per bucket. {}: {} by code, {} by message, {} by status only.",
-            human_seconds(report.timeline.bucket_seconds),
-            w.evidence,
-            report.evidence.code,
-            report.evidence.message,
-            report.evidence.status
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "\n{}: {} by code, {} by message, {} by status only.",
-            w.evidence, report.evidence.code, report.evidence.message, report.evidence.status
-        );
-    }
+    let evidence = format!(
+        "{}: {} by code, {} by message, {} by status only.",
+        w.evidence, report.evidence.code, report.evidence.message, report.evidence.status
+    );
+    let footer = match &report.timeline.start {
+        Some(start) => format!(
+            "Timeline from {start}, {} per bucket. {evidence}",
+            human_seconds(report.timeline.bucket_seconds)
+        ),
+        None => evidence,
+    };
+    out.push('\n');
+    wrap_into(&mut out, &footer, 0);
     out
 }
 
@@ -210,12 +208,18 @@ fn truncate(s: &str, cols: usize) -> String {
     }
 }
 
-/// `2026-11-02T10:00:01Z` → `11-02 10:00:01`; a `file:line` place stays as it is.
+/// `2026-11-02T10:00:01Z` → `11-02 10:00:01`; a `dir/app.log:123` place → `app.log:123`, at
+/// most 14 columns, keeping the line number.
 fn short_time(seen: &str) -> String {
     if seen.len() == 20 && seen.as_bytes()[10] == b'T' {
-        format!("{} {}", &seen[5..10], &seen[11..19])
+        return format!("{} {}", &seen[5..10], &seen[11..19]);
+    }
+    let place = seen.rsplit('/').next().unwrap_or(seen);
+    let chars: Vec<char> = place.chars().collect();
+    if chars.len() <= 14 {
+        place.to_string()
     } else {
-        truncate(seen, 24)
+        format!("…{}", chars[chars.len() - 13..].iter().collect::<String>())
     }
 }
 

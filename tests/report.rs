@@ -1,0 +1,174 @@
+//! The report: golden files for each format over the bundled demo log, totals that agree with
+//! `scan`, a text layout that fits 100 columns, colors only when asked, no secret anywhere.
+
+mod common;
+
+use std::fs;
+use std::process::{Command, Stdio};
+
+use common::{repo, BIN};
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+
+const DEMO: &str = "fixtures/logs/demo/app.log";
+
+fn errwatch(args: &[&str]) -> String {
+    let out = Command::new(BIN).current_dir(repo("")).args(args).env_remove("NO_COLOR").output().unwrap();
+    assert!(out.status.success(), "errwatch {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn golden(name: &str, got: &str) {
+    let path = repo("fixtures/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing (UPDATE_GOLDEN=1)", path.display()));
+    assert!(want == got, "{name} differs from its golden file; diff it with `UPDATE_GOLDEN=1 cargo test`");
+}
+
+#[test]
+fn golden_reports_in_every_format() {
+    golden("demo.report.txt", &errwatch(&["report", "--color", "never", DEMO]));
+    golden("demo.report.zh.txt", &errwatch(&["report", "--color", "never", "--lang", "zh", DEMO]));
+    golden("demo.report.md", &errwatch(&["report", "--format", "markdown", DEMO]));
+    golden("demo.report.json", &errwatch(&["report", "--format", "json", DEMO]));
+    golden("demo.report.prom", &errwatch(&["report", "--format", "prometheus", DEMO]));
+}
+
+#[test]
+fn report_totals_equal_scan_records() {
+    let mut logs: Vec<String> = vec![DEMO.to_string()];
+    for dir in ["fixtures/logs/sdk", "fixtures/logs/styles"] {
+        for e in fs::read_dir(repo(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "log") {
+                logs.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    for log in &logs {
+        let scanned = errwatch(&["scan", log]).lines().count() as u64;
+        let report: Value = serde_json::from_str(&errwatch(&["report", "--format", "json", log])).unwrap();
+        assert_eq!(report["errors"].as_u64(), Some(scanned), "{log}");
+        let by_code: u64 =
+            report["by_code"].as_array().unwrap().iter().map(|r| r["count"].as_u64().unwrap()).sum();
+        assert_eq!(by_code, scanned, "{log}");
+    }
+}
+
+#[test]
+fn json_report_has_its_documented_fields() {
+    let r: Value = serde_json::from_str(&errwatch(&["report", "--format", "json", DEMO])).unwrap();
+    for field in [
+        "version",
+        "lines",
+        "bytes",
+        "errors",
+        "unknown",
+        "by_code",
+        "actions",
+        "unknown_templates",
+        "timeline",
+    ] {
+        assert!(r.get(field).is_some(), "missing {field}");
+    }
+    let row = &r["by_code"][0];
+    for field in ["provider", "category", "code", "count", "first_seen", "last_seen", "retryable", "severity"]
+    {
+        assert!(row.get(field).is_some(), "by_code lacks {field}");
+    }
+    assert!(r["errors"].as_u64().unwrap() > 50);
+    assert!(r["unknown"].as_u64().unwrap() >= 1, "the demo has an undocumented code");
+    assert!(!r["unknown_templates"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn actions_put_traffic_stoppers_first() {
+    let r: Value = serde_json::from_str(&errwatch(&["report", "--format", "json", DEMO])).unwrap();
+    let actions = r["actions"].as_array().unwrap();
+    assert!(!actions.is_empty());
+    let first = &actions[0];
+    assert_eq!(first["severity"], "critical");
+    let severities: Vec<&str> = actions.iter().map(|a| a["severity"].as_str().unwrap()).collect();
+    let rank = |s: &str| ["critical", "high", "medium", "low"].iter().position(|x| *x == s).unwrap();
+    assert!(severities.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{severities:?}");
+}
+
+#[test]
+fn text_report_fits_100_columns_and_colors_only_when_asked() {
+    for lang in ["en", "zh"] {
+        let text = errwatch(&["report", "--color", "never", "--lang", lang, DEMO]);
+        for line in text.lines() {
+            assert!(line.width() <= 100, "{} columns: {line}", line.width());
+        }
+        assert!(!text.contains('\x1b'));
+    }
+    assert!(errwatch(&["report", "--color", "always", DEMO]).contains("\x1b["));
+    // auto: stdout is a pipe here, so plain.
+    assert!(!errwatch(&["report", DEMO]).contains('\x1b'));
+}
+
+#[test]
+fn no_secret_appears_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("secret.log");
+    let key = "0123456789abcdef0123456789abcdef.AbCdEfGhIjKlMnOp";
+    fs::write(
+        &log,
+        format!(
+            "2026-11-02 10:00:01 ERROR url=https://api.coze.cn body={{\"code\":4100,\"msg\":\"token pat_OYDacMzM3WyOWV3Dtj2bHRMymzxP6NNi7E1y2HFsTYVCDF invalid\",\"detail\":{{\"logid\":\"x\"}}}}\n\
+             2026-11-02 10:00:02 ERROR upstream body={{\"error\":{{\"code\":\"1399\",\"message\":\"bad key {key} Authorization: Bearer sk-abcdefghijklmnop1234\"}}}}\n"
+        ),
+    )
+    .unwrap();
+    let log = log.to_str().unwrap();
+    for args in [
+        vec!["scan", log],
+        vec!["scan", "--format", "text", log],
+        vec!["report", "--format", "json", log],
+        vec!["report", "--format", "markdown", log],
+        vec!["report", "--color", "never", log],
+    ] {
+        let out = errwatch(&args);
+        assert!(out.contains("[REDACTED]") || args[0] == "report", "{args:?}");
+        for secret in ["pat_OYDac", key, "sk-abcdefghijklmnop1234"] {
+            assert!(!out.contains(secret), "{args:?} leaks {secret}");
+        }
+    }
+}
+
+#[test]
+fn the_prometheus_format_passes_promtool() {
+    let Ok(promtool) = which("promtool") else {
+        assert!(std::env::var("CI").is_err(), "CI must have promtool (tests/all.sh installs it)");
+        eprintln!("skipped: promtool is not installed");
+        return;
+    };
+    let text = errwatch(&["report", "--format", "prometheus", DEMO]);
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
+        .ok_or(())
+}

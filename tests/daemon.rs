@@ -227,3 +227,41 @@ fn a_directory_in_place_of_a_file_is_reported_and_others_go_on() {
     assert_eq!(d.settle_at(2.0), 2.0);
     assert!(metric_sum(&d.metrics(), "errwatch_read_errors_total", &[]) >= 1.0);
 }
+
+#[test]
+fn sighup_reloads_the_catalog_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let catalog = dir.path().join("mine.toml");
+    let entry = |category: &str| {
+        format!(
+            "provider = \"coze\"\n[[entry]]\ncode = \"700012006\"\napi = \"openapi\"\nmessage = \"access token invalid\"\n\
+             category = \"{category}\"\nretryable = false\nseverity = \"critical\"\naction = \"check_credentials\"\n\
+             description_zh = \"令牌无效\"\ndescription_en = \"Invalid token.\"\nremedy_zh = \"检查令牌\"\nremedy_en = \"Check the token.\"\n"
+        )
+    };
+    fs::write(&catalog, entry("auth")).unwrap();
+    fs::write(&log, "").unwrap();
+    let line = r#"2026-11-02 10:00:01 ERROR url=https://api.coze.cn/v3/chat body={"code":700012006,"msg":"access token invalid","detail":{"logid":"x"}}"#;
+    let d = Daemon::start(&["--catalog", catalog.to_str().unwrap(), log.to_str().unwrap()]);
+    append(&log, &[line.to_string()]);
+    assert_eq!(d.settle_at(1.0), 1.0);
+    assert_eq!(
+        metric_sum(&d.metrics(), "errwatch_errors_total", &[r#"code="700012006""#, r#"category="auth""#]),
+        1.0
+    );
+    fs::write(&catalog, entry("permission")).unwrap();
+    d.signal("HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    append(&log, &[line.to_string()]);
+    assert_eq!(d.settle_at(2.0), 2.0);
+    assert_eq!(
+        metric_sum(
+            &d.metrics(),
+            "errwatch_errors_total",
+            &[r#"code="700012006""#, r#"category="permission""#]
+        ),
+        1.0,
+        "the reloaded entry classifies new lines"
+    );
+}

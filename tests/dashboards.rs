@@ -153,7 +153,7 @@ fn dashboard_has_identity_and_current_schema() {
     assert!(d["title"].as_str().is_some_and(|t| !t.trim().is_empty()), "dashboard title missing");
     let schema = d["schemaVersion"].as_u64().expect("schemaVersion");
     assert!(schema >= 39, "schemaVersion {schema} < 39");
-    assert!(d.get("id").map_or(true, Value::is_null), "a provisioned dashboard must not pin an id");
+    assert!(d.get("id").is_none_or(Value::is_null), "a provisioned dashboard must not pin an id");
 }
 
 #[test]

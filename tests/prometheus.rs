@@ -210,7 +210,10 @@ fn api_get(prom: SocketAddr, path: &str) -> Result<Value, String> {
 }
 
 /// An instant query: (labels, value) per series.
-fn query(prom: SocketAddr, q: &str) -> Result<Vec<(BTreeMap<String, String>, f64)>, String> {
+/// One sample of an instant vector: its labels and value.
+type Sample = (BTreeMap<String, String>, f64);
+
+fn query(prom: SocketAddr, q: &str) -> Result<Vec<Sample>, String> {
     let data = api_get(prom, &format!("/api/v1/query?query={}", urlencode(q)))
         .map_err(|e| format!("query {q:?}: {e}"))?;
     let mut out = Vec::new();

@@ -131,11 +131,12 @@ pub fn key_values(text: &str, base: usize, out: &mut Vec<Candidate>) {
             .and_then(|v| v.strip_suffix('"'))
             .map_or_else(|| raw.to_string(), |v| v.replace("\\\"", "\""));
         match key.as_str() {
-            "code" | "error_code" | "err_code" | "errcode" | "error.code" | "reason" => {
-                if code.is_none() || key == "reason" {
-                    at = caps.get(2).map_or(0, |m| m.start());
-                    code = Some(value);
-                }
+            // A PPIO `reason` names the error better than its numeric `code`.
+            "code" | "error_code" | "err_code" | "errcode" | "error.code" | "reason"
+                if code.is_none() || key == "reason" =>
+            {
+                at = caps.get(2).map_or(0, |m| m.start());
+                code = Some(value);
             }
             "msg" | "message" | "error_msg" | "err_msg" | "error.message" => message = Some(value),
             "status" | "status_code" | "http_status" => status = value.parse::<u16>().ok(),

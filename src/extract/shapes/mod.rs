@@ -5,6 +5,11 @@
 //! service's body); a body that is not distinctive is only reported when other evidence on the
 //! line names the provider, or its code and message are documented.
 
+mod coze;
+mod ppio;
+mod volcengine;
+mod zhipu;
+
 use serde_json::{Map, Value};
 
 use crate::catalog::Provider;
@@ -26,90 +31,19 @@ pub struct ShapeMatch {
 type Recognizer = fn(&Map<String, Value>) -> Option<ShapeMatch>;
 
 /// Ark before Zhipu: both wrap `{"error":{"code":..}}`, told apart by the code's form.
-const RECOGNIZERS: [Recognizer; 4] = [volcengine, zhipu, ppio, coze];
+const RECOGNIZERS: [Recognizer; 4] =
+    [volcengine::recognize, zhipu::recognize, ppio::recognize, coze::recognize];
 
 pub fn recognize(obj: &Map<String, Value>) -> Option<ShapeMatch> {
     RECOGNIZERS.iter().find_map(|r| r(obj))
 }
 
-/// Ark: `{"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":..,"type":..}}`.
-fn volcengine(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let err = obj.get("error")?.as_object()?;
-    let code = err.get("code")?.as_str()?;
-    if !is_camel_code(code) {
-        return None;
-    }
-    let error_type = err.get("type").and_then(Value::as_str);
-    Some(ShapeMatch {
-        provider: Provider::Volcengine,
-        code: code.to_string(),
-        message: text_field(err, "message"),
-        http_status: error_type.and_then(ark_type_status),
-        distinctive: error_type.and_then(ark_type_status).is_some(),
-        recent_evidence_suffices: true,
-    })
-}
-
-/// Zhipu (BigModel and Z.ai): `{"error":{"code":"1113","message":..}}`, code numeric.
-fn zhipu(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let err = obj.get("error")?.as_object()?;
-    let code = numeric_text(err.get("code")?)?;
-    let n: u32 = code.parse().ok()?;
-    Some(ShapeMatch {
-        provider: Provider::Zhipu,
-        code,
-        message: text_field(err, "message"),
-        http_status: None,
-        // 1000..1399 is Zhipu's business-code family; a bare HTTP-like code is not distinctive.
-        distinctive: (1000..1400).contains(&n),
-        recent_evidence_suffices: (1000..1400).contains(&n),
-    })
-}
-
-/// PPIO: `{"code":429,"reason":"RATE_LIMIT_EXCEEDED","message":..,"metadata":{}}`.
-fn ppio(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let reason = obj.get("reason")?.as_str()?;
-    if !is_upper_snake(reason) {
-        return None;
-    }
-    let status = obj.get("code").and_then(numeric_text).and_then(|s| s.parse::<u16>().ok());
-    let status = status.filter(|s| (400..600).contains(s));
-    Some(ShapeMatch {
-        provider: Provider::Ppio,
-        code: reason.to_string(),
-        message: text_field(obj, "message"),
-        http_status: status,
-        // Go-kratos services answer in this very shape: only evidence or a documented
-        // message makes it PPIO's.
-        distinctive: false,
-        recent_evidence_suffices: true,
-    })
-}
-
-/// Coze: `{"code":4011,"msg":..,"detail":{"logid":..}}`. Success is code 0.
-fn coze(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let code = numeric_text(obj.get("code")?)?;
-    let msg = text_field(obj, "msg")?;
-    if code == "0" {
-        return None;
-    }
-    let has_logid = obj.get("detail").and_then(Value::as_object).is_some_and(|d| d.contains_key("logid"));
-    Some(ShapeMatch {
-        provider: Provider::Coze,
-        code,
-        message: Some(msg),
-        http_status: None,
-        distinctive: has_logid,
-        recent_evidence_suffices: false,
-    })
-}
-
-fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+pub(super) fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
     obj.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 /// A code sent as a number or as a string of digits.
-fn numeric_text(v: &Value) -> Option<String> {
+pub(super) fn numeric_text(v: &Value) -> Option<String> {
     match v {
         Value::Number(n) => n.as_i64().map(|i| i.to_string()),
         Value::String(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -134,19 +68,6 @@ pub fn is_upper_snake(code: &str) -> bool {
         && code.len() <= 64
         && code.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
         && code.as_bytes()[0].is_ascii_uppercase()
-}
-
-/// Ark's `type` names its HTTP status.
-fn ark_type_status(t: &str) -> Option<u16> {
-    Some(match t {
-        "BadRequest" => 400,
-        "Unauthorized" => 401,
-        "Forbidden" => 403,
-        "NotFound" => 404,
-        "TooManyRequests" => 429,
-        "InternalServerError" => 500,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,21 @@
+//! Zhipu (BigModel and Z.ai): `{"error":{"code":"1113","message":..}}`, code numeric.
+
+use serde_json::{Map, Value};
+
+use super::{numeric_text, text_field, ShapeMatch};
+use crate::catalog::Provider;
+
+pub(super) fn recognize(obj: &Map<String, Value>) -> Option<ShapeMatch> {
+    let err = obj.get("error")?.as_object()?;
+    let code = numeric_text(err.get("code")?)?;
+    let n: u32 = code.parse().ok()?;
+    Some(ShapeMatch {
+        provider: Provider::Zhipu,
+        code,
+        message: text_field(err, "message"),
+        http_status: None,
+        // 1000..1399 is Zhipu's business-code family; a bare HTTP-like code is not distinctive.
+        distinctive: (1000..1400).contains(&n),
+        recent_evidence_suffices: (1000..1400).contains(&n),
+    })
+}

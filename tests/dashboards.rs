@@ -3,9 +3,12 @@
 //! dashboards/alerts.yml (every alert has a severity and a summary). tests/prometheus.rs runs
 //! the same queries and rules against a real Prometheus.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use common::ALERTS;
 use serde_json::Value;
 
 /// Every metric errwatch serves (src/metrics.rs), plus Prometheus's own `up`.
@@ -25,17 +28,6 @@ const METRICS: &[&str] = &[
 /// Grafana's global variables that may appear in queries.
 const BUILTINS: &[&str] =
     &["__rate_interval", "__range", "__range_s", "__range_ms", "__interval", "__interval_ms"];
-
-const ALERTS: &[&str] = &[
-    "ErrwatchBillingExhausted",
-    "ErrwatchAuthFailing",
-    "ErrwatchAccountLocked",
-    "ErrwatchRateLimitStorm",
-    "ErrwatchProviderServerErrors",
-    "ErrwatchUnknownCode",
-    "ErrwatchDown",
-    "ErrwatchNotReading",
-];
 
 fn repo_file(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)

@@ -17,6 +17,8 @@
 //! increases Prometheus sees from 0 (documented codes start at 0), which is what increase()-based
 //! alerts and panels need; counters that were already non-zero at the first scrape are not.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{Read, Write};
@@ -26,6 +28,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use common::{in_path, promtool_check_metrics, ALERTS};
 use serde_json::Value;
 
 const ERRWATCH: &str = env!("CARGO_BIN_EXE_errwatch");
@@ -47,17 +50,6 @@ const METRIC_FAMILIES: &[&str] = &[
     "errwatch_invalid_utf8_lines_total",
     "errwatch_sources_followed",
     "errwatch_build_info",
-];
-
-const ALERTS: &[&str] = &[
-    "ErrwatchBillingExhausted",
-    "ErrwatchAuthFailing",
-    "ErrwatchAccountLocked",
-    "ErrwatchRateLimitStorm",
-    "ErrwatchProviderServerErrors",
-    "ErrwatchUnknownCode",
-    "ErrwatchDown",
-    "ErrwatchNotReading",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -111,11 +103,6 @@ fn tail(path: &Path, lines: usize) -> String {
     let text = fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-fn in_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
 }
 
 fn free_addr() -> SocketAddr {
@@ -336,25 +323,6 @@ fn exposition_sum(body: &str, metric: &str) -> Option<f64> {
         found = true;
     }
     found.then_some(sum)
-}
-
-fn promtool_check_metrics(promtool: &Path, what: &str, body: &str) {
-    let mut child = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run promtool check metrics");
-    child.stdin.take().unwrap().write_all(body.as_bytes()).expect("write to promtool");
-    let out = child.wait_with_output().expect("promtool check metrics");
-    let problems =
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success() && problems.trim().is_empty(),
-        "promtool check metrics on {what}: {}\n{problems}",
-        out.status
-    );
 }
 
 fn concat(files: &[&str]) -> Vec<u8> {

@@ -4,9 +4,9 @@
 mod common;
 
 use std::fs;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{repo, BIN};
+use common::{in_path, promtool_check_metrics, repo, BIN};
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
@@ -143,32 +143,11 @@ fn no_secret_appears_in_any_format() {
 
 #[test]
 fn the_prometheus_format_passes_promtool() {
-    let Ok(promtool) = which("promtool") else {
+    let Some(promtool) = in_path("promtool") else {
         assert!(std::env::var("CI").is_err(), "CI must have promtool (tests/all.sh installs it)");
         eprintln!("skipped: promtool is not installed");
         return;
     };
     let text = errwatch(&["report", "--format", "prometheus", DEMO]);
-    let mut child = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-fn which(name: &str) -> Result<std::path::PathBuf, ()> {
-    std::env::var_os("PATH")
-        .and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
-        .ok_or(())
+    promtool_check_metrics(&promtool, "report --format prometheus", &text);
 }

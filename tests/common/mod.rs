@@ -6,6 +6,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -125,4 +126,42 @@ pub fn append(path: &Path, lines: &[String]) {
         writeln!(f, "{l}").unwrap();
     }
     f.flush().unwrap();
+}
+
+/// The alert rules `dashboards/alerts.yml` must define.
+pub const ALERTS: &[&str] = &[
+    "ErrwatchBillingExhausted",
+    "ErrwatchAuthFailing",
+    "ErrwatchAccountLocked",
+    "ErrwatchRateLimitStorm",
+    "ErrwatchProviderServerErrors",
+    "ErrwatchUnknownCode",
+    "ErrwatchDown",
+    "ErrwatchNotReading",
+];
+
+/// A program on PATH.
+pub fn in_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|p| p.is_file()))
+}
+
+/// `promtool check metrics` on an exposition: it must pass with nothing to say.
+pub fn promtool_check_metrics(promtool: &Path, what: &str, body: &str) {
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run promtool check metrics");
+    child.stdin.take().unwrap().write_all(body.as_bytes()).expect("write to promtool");
+    let out = child.wait_with_output().expect("promtool check metrics");
+    let problems =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() && problems.trim().is_empty(),
+        "promtool check metrics on {what}: {}\n{problems}",
+        out.status
+    );
 }

@@ -13,10 +13,12 @@ fn fixture(rel: &str) -> Vec<u8> {
     fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).expect("fixture exists")
 }
 
-/// About 4 MiB of the noise fixture with the SDK-captured errors mixed in at ~2% of lines.
+/// About 4 MiB of the noise fixture with SDK-captured errors (some of them the openai SDK's
+/// message-only form) mixed in at ~2% of lines.
 fn mixed() -> Vec<u8> {
     let noise = fixture("fixtures/logs/noise/noise.log");
-    let errors = fixture("fixtures/logs/sdk/volcengine-ark-jsonl.log");
+    let mut errors = fixture("fixtures/logs/sdk/volcengine-ark-jsonl.log");
+    errors.extend(fixture("fixtures/logs/sdk/openai-ark-logger-error.log"));
     let mut out = Vec::new();
     while out.len() < 4 << 20 {
         out.extend_from_slice(&noise);
@@ -65,6 +67,11 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(input.len() as u64));
         group.bench_function(name, |b| b.iter(|| run(&catalog, &input)));
     }
+    // What matching by message costs: the same mixed log with it off.
+    let codes_only = Catalog::embedded().without_message_matching();
+    let input = mixed();
+    group.throughput(Throughput::Bytes(input.len() as u64));
+    group.bench_function("mixed-without-message-matching", |b| b.iter(|| run(&codes_only, &input)));
     group.finish();
 }
 

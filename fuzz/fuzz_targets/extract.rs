@@ -67,27 +67,20 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(source.partial_bytes(), 0, "partial line kept after finish");
 
     for ev in &events {
-        assert!(
-            ev.line >= 1 && ev.line <= lines,
-            "event line {} outside 1..={lines}: {ev:?}",
-            ev.line
-        );
+        assert!(ev.line >= 1 && ev.line <= lines, "event line {} outside 1..={lines}: {ev:?}", ev.line);
         let d = &ev.detection;
         if d.known() {
             let id = d.entry.expect("known() means entry is Some");
             assert!(id < catalog.len(), "entry {id} out of range: {ev:?}");
             let entry = catalog.get(id);
             assert_eq!(
-                entry.provider, d.provider,
+                entry.provider,
+                d.provider,
                 "entry {} belongs to another provider: {ev:?}",
                 entry.key()
             );
             if !d.ambiguous {
-                assert_eq!(
-                    entry.category, d.category,
-                    "category differs from entry {}: {ev:?}",
-                    entry.key()
-                );
+                assert_eq!(entry.category, d.category, "category differs from entry {}: {ev:?}", entry.key());
             }
         }
     }

@@ -160,6 +160,13 @@ impl Catalog {
         Catalog { entries, exact, templated, messages }
     }
 
+    /// Turns matching by message off: only codes and statuses identify errors. For measuring
+    /// what message matching costs (`cargo bench`), and for users who want code evidence only.
+    pub fn without_message_matching(mut self) -> Catalog {
+        self.messages = MessageIndex::build(&[]);
+        self
+    }
+
     pub fn entries(&self) -> &[CatalogEntry] {
         &self.entries
     }

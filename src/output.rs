@@ -83,7 +83,7 @@ fn text_line(r: &ScanRecord<'_>) -> String {
         "{}  {}  {}  {}  {}  {}{}",
         pad(&place, 28),
         pad(r.provider.as_str(), 10),
-        pad(r.code, 38),
+        pad(r.code, 28),
         pad(r.category.as_str(), 15),
         pad(&status, 3),
         what,

@@ -101,10 +101,19 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
     if !status_literals().is_match(text) {
         return;
     }
-    for caps in status_line().captures_iter(text) {
-        let Some(m) = caps.iter().skip(1).flatten().next() else { continue };
-        if let Ok(status) = m.as_str().parse() {
-            out.push(Candidate { offset: base + m.start(), kind: CandidateKind::Status { status } });
+    // find_iter, not captures: the status is the match's one 4xx/5xx number.
+    for m in status_line().find_iter(text) {
+        let bytes = m.as_str().as_bytes();
+        let at = (0..bytes.len().saturating_sub(2)).find(|&i| {
+            matches!(bytes[i], b'4' | b'5')
+                && bytes[i + 1].is_ascii_digit()
+                && bytes[i + 2].is_ascii_digit()
+                && (i == 0 || !bytes[i - 1].is_ascii_digit())
+        });
+        if let Some(i) = at {
+            let digit = |k: usize| u16::from(bytes[i + k] - b'0');
+            let status = digit(0) * 100 + digit(1) * 10 + digit(2);
+            out.push(Candidate { offset: base + m.start() + i, kind: CandidateKind::Status { status } });
         }
     }
 }

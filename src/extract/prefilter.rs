@@ -6,19 +6,10 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// Every form of evidence the span finder looks for contains one of these: a code or reason
-/// key, a status, or (for status-only evidence, which needs one) a provider's host.
-const TRIGGERS: &[&str] = &[
-    "code",
-    "reason",
-    "status",
-    "logid",
-    "bigmodel.cn",
-    "api.z.ai",
-    "volces.com",
-    "coze.c",
-    "ppinfra",
-    "ppio.com",
-];
+/// key, or (for status-only evidence, which counts only beside one) a provider's host. A
+/// status alone (`status=200`, access logs) is not one: it says nothing without them.
+const TRIGGERS: &[&str] =
+    &["code", "reason", "logid", "bigmodel.cn", "api.z.ai", "volces.com", "coze.c", "ppinfra", "ppio.com"];
 
 fn automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();

@@ -78,7 +78,7 @@ impl Context {
             if r.number >= number {
                 continue;
             }
-            let hint = *r.hint.get_or_insert_with(|| hints::find(&String::from_utf8_lossy(&r.text)));
+            let hint = *r.hint.get_or_insert_with(|| hints::find(&r.text));
             let Some(h) = hint else { continue };
             if r.record == record && in_record.is_none_or(|b| h.strength > b.strength) {
                 in_record = Some(h);

@@ -78,7 +78,8 @@ fn automaton() -> &'static AhoCorasick {
 }
 
 /// The provider a text points to, if any.
-pub fn find(text: &str) -> Option<Hint> {
+pub fn find(text: impl AsRef<[u8]>) -> Option<Hint> {
+    let text = text.as_ref();
     let mut best: Option<Hint> = None;
     for m in automaton().find_iter(text) {
         let (_, provider, mut strength) = NEEDLES[m.pattern().as_usize()];
@@ -93,8 +94,8 @@ pub fn find(text: &str) -> Option<Hint> {
 }
 
 /// Is the match at `at` the value of a `provider`-like key (`provider=coze`, `"provider": "coze"`)?
-fn is_field_value(text: &str, at: usize) -> bool {
-    let before = text.as_bytes()[..at].trim_ascii_end();
+fn is_field_value(text: &[u8], at: usize) -> bool {
+    let before = text[..at].trim_ascii_end();
     let before =
         before.strip_suffix(b"\"").or_else(|| before.strip_suffix(b"'")).unwrap_or(before).trim_ascii_end();
     let Some(before) = before.strip_suffix(b"=").or_else(|| before.strip_suffix(b":")) else { return false };

@@ -8,6 +8,7 @@ use std::io::{self, Read};
 use crate::summary::Summary;
 
 use crate::catalog::Catalog;
+use crate::extract::continues_record;
 use crate::input::CHUNK_BYTES;
 use crate::pipeline::ErrorEvent;
 use crate::source::{ReadStats, Source};
@@ -181,8 +182,8 @@ impl EventSink for SummarySink<'_> {
     }
 }
 
-/// The offset of the first line at or after `at` that starts a record: after a newline, and
-/// not an indented or traceback continuation line.
+/// The offset of the first line at or after `at` where a worker can start: a line that starts
+/// a record by the extractor's own rule, and does not close a pretty-printed body.
 fn record_start_after(file: &File, at: u64) -> io::Result<u64> {
     use std::os::unix::fs::FileExt;
     let mut buf = vec![0u8; MAX_BOUNDARY_SCAN];
@@ -194,17 +195,11 @@ fn record_start_after(file: &File, at: u64) -> io::Result<u64> {
     };
     while pos < buf.len() {
         let rest = &buf[pos..];
-        let continuation = matches!(rest.first(), Some(b' ' | b'\t' | b'\n'))
-            || rest.starts_with(b"Traceback")
-            || rest.starts_with(b"During handling")
-            || rest.starts_with(b"The above exception");
-        if !continuation {
+        let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        if !continues_record(line) && !matches!(line.first(), Some(b'}' | b']')) {
             break;
         }
-        match memchr::memchr(b'\n', rest) {
-            Some(i) => pos += i + 1,
-            None => break,
-        }
+        pos += line.len() + 1;
     }
-    Ok(at + pos as u64)
+    Ok(at + pos.min(buf.len()) as u64)
 }

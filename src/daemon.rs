@@ -27,6 +27,9 @@ use crate::source::{ReadStats, Source};
 use crate::state::{Checkpoint, FileState, StateDir, STATE_VERSION};
 use crate::summary::Summary;
 
+/// How long the sources must have been quiet before held evidence is settled: a status line
+/// and the exception after it often arrive in separate writes.
+const QUIET: Duration = Duration::from_millis(500);
 /// Longest a commit may wait for sources to stop holding evidence.
 const MAX_COMMIT_DELAY: Duration = Duration::from_secs(2);
 
@@ -283,6 +286,7 @@ pub fn follow_files(
     let mut follower = Follower::new(patterns, from_start, positions);
     let (wake_tx, wake) = mpsc::channel::<()>();
     let _watcher = watch_dirs(&follower, wake_tx);
+    let mut last_data = Instant::now();
     while !shared.stopping() {
         engine.maybe_reload();
         let mut got_data = false;
@@ -319,7 +323,9 @@ pub fn follow_files(
             }
         });
         shared.metrics.set_sources(follower.followed());
-        if !got_data {
+        if got_data {
+            last_data = Instant::now();
+        } else if last_data.elapsed() >= QUIET.max(config.poll_interval) {
             engine.idle();
         }
         engine.commit(Some(&follower));

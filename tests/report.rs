@@ -151,3 +151,35 @@ fn the_prometheus_format_passes_promtool() {
     let text = errwatch(&["report", "--format", "prometheus", DEMO]);
     promtool_check_metrics(&promtool, "report --format prometheus", &text);
 }
+
+#[test]
+fn threads_give_the_same_report_as_one_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.log");
+    let demo = fs::read(repo(DEMO)).unwrap();
+    let copies = (9 << 20) / demo.len() + 1;
+    fs::write(&big, demo.repeat(copies)).unwrap();
+    let big = big.to_str().unwrap();
+    let counts = |threads: &str| -> Vec<(String, u64)> {
+        let r: Value =
+            serde_json::from_str(&errwatch(&["report", "--format", "json", "--threads", threads, big]))
+                .unwrap();
+        let mut rows: Vec<(String, u64)> = r["by_code"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    format!("{} {} {}", row["provider"], row["category"], row["code"]),
+                    row["count"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let one = counts("1");
+    assert_eq!(one.iter().map(|r| r.1).sum::<u64>(), 81 * copies as u64);
+    assert_eq!(counts("3"), one);
+    assert_eq!(counts("0"), one);
+}

@@ -184,7 +184,7 @@ impl Extractor {
 
 /// Lines that belong to the record before them: indented lines, traceback headers, the
 /// exception line that ends a traceback, and blank lines between chained exceptions.
-fn continues_record(line: &[u8]) -> bool {
+pub fn continues_record(line: &[u8]) -> bool {
     let first = line.first();
     first.is_none()
         || matches!(first, Some(b' ' | b'\t'))

@@ -265,3 +265,57 @@ fn sighup_reloads_the_catalog_files() {
         "the reloaded entry classifies new lines"
     );
 }
+
+#[test]
+fn a_symlinked_log_whose_target_changes_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("app-1.log");
+    let second = dir.path().join("app-2.log");
+    let link = dir.path().join("app.log");
+    append(&first, &lines(0..1, "1113"));
+    std::os::unix::fs::symlink(&first, &link).unwrap();
+    let d = Daemon::start(&["--from-start", link.to_str().unwrap()]);
+    assert_eq!(d.settle_at(1.0), 1.0);
+    append(&second, &lines(1..4, "1302"));
+    let tmp = dir.path().join("app.log.new");
+    std::os::unix::fs::symlink(&second, &tmp).unwrap();
+    fs::rename(&tmp, &link).unwrap();
+    assert_eq!(d.settle_at(4.0), 4.0, "the new target is read from its start");
+}
+
+#[test]
+fn an_unwritable_state_dir_warns_and_counting_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    // A regular file where the state directory should be: it can never be written.
+    let state = dir.path().join("state");
+    fs::write(&state, "not a directory").unwrap();
+    fs::write(&log, "").unwrap();
+    let mut child = Command::new(BIN)
+        .args(["watch", "--listen", "none", "--poll-interval", "0.1", "--print", "jsonl", "--state-dir"])
+        .arg(&state)
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    append(&log, &lines(0..3, "1113"));
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = 0;
+    let mut line = String::new();
+    while seen < 3 && out.read_line(&mut line).unwrap() > 0 {
+        seen += 1;
+    }
+    assert_eq!(seen, 3, "errors are still found and printed");
+    // Now the directory can be made: the next commit saves the checkpoint.
+    fs::remove_file(&state).unwrap();
+    append(&log, &lines(3..4, "1113"));
+    let saved = common::wait_for(Duration::from_secs(10), || state.join("state.json").exists().then_some(()));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(saved.is_some(), "the checkpoint is saved once the directory is writable");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot save the checkpoint"), "a warning says why: {err}");
+}

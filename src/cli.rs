@@ -67,6 +67,10 @@ pub struct WatchArgs {
     /// Address for /metrics, /healthz and /report, or "none".
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
     pub listen: String,
+    /// Exporter-toolkit web configuration (YAML): TLS (tls_server_config) and basic auth
+    /// (basic_auth_users, bcrypt hashes) for the HTTP endpoint.
+    #[arg(long = "web.config.file", value_name = "FILE")]
+    pub web_config_file: Option<PathBuf>,
     /// Where read positions are saved, to resume after a restart.
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,

@@ -1,29 +1,75 @@
 //! The HTTP endpoint: `/metrics` (Prometheus text format), `/healthz`, `/report` (JSON).
 //! Readers take the exposure lock for reading, so a scrape never sees counts that the engine
-//! has published but not yet checkpointed.
+//! has published but not yet checkpointed. With a web configuration file, every route asks for
+//! basic auth before it runs, and connections are TLS.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::daemon::Shared;
 use crate::report::{render_json, Report};
+use crate::web_config::WebConfig;
 
 const EXPOSITION: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-pub fn router(shared: Arc<Shared>) -> Router {
+pub fn router(shared: Arc<Shared>, web: WebConfig) -> Router {
     Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
         .route("/report", get(report))
         .route("/", get(index))
+        .route_layer(middleware::from_fn_with_state(web, basic_auth))
         .with_state(shared)
+}
+
+/// Serves `app` on `listener`, over TLS when `web` says so, until the task is dropped.
+pub async fn serve(listener: TcpListener, app: Router, web: &WebConfig) -> std::io::Result<()> {
+    let Some(tls) = web.tls.clone() else { return axum::serve(listener, app).await };
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of descriptors, say: the listener itself is fine; try again shortly.
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let (acceptor, app) = (acceptor.clone(), app.clone());
+        tokio::spawn(async move {
+            let tls = match acceptor.accept(stream).await {
+                Ok(tls) => tls,
+                Err(e) => return tracing::debug!("TLS handshake failed: {e}"),
+            };
+            let io = hyper_util::rt::TokioIo::new(tls);
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            if let Err(e) = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await {
+                tracing::debug!("connection ended: {e}");
+            }
+        });
+    }
+}
+
+/// 401 unless the request carries the credentials of a configured user; runs before any route
+/// touches state. bcrypt is slow on purpose, so the check runs off the async workers.
+async fn basic_auth(State(web): State<WebConfig>, req: Request, next: Next) -> Response {
+    let header = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let admitted = tokio::task::spawn_blocking(move || web.admits(header.as_deref())).await.unwrap_or(false);
+    if admitted {
+        next.run(req).await
+    } else {
+        (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Basic realm=\"errwatch\"")], "unauthorized\n")
+            .into_response()
+    }
 }
 
 pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {

@@ -23,3 +23,4 @@ pub mod source;
 pub mod state;
 pub mod summary;
 pub mod timestamp;
+pub mod web_config;

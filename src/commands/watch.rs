@@ -14,6 +14,7 @@ use crate::http;
 use crate::output::LineFormat;
 use crate::report::{render_text, Report, Style};
 use crate::timestamp;
+use crate::web_config::WebConfig;
 
 use super::Outcome;
 
@@ -27,6 +28,16 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Out
                 return Ok(Outcome::Usage);
             }
         },
+    };
+    let web = match &args.web_config_file {
+        Some(path) => match WebConfig::load(path) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("errwatch: --web.config.file {e}");
+                return Ok(Outcome::Usage);
+            }
+        },
+        None => WebConfig::open(),
     };
     if !(args.poll_interval > 0.0 && args.poll_interval.is_finite()) {
         eprintln!("errwatch: --poll-interval must be a positive number of seconds");
@@ -52,8 +63,9 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Out
                     .await
                     .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
                 tracing::info!("serving /metrics on http://{}", listener.local_addr()?);
-                let app = http::router(shared.clone());
-                Some(tokio::spawn(async move { axum::serve(listener, app).await }))
+                let app = http::router(shared.clone(), web.clone());
+                let web = web.clone();
+                Some(tokio::spawn(async move { http::serve(listener, app, &web).await }))
             }
             None => None,
         };

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::catalog::Catalog;
-use crate::input::follow::{Change, Follower, Position};
+use crate::input::follow::{Change, Follower, Position, Restart};
 use crate::input::CHUNK_BYTES;
 use crate::metrics::Metrics;
 use crate::output::{format_event, LineFormat};
@@ -127,6 +127,18 @@ impl Engine {
         let catalog = self.catalog.clone();
         if let Some(source) = self.sources.get_mut(name) {
             source.finish(&catalog, &mut self.scratch);
+            source.restart_lines();
+        }
+        let scratch = std::mem::take(&mut self.scratch);
+        self.events.extend(scratch.into_iter().map(|e| (name.to_string(), e)));
+    }
+
+    /// The file was truncated in place: held evidence is settled, a partial line dropped (its
+    /// start is read again from a followed copy, if there is one).
+    fn truncated(&mut self, name: &str) {
+        let catalog = self.catalog.clone();
+        if let Some(source) = self.sources.get_mut(name) {
+            source.idle(&catalog, &mut self.scratch);
             source.restart_lines();
         }
         let scratch = std::mem::take(&mut self.scratch);
@@ -307,7 +319,10 @@ pub fn follow_files(
             Change::Restarted { path, why } => {
                 let name = path.display().to_string();
                 tracing::info!(path = %name, ?why, "file restarted");
-                engine.end_of_content(&name);
+                match why {
+                    Restart::Replaced => engine.end_of_content(&name),
+                    Restart::Truncated => engine.truncated(&name),
+                }
                 shared.metrics.rotation(&name);
             }
             Change::Closed { path } => {

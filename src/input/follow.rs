@@ -26,8 +26,13 @@ use super::CHUNK_BYTES;
 
 /// Bytes hashed to tell a file from another that reuses its inode.
 pub const FINGERPRINT_BYTES: usize = 1024;
-/// Bytes read from one file in one poll before the others get their turn.
-const MAX_BYTES_PER_POLL: usize = 16 * 1024 * 1024;
+/// Bytes read from one file in one poll before the others get their turn (and the reader
+/// commits what it found: this bounds what is held in memory between commits).
+const MAX_BYTES_PER_POLL: usize = 2 * 1024 * 1024;
+/// Files no longer followed whose content errwatch remembers, to recognize them at a new path.
+const REMEMBERED_FILES: usize = 4096;
+/// A content fingerprint shorter than this is too weak to say two inodes hold the same file.
+const MIN_CONTENT_MATCH: u32 = 128;
 
 /// Who a file is, independent of its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +63,8 @@ pub struct Position {
 /// Why a file is read again from its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Restart {
-    /// Shorter than what was read, or its first bytes changed (copytruncate).
+    /// Shorter than what was read, or its first bytes changed (copytruncate). A partial line
+    /// read before is dropped: a followed copy of the old content is read from that line's start.
     Truncated,
     /// Another file now has the path (rename + create, delete + create).
     Replaced,
@@ -95,6 +101,8 @@ pub enum Change<'a> {
 struct Tracked {
     file: File,
     position: Position,
+    /// Offset just past the last newline read: where the line being read started.
+    line_start: u64,
 }
 
 pub struct Follower {
@@ -106,11 +114,18 @@ pub struct Follower {
     tracked: BTreeMap<PathBuf, Tracked>,
     /// Paths whose last error was reported, so a broken path is reported once, not each poll.
     failing: BTreeSet<PathBuf>,
+    /// Where reading stood in files no longer followed (renamed away, replaced, truncated):
+    /// such a file, or a copy of it, seen again at a path a glob matches, goes on from there
+    /// instead of being read twice.
+    remembered: std::collections::VecDeque<Position>,
     buf: Vec<u8>,
 }
 
 impl Follower {
     pub fn new(patterns: Vec<String>, from_start: bool, saved: BTreeMap<PathBuf, Position>) -> Follower {
+        // Saved files may have moved while errwatch was down: remembered, they are recognized
+        // at their new paths.
+        let remembered = saved.values().copied().collect();
         Follower {
             patterns,
             from_start,
@@ -118,6 +133,7 @@ impl Follower {
             first_poll: true,
             tracked: BTreeMap::new(),
             failing: BTreeSet::new(),
+            remembered,
             buf: vec![0; CHUNK_BYTES],
         }
     }
@@ -215,15 +231,31 @@ impl Follower {
         match restart {
             Some(Restart::Replaced) => {
                 self.drain(path, on);
-                self.tracked.remove(path);
+                if let Some(t) = self.tracked.remove(path) {
+                    self.remember(t.position);
+                }
                 on(Change::Restarted { path, why: Restart::Replaced });
                 self.open(path, Some(0), on);
             }
             Some(Restart::Truncated) => {
                 on(Change::Restarted { path, why: Restart::Truncated });
+                let mut old = None;
                 if let Some(t) = self.tracked.get_mut(path) {
-                    t.position.offset = 0;
+                    // A copy goes on from the start of the line that was being read: the
+                    // caller drops that partial line rather than count half of it.
+                    old = Some(Position { identity: t.position.identity, offset: t.line_start });
+                    t.line_start = 0;
                     let _ = t.file.seek(SeekFrom::Start(0));
+                    // The content is new: so is the fingerprint (else every poll would see a
+                    // "truncation" again).
+                    if let Ok(id) = identify(&mut t.file) {
+                        t.position.identity = id;
+                    }
+                    t.position.offset = 0;
+                }
+                // A copy of the old content (copytruncate's) may turn up at a followed path.
+                if let Some(p) = old {
+                    self.remember(p);
                 }
             }
             None if !self.tracked.contains_key(path) => {
@@ -246,21 +278,40 @@ impl Follower {
             Err(e) => return self.fail(path, e, on),
         };
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let followed_elsewhere = self.tracked.values().any(|t| {
+            let id = &t.position.identity;
+            (id.dev, id.ino) == (identity.dev, identity.ino)
+                || (id.fingerprint_len >= MIN_CONTENT_MATCH && same_start(&file, id))
+        });
+        if start == Some(0) && followed_elsewhere {
+            // The file followed at another path (renamed, seen here before that path's turn),
+            // or a copy of it (copytruncate, before the truncation): taken over once that path
+            // lets go of it, from where reading stands, so nothing is read twice.
+            return;
+        }
         let offset = match start {
+            Some(0) => self.recall(&file, &identity).map_or(0, |o| o.min(len)),
             Some(o) => o,
             None => match self.saved.get(path) {
                 Some(p) if p.identity.is(&file, &identity) && p.offset <= len => p.offset,
-                // The saved file is gone or was replaced: the one here is new to us.
-                Some(_) => 0,
-                None if self.from_start => 0,
-                None => len,
+                // Not the file saved for this path: maybe one saved at another path (rotated
+                // while errwatch was down), else a file new to us.
+                Some(_) => self.recall(&file, &identity).map_or(0, |o| o.min(len)),
+                None => match self.recall(&file, &identity) {
+                    Some(o) => o.min(len),
+                    None if self.from_start => 0,
+                    None => len,
+                },
             },
         };
+        // Followed now: not to be recognized elsewhere as a file that was let go.
+        self.remembered.retain(|r| (r.identity.dev, r.identity.ino) != (identity.dev, identity.ino));
         if file.seek(SeekFrom::Start(offset)).is_err() {
             return self.fail(path, io::Error::other("cannot seek"), on);
         }
         self.failing.remove(path);
-        self.tracked.insert(path.to_path_buf(), Tracked { file, position: Position { identity, offset } });
+        let tracked = Tracked { file, position: Position { identity, offset }, line_start: offset };
+        self.tracked.insert(path.to_path_buf(), tracked);
         on(Change::Opened { path, offset });
     }
 
@@ -274,11 +325,20 @@ impl Follower {
             match t.file.read(&mut self.buf) {
                 Ok(0) => break,
                 Ok(n) => {
+                    if t.position.identity.fingerprint_len > 0 && !same_start(&t.file, &t.position.identity) {
+                        // Truncated and refilled while we read: these bytes may be the new
+                        // content's middle. Unread them; the next poll restarts the file.
+                        let _ = t.file.seek(SeekFrom::Start(t.position.offset));
+                        break;
+                    }
                     if t.position.identity.fingerprint_len < FINGERPRINT_BYTES as u32 {
                         // The file was shorter than a fingerprint when first seen: now it may not be.
                         if let Ok(id) = identify(&mut t.file) {
                             t.position.identity = id;
                         }
+                    }
+                    if let Some(i) = memchr::memrchr(b'\n', &self.buf[..n]) {
+                        t.line_start = t.position.offset + i as u64 + 1;
                     }
                     t.position.offset += n as u64;
                     budget = budget.saturating_sub(n);
@@ -295,8 +355,30 @@ impl Follower {
 
     fn drain_and_close(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
         self.drain(path, on);
-        self.tracked.remove(path);
+        if let Some(t) = self.tracked.remove(path) {
+            self.remember(t.position);
+        }
         on(Change::Closed { path });
+    }
+
+    fn remember(&mut self, position: Position) {
+        if self.remembered.len() == REMEMBERED_FILES {
+            self.remembered.pop_front();
+        }
+        self.remembered.push_back(position);
+    }
+
+    /// Where reading stood in a remembered file that `file` is (same inode and first bytes) or
+    /// copies (other inode, same first bytes over a fingerprint long enough to tell).
+    fn recall(&mut self, file: &File, now: &Identity) -> Option<u64> {
+        let i = self.remembered.iter().rposition(|p| {
+            let id = &p.identity;
+            let same_inode = (id.dev, id.ino) == (now.dev, now.ino);
+            (same_inode || id.fingerprint_len >= MIN_CONTENT_MATCH)
+                && id.fingerprint_len > 0
+                && same_start(file, id)
+        })?;
+        self.remembered.remove(i).map(|p| p.offset)
     }
 
     fn fail(&mut self, path: &Path, error: io::Error, on: &mut impl FnMut(Change<'_>)) {

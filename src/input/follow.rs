@@ -292,8 +292,12 @@ impl Follower {
         let offset = match start {
             Some(0) => self.recall(&file, &identity).map_or(0, |o| o.min(len)),
             Some(o) => o,
-            None => match self.saved.get(path) {
-                Some(p) if p.identity.is(&file, &identity) && p.offset <= len => p.offset,
+            None => match self.saved.get(path).copied() {
+                Some(p) if p.identity.is(&file, &identity) && p.offset <= len => {
+                    // Resumed here: the same saved file is not to be recognized elsewhere.
+                    self.remembered.retain(|r| r.identity != p.identity);
+                    p.offset
+                }
                 // Not the file saved for this path: maybe one saved at another path (rotated
                 // while errwatch was down), else a file new to us.
                 Some(_) => self.recall(&file, &identity).map_or(0, |o| o.min(len)),
@@ -304,8 +308,6 @@ impl Follower {
                 },
             },
         };
-        // Followed now: not to be recognized elsewhere as a file that was let go.
-        self.remembered.retain(|r| (r.identity.dev, r.identity.ino) != (identity.dev, identity.ino));
         if file.seek(SeekFrom::Start(offset)).is_err() {
             return self.fail(path, io::Error::other("cannot seek"), on);
         }

@@ -1,0 +1,232 @@
+//! Soak run of the daemon: steady writers on several files, rotation every few seconds
+//! (alternating rename+create and copytruncate), `/metrics` scraped continuously, SIGHUP
+//! reloads, and one SIGKILL restart half-way. At the end every error written must be counted
+//! exactly once, the resident memory must not have grown after warm-up, and no file
+//! descriptor may have leaked. Exits 1 when any of that fails.
+//!
+//! `cargo run --release --example soak -- [--seconds 120] [--files 3] [--rate 2000] [--bin PATH]`
+//! (`benches/soak.sh` does that; `--seconds 3600` for a long run). Loopback only.
+
+use std::fs::{self, OpenOptions};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+struct Args {
+    seconds: u64,
+    files: usize,
+    rate: u64,
+    bin: PathBuf,
+    kill: bool,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        seconds: 120,
+        files: 3,
+        rate: 2000,
+        bin: PathBuf::from("target/release/errwatch"),
+        kill: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--seconds" => a.seconds = value.parse().expect("--seconds N"),
+            "--files" => a.files = value.parse().expect("--files N"),
+            "--rate" => a.rate = value.parse().expect("--rate LINES_PER_SECOND_PER_FILE"),
+            "--bin" => a.bin = PathBuf::from(value),
+            "--kill" => a.kill = value.parse().expect("--kill true|false"),
+            other => panic!("unknown option {other}"),
+        }
+    }
+    a
+}
+
+fn start(bin: &Path, port: u16, state: &Path, pattern: &str) -> Child {
+    Command::new(bin)
+        .args(["watch", "--listen", &format!("127.0.0.1:{port}"), "--poll-interval", "0.2", "--state-dir"])
+        .arg(state)
+        .arg(pattern)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("errwatch starts")
+}
+
+fn scrape(port: u16) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET /metrics HTTP/1.0\r\n\r\n").ok()?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).ok()?;
+    Some(body.split_once("\r\n\r\n")?.1.to_string())
+}
+
+fn sum(metrics: &str, name: &str) -> u64 {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+fn proc_stat(pid: u32) -> (u64, usize) {
+    let rss = fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0);
+    let fds = fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0);
+    (rss, fds)
+}
+
+/// Appends lines (one in ten a provider error) at `rate` per second; rotates every 5 s.
+fn writer(
+    path: PathBuf,
+    rate: u64,
+    stop: Arc<AtomicBool>,
+    errors: Arc<AtomicU64>,
+    rotations: Arc<AtomicU64>,
+) {
+    let batch = (rate / 100).max(1);
+    let mut n: u64 = 0;
+    // Each file's lines name it: real logs differ from their first bytes on (errwatch takes a
+    // file whose first KiB equals a followed one's for a copy of it).
+    let me = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut last_rotation = Instant::now();
+    let mut generation: u64 = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let mut text = String::new();
+        for _ in 0..batch {
+            n += 1;
+            if n.is_multiple_of(10) {
+                text.push_str(&format!(
+                    "2026-11-02 10:00:00 ERROR {me} call {n} failed body={{\"error\":{{\"code\":\"1302\",\"message\":\"m\"}}}}\n"
+                ));
+                errors.fetch_add(1, Ordering::Relaxed);
+            } else {
+                text.push_str(&format!("2026-11-02 10:00:00 INFO {me} request {n} ok path=/v1/chat\n"));
+            }
+        }
+        OpenOptions::new().create(true).append(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+        if last_rotation.elapsed() > Duration::from_secs(5) {
+            generation += 1;
+            let rotated = PathBuf::from(format!("{}.{generation}", path.display()));
+            if generation.is_multiple_of(2) {
+                fs::rename(&path, &rotated).unwrap();
+                fs::write(&path, "").unwrap();
+            } else {
+                fs::copy(&path, &rotated).unwrap();
+                OpenOptions::new().write(true).truncate(true).open(&path).unwrap();
+            }
+            rotations.fetch_add(1, Ordering::Relaxed);
+            last_rotation = Instant::now();
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn main() {
+    let a = args();
+    let dir = std::env::temp_dir().join(format!("errwatch-soak-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state");
+    let pattern = format!("{}/*.log*", dir.display());
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    for i in 0..a.files {
+        fs::write(dir.join(format!("app-{i}.log")), "").unwrap();
+    }
+    let mut child = start(&a.bin, port, &state, &pattern);
+    thread::sleep(Duration::from_millis(500));
+    let (stop, errors, rotations) =
+        (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let writers: Vec<_> = (0..a.files)
+        .map(|i| {
+            let (path, stop, errors, rotations) =
+                (dir.join(format!("app-{i}.log")), stop.clone(), errors.clone(), rotations.clone());
+            let rate = a.rate;
+            thread::spawn(move || writer(path, rate, stop, errors, rotations))
+        })
+        .collect();
+    let started = Instant::now();
+    let run = Duration::from_secs(a.seconds);
+    let (mut scrapes, mut failed_scrapes, mut hups, mut restarts) = (0u64, 0u64, 0u64, 0u64);
+    let mut samples: Vec<(Duration, u64, usize)> = Vec::new();
+    let mut last_hup = Instant::now();
+    let mut restart_at = None;
+    while started.elapsed() < run {
+        thread::sleep(Duration::from_millis(200));
+        scrapes += 1;
+        if scrape(port).is_none() {
+            failed_scrapes += 1;
+        }
+        let (rss, fds) = proc_stat(child.id());
+        samples.push((started.elapsed(), rss, fds));
+        if last_hup.elapsed() > Duration::from_secs(20) {
+            let _ = Command::new("kill").args(["-HUP", &child.id().to_string()]).status();
+            hups += 1;
+            last_hup = Instant::now();
+        }
+        if a.kill && restarts == 0 && started.elapsed() > run / 2 {
+            let _ = child.kill();
+            let _ = child.wait();
+            child = start(&a.bin, port, &state, &pattern);
+            restarts += 1;
+            restart_at = Some(started.elapsed());
+            thread::sleep(Duration::from_millis(300));
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    writers.into_iter().for_each(|w| w.join().unwrap());
+    let want = errors.load(Ordering::Relaxed);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut got = 0;
+    while Instant::now() < deadline {
+        got = scrape(port).map_or(got, |m| sum(&m, "errwatch_errors_total"));
+        if got == want {
+            break;
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    thread::sleep(Duration::from_millis(500));
+    got = scrape(port).map_or(got, |m| sum(&m, "errwatch_errors_total"));
+    let (end_rss, end_fds) = proc_stat(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    // The second process: warm-up is its first 10 s; compare its RSS and fds after that.
+    let second_start = restart_at.unwrap_or_default() + Duration::from_secs(10);
+    let warm: Vec<&(Duration, u64, usize)> = samples.iter().filter(|s| s.0 >= second_start).collect();
+    let (warm_rss, warm_fds) = warm.first().map_or((end_rss, end_fds), |s| (s.1, s.2));
+    let peak_rss = samples.iter().map(|s| s.1).max().unwrap_or(0);
+    let rss_ok = end_rss <= warm_rss + warm_rss / 5 + 2048;
+    let fds_ok = end_fds <= warm_fds + 2 * a.files;
+    let counts_ok = got == want;
+    println!("| soak | value |");
+    println!("|---|---|");
+    println!("| duration | {} s, {} files, {} lines/s each |", a.seconds, a.files, a.rate);
+    println!("| errors written / counted | {want} / {got} {} |", if counts_ok { "OK" } else { "MISMATCH" });
+    println!("| rotations (rename+create and copytruncate) | {} |", rotations.load(Ordering::Relaxed));
+    println!("| SIGHUP reloads / SIGKILL restarts | {hups} / {restarts} |");
+    println!("| scrapes / failed | {scrapes} / {failed_scrapes} |");
+    println!("| peak RSS | {:.1} MB |", peak_rss as f64 / 1024.0);
+    println!(
+        "| RSS after warm-up / at end | {:.1} / {:.1} MB {} |",
+        warm_rss as f64 / 1024.0,
+        end_rss as f64 / 1024.0,
+        if rss_ok { "OK" } else { "GREW" }
+    );
+    println!(
+        "| open fds after warm-up / at end | {warm_fds} / {end_fds} {} |",
+        if fds_ok { "OK" } else { "LEAK" }
+    );
+    let _ = fs::remove_dir_all(&dir);
+    if !(counts_ok && rss_ok && fds_ok && failed_scrapes == 0) {
+        std::process::exit(1);
+    }
+}

@@ -215,3 +215,98 @@ fn a_file_rotated_while_errwatch_was_down_is_read_on_at_its_new_name() {
     let d = Daemon::start(&args);
     assert_eq!(d.settle_at(10.0), 10.0, "5 restored + 3 from app.log.1 + 2 from the new app.log");
 }
+
+/// Unmounts when dropped.
+struct Mount(std::path::PathBuf);
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_state_filesystem_warns_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    fs::create_dir(&state).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&state)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root); the unwritable-directory case runs in tests/daemon.rs");
+        return;
+    }
+    let _mount = Mount(state.clone());
+    // Fill it: no room for a checkpoint.
+    let filler = state.join("filler");
+    let mut f = fs::File::create(&filler).unwrap();
+    while f.write_all(&[0u8; 1024]).is_ok() && f.sync_all().is_ok() {}
+    drop(f);
+    let log = dir.path().join("app.log");
+    fs::write(&log, "").unwrap();
+    let d = Daemon::start(&["--state-dir", state.to_str().unwrap(), log.to_str().unwrap()]);
+    append(&log, &error_lines(0, 50));
+    assert_eq!(d.settle_at(50.0), 50.0, "counting goes on with a full state filesystem");
+    assert!(!state.join("state.json").exists());
+    fs::remove_file(&filler).unwrap();
+    append(&log, &error_lines(50, 1));
+    let saved = wait_for(Duration::from_secs(10), || state.join("state.json").exists().then_some(()));
+    assert!(saved.is_some(), "the checkpoint is saved once there is room");
+    assert_eq!(d.settle_at(51.0), 51.0);
+}
+
+#[test]
+fn a_file_errwatch_may_not_read_is_reported_and_read_once_allowed() {
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    if !root || common::in_path("setpriv").is_none() {
+        eprintln!("skipped: needs root and setpriv to run errwatch as an unprivileged user");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let perms = |p: &std::path::Path, mode: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    perms(dir.path(), 0o777);
+    let (open, closed) = (dir.path().join("open.log"), dir.path().join("closed.log"));
+    fs::write(&open, "").unwrap();
+    fs::write(&closed, "").unwrap();
+    perms(&open, 0o644);
+    perms(&closed, 0o600);
+    let port = common::free_port();
+    let mut child = Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            common::BIN,
+            "watch",
+            "--poll-interval",
+            "0.1",
+        ])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg(&open)
+        .arg(&closed)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let d = wait_for(Duration::from_secs(10), || common::http_get(port, "/healthz")).map(|_| port);
+    assert!(d.is_some(), "errwatch runs as nobody");
+    let errors =
+        || metric_sum(&common::http_get(port, "/metrics").unwrap_or_default(), "errwatch_errors_total", &[]);
+    append(&open, &error_lines(0, 2));
+    assert!(wait_for(Duration::from_secs(10), || (errors() == 2.0).then_some(())).is_some());
+    let m = common::http_get(port, "/metrics").unwrap_or_default();
+    assert!(metric_sum(&m, "errwatch_read_errors_total", &[]) >= 1.0, "the unreadable file is reported");
+    append(&closed, &error_lines(2, 3));
+    perms(&closed, 0o644);
+    // Readable now: a file that appears (to errwatch) after start is read from its start.
+    let got = wait_for(Duration::from_secs(10), || (errors() == 5.0).then_some(()));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(got.is_some(), "{} counted", errors());
+}

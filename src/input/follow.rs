@@ -283,7 +283,9 @@ impl Follower {
             (id.dev, id.ino) == (identity.dev, identity.ino)
                 || (id.fingerprint_len >= MIN_CONTENT_MATCH && same_start(&file, id))
         });
-        if start == Some(0) && followed_elsewhere {
+        let resumes_own =
+            start.is_none() && self.saved.get(path).is_some_and(|p| p.identity.is(&file, &identity));
+        if followed_elsewhere && start.is_none_or(|o| o == 0) && !resumes_own {
             // The file followed at another path (renamed, seen here before that path's turn),
             // or a copy of it (copytruncate, before the truncation): taken over once that path
             // lets go of it, from where reading stands, so nothing is read twice.

@@ -42,6 +42,8 @@ pub struct Shared {
     pub exposure: RwLock<()>,
     pub stop: AtomicBool,
     pub reload: AtomicBool,
+    /// Every source has been looked at once: positions are taken, `/healthz` says ok.
+    pub ready: AtomicBool,
 }
 
 impl Shared {
@@ -53,6 +55,7 @@ impl Shared {
             exposure: RwLock::new(()),
             stop: AtomicBool::new(false),
             reload: AtomicBool::new(false),
+            ready: AtomicBool::new(false),
         }
     }
 
@@ -338,6 +341,7 @@ pub fn follow_files(
             }
         });
         shared.metrics.set_sources(follower.followed());
+        shared.ready.store(true, Ordering::SeqCst);
         if got_data {
             last_data = Instant::now();
         } else if last_data.elapsed() >= QUIET.max(config.poll_interval) {
@@ -406,6 +410,7 @@ pub fn read_stdin(shared: Arc<Shared>, config: EngineConfig) {
     });
     let mut engine = Engine::new(shared.clone(), config.clone(), None);
     shared.metrics.set_sources(1);
+    shared.ready.store(true, Ordering::SeqCst);
     engine.source("-");
     while !shared.stopping() {
         engine.maybe_reload();

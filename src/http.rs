@@ -84,8 +84,14 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, EXPOSITION)], body)
 }
 
-async fn healthz() -> impl IntoResponse {
-    (StatusCode::OK, "ok\n")
+/// 503 until the reader has looked at every source once (so a line written after a 200 is
+/// never taken for old content), then 200.
+async fn healthz(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    if shared.ready.load(std::sync::atomic::Ordering::SeqCst) {
+        (StatusCode::OK, "ok\n")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "starting\n")
+    }
 }
 
 async fn report(State(shared): State<Arc<Shared>>) -> impl IntoResponse {

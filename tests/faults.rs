@@ -12,6 +12,14 @@ use std::time::{Duration, Instant};
 
 use common::{append, metric_sum, wait_for, zhipu_line, Daemon};
 
+/// These tests load the machine (storms, volume): one at a time, so that each measures
+/// errwatch rather than its neighbours.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn error_lines(from: usize, n: usize) -> Vec<String> {
     (from..from + n).map(|i| zhipu_line(i, "1302")).collect()
 }
@@ -30,6 +38,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 /// on from where it stood, never again from its start.
 #[test]
 fn rename_rotation_storm_loses_nothing() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     fs::write(&log, "").unwrap();
@@ -54,6 +63,7 @@ fn rename_rotation_storm_loses_nothing() {
 
 #[test]
 fn copytruncate_storm_loses_nothing_when_the_copies_are_followed() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     fs::write(&log, "").unwrap();
@@ -77,6 +87,7 @@ fn copytruncate_storm_loses_nothing_when_the_copies_are_followed() {
 
 #[test]
 fn copytruncate_storm_on_one_path_never_counts_twice() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     fs::write(&log, "").unwrap();
@@ -98,6 +109,7 @@ fn copytruncate_storm_on_one_path_never_counts_twice() {
 
 #[test]
 fn a_path_turned_fifo_or_directory_and_back() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     let other = dir.path().join("other.log");
@@ -128,6 +140,7 @@ fn a_path_turned_fifo_or_directory_and_back() {
 
 #[test]
 fn a_truncated_state_file_is_survived() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     let state = dir.path().join("state");
@@ -148,6 +161,7 @@ fn a_truncated_state_file_is_survived() {
 
 #[test]
 fn hostile_content_at_volume_stays_bounded() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     fs::write(&log, "").unwrap();
@@ -196,6 +210,7 @@ fn hostile_content_at_volume_stays_bounded() {
 
 #[test]
 fn a_file_rotated_while_errwatch_was_down_is_read_on_at_its_new_name() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     let state = dir.path().join("state");
@@ -226,6 +241,7 @@ impl Drop for Mount {
 
 #[test]
 fn a_full_state_filesystem_warns_and_recovers() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     fs::create_dir(&state).unwrap();
@@ -260,6 +276,7 @@ fn a_full_state_filesystem_warns_and_recovers() {
 
 #[test]
 fn a_file_errwatch_may_not_read_is_reported_and_read_once_allowed() {
+    let _serial = serial();
     let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
     if !root || common::in_path("setpriv").is_none() {
         eprintln!("skipped: needs root and setpriv to run errwatch as an unprivileged user");

@@ -125,23 +125,26 @@ impl Engine {
         self.scratch = scratch;
     }
 
-    /// The source ended (closed, replaced, or truncated): what it held is settled.
+    /// The file ended (closed or replaced): what it held is settled, a partial last line
+    /// counts as a line.
     fn end_of_content(&mut self, name: &str) {
-        let catalog = self.catalog.clone();
-        if let Some(source) = self.sources.get_mut(name) {
-            source.finish(&catalog, &mut self.scratch);
-            source.restart_lines();
-        }
-        let scratch = std::mem::take(&mut self.scratch);
-        self.events.extend(scratch.into_iter().map(|e| (name.to_string(), e)));
+        self.restart(name, true);
     }
 
     /// The file was truncated in place: held evidence is settled, a partial line dropped (its
     /// start is read again from a followed copy, if there is one).
     fn truncated(&mut self, name: &str) {
+        self.restart(name, false);
+    }
+
+    fn restart(&mut self, name: &str, keep_partial_line: bool) {
         let catalog = self.catalog.clone();
         if let Some(source) = self.sources.get_mut(name) {
-            source.idle(&catalog, &mut self.scratch);
+            if keep_partial_line {
+                source.finish(&catalog, &mut self.scratch);
+            } else {
+                source.idle(&catalog, &mut self.scratch);
+            }
             source.restart_lines();
         }
         let scratch = std::mem::take(&mut self.scratch);

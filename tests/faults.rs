@@ -34,55 +34,54 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// Rotated files keep their place under the glob: each is recognized by its identity and read
-/// on from where it stood, never again from its start.
-#[test]
-fn rename_rotation_storm_loses_nothing() {
-    let _serial = serial();
+/// Writes `total` error lines into `app.log` in rounds, calling `rotate(log, rotated_name)`
+/// after each, while errwatch follows `app.log*`; returns once errwatch has counted them all
+/// (or after a minute) with what it counted.
+fn rotation_storm(
+    total: usize,
+    per_round: usize,
+    rotate: fn(&std::path::Path, &std::path::Path),
+) -> (Daemon, f64) {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("app.log");
     fs::write(&log, "").unwrap();
     let pattern = format!("{}*", log.display());
     let d = Daemon::start(&[&pattern]);
-    let total = 200_000;
-    let per_file = 2_000;
-    for (k, start) in (0..total).step_by(per_file).enumerate() {
-        append(&log, &error_lines(start, per_file));
-        // rename + create, as logrotate does by default, every few milliseconds
-        fs::rename(&log, dir.path().join(format!("app.log.{k}"))).unwrap();
-        fs::write(&log, "").unwrap();
+    for (k, start) in (0..total).step_by(per_round).enumerate() {
+        append(&log, &error_lines(start, per_round));
         std::thread::sleep(Duration::from_millis(3));
+        rotate(&log, &dir.path().join(format!("app.log.{k}")));
     }
-    let got = wait_for(Duration::from_secs(60), || {
-        let n = d.errors();
-        (n == total as f64).then_some(n)
+    wait_for(Duration::from_secs(60), || (d.errors() == total as f64).then_some(()));
+    std::thread::sleep(Duration::from_millis(500));
+    let counted = d.errors();
+    (d, counted)
+}
+
+/// Rotated files keep their place under the glob: each is recognized by its identity and read
+/// on from where it stood, never again from its start.
+#[test]
+fn rename_rotation_storm_loses_nothing() {
+    let _serial = serial();
+    // rename + create, as logrotate does by default, every few milliseconds
+    let (d, counted) = rotation_storm(200_000, 2_000, |log, rotated| {
+        fs::rename(log, rotated).unwrap();
+        fs::write(log, "").unwrap();
     });
-    assert_eq!(got, Some(total as f64), "last seen {}", d.errors());
+    assert_eq!(counted, 200_000.0);
     assert!(metric_sum(&d.metrics(), "errwatch_rotations_total", &[]) >= 1.0);
 }
 
 #[test]
 fn copytruncate_storm_loses_nothing_when_the_copies_are_followed() {
     let _serial = serial();
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("app.log");
-    fs::write(&log, "").unwrap();
-    let pattern = format!("{}*", log.display());
-    let d = Daemon::start(&[&pattern]);
-    let total = 100_000;
-    let per_round = 2_000;
-    for (k, start) in (0..total).step_by(per_round).enumerate() {
-        append(&log, &error_lines(start, per_round));
-        std::thread::sleep(Duration::from_millis(3));
-        // copytruncate: lines errwatch had not read before the truncation are in the copy,
-        // which the glob follows from where reading of the original stood.
-        fs::copy(&log, dir.path().join(format!("app.log.{k}"))).unwrap();
-        fs::OpenOptions::new().write(true).truncate(true).open(&log).unwrap();
-    }
-    let got = wait_for(Duration::from_secs(60), || (d.errors() == total as f64).then_some(()));
-    std::thread::sleep(Duration::from_millis(500));
-    assert!(got.is_some(), "{} of {total}", d.errors());
-    assert_eq!(d.errors(), total as f64, "nothing counted twice");
+    // Lines errwatch had not read before the truncation are in the copy, which the glob
+    // follows from where reading of the original stood.
+    let (_d, counted) = rotation_storm(100_000, 2_000, |log, rotated| {
+        fs::copy(log, rotated).unwrap();
+        fs::OpenOptions::new().write(true).truncate(true).open(log).unwrap();
+    });
+    assert_eq!(counted, 100_000.0, "each line counted exactly once");
 }
 
 #[test]

@@ -1004,19 +1004,6 @@ fn load_units() -> Result<Vec<Unit>, String> {
     Ok(units)
 }
 
-/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 const MONTHS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -1050,7 +1037,7 @@ impl Clock {
         let day = self.ms.div_euclid(86_400_000);
         if day != self.day {
             self.day = day;
-            let (y, m, d) = civil(day);
+            let (y, m, d) = errwatch::timestamp::civil_from_days(day);
             self.date = format!("{y:04}-{m:02}-{d:02}");
             self.slash = format!("{y:04}/{m:02}/{d:02}");
             self.nginx_date = format!("{d:02}/{}/{y:04}", MONTHS[m as usize - 1]);

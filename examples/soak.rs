@@ -51,16 +51,58 @@ fn args() -> Args {
     a
 }
 
-fn start(bin: &Path, port: u16, state: &Path, pattern: &str) -> Child {
+/// Starts errwatch; run `k` prints every error it counts to `dir/run-k.jsonl` and logs to
+/// `dir/run-k.log`, so a miscount can be traced to the lines read twice or never.
+fn start(bin: &Path, port: u16, dir: &Path, pattern: &str, k: u64) -> Child {
+    let out = fs::File::create(dir.join(format!("run-{k}.jsonl"))).expect("trace file");
+    let log = fs::File::create(dir.join(format!("run-{k}.log"))).expect("log file");
     Command::new(bin)
-        .args(["watch", "--listen", &format!("127.0.0.1:{port}"), "--poll-interval", "0.2", "--state-dir"])
-        .arg(state)
+        .args([
+            "watch",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--poll-interval",
+            "0.2",
+            "--print",
+            "jsonl",
+        ])
+        .arg("--state-dir")
+        .arg(dir.join("state"))
         .arg(pattern)
+        .env("RUST_LOG", "errwatch=debug")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(out)
+        .stderr(log)
         .spawn()
         .expect("errwatch starts")
+}
+
+/// For a miscount: the errors (named by their unique message) that a run printed more than
+/// once, and those no run printed. Printing is at-least-once across a SIGKILL (errors read
+/// after the last checkpoint are read again), so duplicates are only reported within a run.
+fn trace_miscount(dir: &Path, runs: u64, written: u64) {
+    let mut seen = std::collections::BTreeSet::new();
+    for k in 0..runs {
+        let text = fs::read_to_string(dir.join(format!("run-{k}.jsonl"))).unwrap_or_default();
+        let mut in_run: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for line in text.lines() {
+            let v: serde_json::Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                Err(_) => continue,
+            };
+            let message = v["message"].as_str().unwrap_or_default().to_string();
+            let at = format!("{}:{}", v["source"].as_str().unwrap_or_default(), v["line"]);
+            in_run.entry(message.clone()).or_default().push(at);
+            seen.insert(message);
+        }
+        let twice: Vec<_> = in_run.iter().filter(|(_, at)| at.len() > 1).collect();
+        println!("run {k}: {} errors printed, {} more than once", in_run.len(), twice.len());
+        for (message, at) in twice.iter().take(5) {
+            println!("  {message}: {}", at.join(", "));
+        }
+    }
+    println!("errors written: {written}, printed by some run: {}", seen.len());
+    println!("trace kept in {}", dir.display());
 }
 
 fn scrape(port: u16) -> Option<String> {
@@ -111,7 +153,7 @@ fn writer(
             n += 1;
             if n.is_multiple_of(10) {
                 text.push_str(&format!(
-                    "2026-11-02 10:00:00 ERROR {me} call {n} failed body={{\"error\":{{\"code\":\"1302\",\"message\":\"m\"}}}}\n"
+                    "2026-11-02 10:00:00 ERROR {me} call {n} failed body={{\"error\":{{\"code\":\"1302\",\"message\":\"{me} {n}\"}}}}\n"
                 ));
                 errors.fetch_add(1, Ordering::Relaxed);
             } else {
@@ -145,13 +187,12 @@ fn main() {
     let a = args();
     let dir = std::env::temp_dir().join(format!("errwatch-soak-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
-    let state = dir.join("state");
     let pattern = format!("{}/*.log*", dir.display());
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     for i in 0..a.files {
         fs::write(dir.join(format!("app-{i}.log")), "").unwrap();
     }
-    let mut child = start(&a.bin, port, &state, &pattern);
+    let mut child = start(&a.bin, port, &dir, &pattern, 0);
     thread::sleep(Duration::from_millis(500));
     let (stop, errors, rotations) =
         (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
@@ -188,7 +229,7 @@ fn main() {
         if a.kill && restarts == 0 && started.elapsed() > run / 2 {
             let _ = child.kill();
             let _ = child.wait();
-            child = start(&a.bin, port, &state, &pattern);
+            child = start(&a.bin, port, &dir, &pattern, 1);
             restarts += 1;
             restart_at = Some(started.elapsed());
             thread::sleep(Duration::from_millis(300));
@@ -239,7 +280,11 @@ fn main() {
         "| open fds beyond followed files, after warm-up / at end | {warm_fds} / {end_fds} {} |",
         if fds_ok { "OK" } else { "LEAK" }
     );
-    let _ = fs::remove_dir_all(&dir);
+    if counts_ok {
+        let _ = fs::remove_dir_all(&dir);
+    } else {
+        trace_miscount(&dir, restarts + 1, want);
+    }
     if !(counts_ok && rss_ok && fds_ok && failed_scrapes == 0) {
         std::process::exit(1);
     }

@@ -103,6 +103,10 @@ struct Tracked {
     position: Position,
     /// Offset just past the last newline read: where the line being read started.
     line_start: u64,
+    /// Nothing has been read from it yet: it may still turn out to be a copy being written.
+    fresh: bool,
+    /// The first bytes `position.identity` was taken of.
+    head: Vec<u8>,
 }
 
 pub struct Follower {
@@ -248,8 +252,8 @@ impl Follower {
                     let _ = t.file.seek(SeekFrom::Start(0));
                     // The content is new: so is the fingerprint (else every poll would see a
                     // "truncation" again).
-                    if let Ok(id) = identify(&mut t.file) {
-                        t.position.identity = id;
+                    if let Ok((id, head)) = identify(&t.file) {
+                        (t.position.identity, t.head) = (id, head);
                     }
                     t.position.offset = 0;
                 }
@@ -273,16 +277,12 @@ impl Follower {
             Ok(f) => f,
             Err(e) => return self.fail(path, e, on),
         };
-        let identity = match identify(&mut file) {
-            Ok(id) => id,
+        let (identity, head) = match identify(&file) {
+            Ok(found) => found,
             Err(e) => return self.fail(path, e, on),
         };
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let followed_elsewhere = self.tracked.values().any(|t| {
-            let id = &t.position.identity;
-            (id.dev, id.ino) == (identity.dev, identity.ino)
-                || (id.fingerprint_len >= MIN_CONTENT_MATCH && same_start(&file, id))
-        });
+        let followed_elsewhere = copies_followed(&self.tracked, &identity, &head);
         let resumes_own =
             start.is_none() && self.saved.get(path).is_some_and(|p| p.identity.is(&file, &identity));
         if followed_elsewhere && start.is_none_or(|o| o == 0) && !resumes_own {
@@ -291,22 +291,24 @@ impl Follower {
             // lets go of it, from where reading stands, so nothing is read twice.
             return;
         }
-        let offset = match start {
-            Some(0) => self.recall(&file, &identity).map_or(0, |o| o.min(len)),
-            Some(o) => o,
+        // `known`: where reading stands in this very content is known (saved, or remembered
+        // from another path); else the file is new to us, and may yet turn out to be a copy.
+        // So may a known file whose first bytes were too few to tell (a copy saved while empty).
+        let (offset, known) = match start {
+            Some(0) => self.recall(&file, &identity).map_or((0, false), |o| (o.min(len), true)),
+            Some(o) => (o, true),
             None => match self.saved.get(path).copied() {
                 Some(p) if p.identity.is(&file, &identity) && p.offset <= len => {
                     // Resumed here: the same saved file is not to be recognized elsewhere.
                     self.remembered.retain(|r| r.identity != p.identity);
-                    p.offset
+                    (p.offset, true)
                 }
                 // Not the file saved for this path: maybe one saved at another path (rotated
                 // while errwatch was down), else a file new to us.
-                Some(_) => self.recall(&file, &identity).map_or(0, |o| o.min(len)),
-                None => match self.recall(&file, &identity) {
-                    Some(o) => o.min(len),
-                    None if self.from_start => 0,
-                    None => len,
+                _ => match self.recall(&file, &identity) {
+                    Some(o) => (o.min(len), true),
+                    None if self.from_start || self.saved.contains_key(path) => (0, false),
+                    None => (len, false),
                 },
             },
         };
@@ -314,14 +316,21 @@ impl Follower {
             return self.fail(path, io::Error::other("cannot seek"), on);
         }
         self.failing.remove(path);
-        let tracked = Tracked { file, position: Position { identity, offset }, line_start: offset };
+        let tracked = Tracked {
+            file,
+            position: Position { identity, offset },
+            line_start: offset,
+            fresh: !known || identity.fingerprint_len < FINGERPRINT_BYTES as u32,
+            head,
+        };
         self.tracked.insert(path.to_path_buf(), tracked);
         on(Change::Opened { path, offset });
     }
 
     /// Reads what is new in a followed file.
     fn drain(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
-        let Some(t) = self.tracked.get_mut(path) else {
+        // Out of the map while it is read, so that the others can be compared with it.
+        let Some(mut t) = self.tracked.remove(path) else {
             return;
         };
         let mut budget = MAX_BYTES_PER_POLL;
@@ -336,11 +345,31 @@ impl Follower {
                         break;
                     }
                     if t.position.identity.fingerprint_len < FINGERPRINT_BYTES as u32 {
-                        // The file was shorter than a fingerprint when first seen: now it may not be.
-                        if let Ok(id) = identify(&mut t.file) {
-                            t.position.identity = id;
+                        // The file was shorter than a fingerprint when first seen: now it may
+                        // not be, and its first bytes may show it to be a copy being written
+                        // (copytruncate's copy, created empty and then filled).
+                        if let Ok((id, head)) = identify(&t.file) {
+                            (t.position.identity, t.head) = (id, head);
                         }
                     }
+                    if t.fresh && t.position.identity.fingerprint_len > 0 {
+                        if copies_followed(&self.tracked, &t.position.identity, &t.head) {
+                            // Its content is read where it is followed, and where reading
+                            // stands is taken over once that path lets go of it.
+                            on(Change::Closed { path });
+                            return;
+                        }
+                        if let Some(offset) = self.recall(&t.file, &t.position.identity) {
+                            if offset > t.position.offset {
+                                // A copy of content read before: go on from where that stood.
+                                let _ = t.file.seek(SeekFrom::Start(offset));
+                                t.position.offset = offset;
+                                t.line_start = offset;
+                                continue;
+                            }
+                        }
+                    }
+                    t.fresh = false;
                     if let Some(i) = memchr::memrchr(b'\n', &self.buf[..n]) {
                         t.line_start = t.position.offset + i as u64 + 1;
                     }
@@ -355,6 +384,7 @@ impl Follower {
                 }
             }
         }
+        self.tracked.insert(path.to_path_buf(), t);
     }
 
     fn drain_and_close(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
@@ -392,16 +422,25 @@ impl Follower {
     }
 }
 
-/// Reads a file's identity without moving its read position.
-fn identify(file: &mut File) -> io::Result<Identity> {
-    let meta = file.metadata()?;
-    let (fingerprint, len) = fingerprint(file)?;
-    Ok(Identity { dev: meta.dev(), ino: meta.ino(), fingerprint, fingerprint_len: len })
+/// Is a file (of identity `now`, first bytes `head`) a file followed at another path
+/// (renamed, seen at its new path before the old path's turn), or a copy of one, finished or
+/// still being written: are its first bytes, as far as both go, a followed file's first bytes?
+/// Compared with the bytes kept when that file was read, not with what it holds now: the
+/// original may be truncated between its turn and the copy's. An empty file is no copy.
+fn copies_followed(tracked: &BTreeMap<PathBuf, Tracked>, now: &Identity, head: &[u8]) -> bool {
+    tracked.values().any(|t| {
+        let id = &t.position.identity;
+        let common = head.len().min(t.head.len());
+        (id.dev, id.ino) == (now.dev, now.ino) || (common > 0 && head[..common] == t.head[..common])
+    })
 }
 
-fn fingerprint(file: &mut File) -> io::Result<(u64, u32)> {
+/// Reads a file's identity, and the first bytes it was taken of, without moving its read
+/// position.
+fn identify(file: &File) -> io::Result<(Identity, Vec<u8>)> {
     use std::os::unix::fs::FileExt;
-    let mut head = [0u8; FINGERPRINT_BYTES];
+    let meta = file.metadata()?;
+    let mut head = vec![0u8; FINGERPRINT_BYTES];
     let mut n = 0;
     while n < head.len() {
         match file.read_at(&mut head[n..], n as u64) {
@@ -411,7 +450,10 @@ fn fingerprint(file: &mut File) -> io::Result<(u64, u32)> {
             Err(e) => return Err(e),
         }
     }
-    Ok((fnv1a(&head[..n]), n as u32))
+    head.truncate(n);
+    let identity =
+        Identity { dev: meta.dev(), ino: meta.ino(), fingerprint: fnv1a(&head), fingerprint_len: n as u32 };
+    Ok((identity, head))
 }
 
 /// Do the file's first bytes still hash as they did?

@@ -7,6 +7,7 @@
 //! those run their anchored regex. A trailing request id, which SDKs and providers append, is
 //! tolerated.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -97,11 +98,14 @@ impl MessageIndex {
             return Vec::new();
         };
         let text = normalize(text);
-        let stripped = request_id_tail().replace(&text, "");
-        let candidates: Vec<&str> =
-            if stripped.len() < text.len() { vec![&text, stripped.trim_end()] } else { vec![&text] };
+        // Most messages carry no request id: the regex runs only where one may be.
+        let stripped = may_have_request_id(&text).then(|| request_id_tail().replace(&text, ""));
+        let candidates: Vec<&str> = match &stripped {
+            Some(s) if s.len() < text.len() => vec![&text, s.trim_end()],
+            _ => vec![&text],
+        };
         let mut found: Vec<MessageMatch> = Vec::new();
-        for pattern in anchors.find_overlapping_iter(text.as_str()).map(|m| m.pattern()) {
+        for pattern in anchors.find_overlapping_iter(text.as_ref()).map(|m| m.pattern()) {
             let t = &self.templates[pattern.as_usize()];
             if found.iter().any(|m| m.entry == t.entry) {
                 continue;
@@ -155,6 +159,25 @@ fn compile(entry: EntryId, message: &str) -> Option<(String, Template)> {
 }
 
 /// One space for every run of white space, so wrapped and reflowed messages still match.
-fn normalize(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+fn normalize(text: &str) -> Cow<'_, str> {
+    let tidy = !text.starts_with(char::is_whitespace)
+        && !text.ends_with(char::is_whitespace)
+        && !text.as_bytes().windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
+        && text.chars().all(|c| c == ' ' || !c.is_whitespace());
+    if tidy {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Could `text` hold what [`request_id_tail`] strips? (Each of its forms contains one of these.)
+fn may_have_request_id(text: &str) -> bool {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["request", "logid"])
+            .expect("literals compile")
+    })
+    .is_match(text)
 }

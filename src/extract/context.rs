@@ -63,8 +63,12 @@ impl Context {
     /// The record's time, from its first line.
     pub fn record_time(&mut self) -> Option<EpochMillis> {
         if self.head_time.is_none() {
-            let head = String::from_utf8_lossy(&self.head);
-            self.head_time = Some(timestamp::parse(&head, self.default_year));
+            // The kept head may end inside a character; the timestamp is well before that.
+            let head = match std::str::from_utf8(&self.head) {
+                Ok(text) => text,
+                Err(e) => std::str::from_utf8(&self.head[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            self.head_time = Some(timestamp::parse(head, self.default_year));
         }
         self.head_time.flatten()
     }

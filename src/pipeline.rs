@@ -51,8 +51,16 @@ impl Pipeline {
     }
 
     /// Takes one line (without its newline); appends the errors it completes to `out`.
-    pub fn push_line(&mut self, number: u64, text: &[u8], catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
-        self.extractor.push(number, text, &mut self.findings);
+    /// `triggered`: see [`Extractor::push`].
+    pub fn push_line(
+        &mut self,
+        number: u64,
+        text: &[u8],
+        triggered: Option<bool>,
+        catalog: &Catalog,
+        out: &mut Vec<ErrorEvent>,
+    ) {
+        self.extractor.push(number, text, triggered, &mut self.findings);
         self.correlate(catalog, out);
         self.expire_pending(out);
     }

@@ -2,6 +2,7 @@
 //! through its own [`Pipeline`], with the counts every report and metric starts from.
 
 use crate::catalog::Catalog;
+use crate::extract::Triggers;
 use crate::input::{LineSplitter, RawLine};
 use crate::pipeline::{ErrorEvent, Pipeline};
 
@@ -54,14 +55,29 @@ impl Source {
 
     pub fn feed(&mut self, chunk: &[u8], catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         self.stats.bytes += chunk.len() as u64;
+        // One pass over the chunk answers, for the lines wholly inside it, what a pass per
+        // line would: which hold a trigger, and whether all are valid UTF-8 (a newline never
+        // splits a character, so when the chunk up to its last newline is valid, each line is).
+        let mut triggers = Triggers::scan(chunk);
+        let complete = memchr::memrchr(b'\n', chunk).map_or(0, |i| i + 1);
+        let all_valid = std::str::from_utf8(&chunk[..complete]).is_ok();
         let Source { splitter, pipeline, line_no, stats } = self;
-        splitter.feed(chunk, |line| take_line(pipeline, catalog, line_no, stats, line, out));
+        splitter.feed(chunk, |line| {
+            let known = match line.at {
+                Some(at) if !line.truncated => Known {
+                    triggered: Some(triggers.within(at, at + line.bytes.len())),
+                    valid_utf8: all_valid,
+                },
+                _ => Known::default(),
+            };
+            take_line(pipeline, catalog, line_no, stats, line, known, out)
+        });
     }
 
     /// End of input: the partial last line counts, held evidence is settled.
     pub fn finish(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
         let Source { splitter, pipeline, line_no, stats } = self;
-        splitter.finish(|line| take_line(pipeline, catalog, line_no, stats, line, out));
+        splitter.finish(|line| take_line(pipeline, catalog, line_no, stats, line, Known::default(), out));
         pipeline.flush(catalog, out);
     }
 
@@ -87,19 +103,28 @@ impl Source {
     }
 }
 
+/// What a pass over a line's whole chunk already found out about it.
+#[derive(Default)]
+struct Known {
+    triggered: Option<bool>,
+    /// The line is valid UTF-8 (`false`: not known).
+    valid_utf8: bool,
+}
+
 fn take_line(
     pipeline: &mut Pipeline,
     catalog: &Catalog,
     line_no: &mut u64,
     stats: &mut ReadStats,
     line: RawLine<'_>,
+    known: Known,
     out: &mut Vec<ErrorEvent>,
 ) {
     *line_no += 1;
     stats.lines += 1;
     stats.long_lines += u64::from(line.truncated);
-    if !line.bytes.is_ascii() && std::str::from_utf8(line.bytes).is_err() {
+    if !known.valid_utf8 && !line.bytes.is_ascii() && std::str::from_utf8(line.bytes).is_err() {
         stats.invalid_utf8 += 1;
     }
-    pipeline.push_line(*line_no, line.bytes, catalog, out);
+    pipeline.push_line(*line_no, line.bytes, known.triggered, catalog, out);
 }

@@ -15,6 +15,7 @@ mod spans;
 mod text_forms;
 
 pub use hints::Hint;
+pub use prefilter::Triggers;
 pub use shapes::ShapeMatch;
 pub use spans::{Candidate, CandidateKind};
 
@@ -105,8 +106,9 @@ impl Extractor {
         self.block.is_some()
     }
 
-    /// Takes one line (without its newline) and appends what it finds to `out`.
-    pub fn push(&mut self, number: u64, line: &[u8], out: &mut Vec<Finding>) {
+    /// Takes one line (without its newline) and appends what it finds to `out`. `triggered`
+    /// is whether the line holds a trigger word, when a pass over its whole chunk found out.
+    pub fn push(&mut self, number: u64, line: &[u8], triggered: Option<bool>, out: &mut Vec<Finding>) {
         if let Some(block) = &mut self.block {
             let text = as_text(line);
             block.starts.push((block.text.len() + 1, number));
@@ -130,7 +132,7 @@ impl Extractor {
             self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(line) });
             return;
         }
-        if prefilter::worth_searching(line) {
+        if triggered.unwrap_or_else(|| prefilter::worth_searching(line)) {
             let text = as_text(line);
             self.search(&text, &[(0, number)], number, out);
         }
@@ -206,6 +208,10 @@ pub fn continues_record(line: &[u8]) -> bool {
 
 /// `zhipuai.core._errors.APIReachLimitError: ...`, `openai.RateLimitError: ...`.
 fn is_exception_line(line: &[u8]) -> bool {
+    // A qualified class name starts with a letter or `_`: most log lines start with a digit or `[`.
+    if !line.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+        return false;
+    }
     let name_end = line.iter().position(|b| *b == b':' || *b == b' ').unwrap_or(line.len());
     let name = &line[..name_end];
     name_end < line.len()
@@ -240,7 +246,7 @@ mod tests {
         let mut x = Extractor::new(2026);
         let mut out = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            x.push(i as u64 + 1, l.as_bytes(), &mut out);
+            x.push(i as u64 + 1, l.as_bytes(), None, &mut out);
         }
         x.flush(&mut out);
         out

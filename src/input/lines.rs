@@ -13,6 +13,9 @@ pub struct RawLine<'a> {
     pub bytes: &'a [u8],
     /// The line was longer than the cap; `bytes` holds its first `max_line` bytes.
     pub truncated: bool,
+    /// Where the line starts in the chunk just fed, when it lies wholly inside it (not carried
+    /// over from an earlier chunk): what a pass over the whole chunk found is then the line's.
+    pub at: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -39,12 +42,12 @@ impl LineSplitter {
         for nl in memchr_iter(b'\n', chunk) {
             if self.partial.is_empty() && !self.partial_truncated {
                 let (bytes, truncated) = self.cap(&chunk[start..nl]);
-                emit(RawLine { bytes: trim_cr(bytes, truncated), truncated });
+                emit(RawLine { bytes: trim_cr(bytes, truncated), truncated, at: Some(start) });
             } else {
                 self.carry(&chunk[start..nl]);
                 let truncated = self.partial_truncated;
                 let line = std::mem::take(&mut self.partial);
-                emit(RawLine { bytes: trim_cr(&line, truncated), truncated });
+                emit(RawLine { bytes: trim_cr(&line, truncated), truncated, at: None });
                 self.partial = line;
                 self.partial.clear();
                 self.partial_truncated = false;
@@ -58,7 +61,7 @@ impl LineSplitter {
     pub fn finish(&mut self, mut emit: impl FnMut(RawLine<'_>)) {
         if !self.partial.is_empty() || self.partial_truncated {
             let truncated = self.partial_truncated;
-            emit(RawLine { bytes: trim_cr(&self.partial, truncated), truncated });
+            emit(RawLine { bytes: trim_cr(&self.partial, truncated), truncated, at: None });
         }
         self.reset();
     }

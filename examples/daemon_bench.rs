@@ -119,6 +119,13 @@ fn parse_metrics(body: &str) -> Scrape {
     s
 }
 
+/// The `q` quantile of `v` (nearest rank), as [`percentiles`] reports it.
+fn quantile(v: &[f64], q: f64) -> Option<f64> {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (!v.is_empty()).then(|| v[((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1])
+}
+
 fn percentiles(mut v: Vec<f64>) -> String {
     if v.is_empty() {
         return "| - | - | - | - | - |".into();
@@ -417,8 +424,24 @@ fn run(a: Args) -> Result<bool, String> {
     println!();
     println!("| ms | n | p50 | p90 | p99 | max |");
     println!("|---|---:|---:|---:|---:|---:|");
+    let delay_p99 = quantile(&delays, 0.99);
     println!("| /metrics scrape latency (every {} ms) {}", a.scrape_ms, percentiles(scrape_lat));
     println!("| write -> count on /metrics {}", percentiles(delays));
+    println!();
+    // The targets, for this run.
+    let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
+    let nothing_lost = lines_ok && errors_ok && missed == 0 && caught_up.is_some();
+    println!(
+        "- target: {:.1} MB/s appended (100 MB/s asked), scraped {:.0} times a second (50 asked), nothing lost: {}",
+        mb / write_secs,
+        1000.0 / a.scrape_ms as f64,
+        verdict(nothing_lost && mb / write_secs >= 100.0 && a.scrape_ms <= 20)
+    );
+    println!(
+        "- target: line-to-metric delay p99 under 250 ms: {} ({})",
+        verdict(delay_p99.is_some_and(|d| d < 250.0)),
+        delay_p99.map_or("no marker seen".to_string(), |d| format!("{d:.2} ms"))
+    );
     println!();
     if !errors_ok {
         let keys: std::collections::BTreeSet<_> = want.keys().chain(last.errors.keys()).collect();

@@ -49,7 +49,8 @@ impl Context {
         self.head_time = None;
     }
 
-    pub fn push(&mut self, number: u64, record: u64, line: &[u8]) {
+    /// Keeps a line; `hint` is its hint if the caller already worked it out from all of `line`.
+    pub fn push(&mut self, number: u64, record: u64, line: &[u8], hint: Option<Option<Hint>>) {
         let mut text = if self.lines.len() == self.capacity {
             self.lines.pop_front().map(|r| r.text).unwrap_or_default()
         } else {
@@ -57,7 +58,9 @@ impl Context {
         };
         text.clear();
         text.extend_from_slice(&line[..line.len().min(KEPT_BYTES)]);
-        self.lines.push_back(Recent { number, record, text, hint: None });
+        // A hint from the whole line holds for the kept part only when nothing was cut.
+        let hint = hint.filter(|_| line.len() <= KEPT_BYTES);
+        self.lines.push_back(Recent { number, record, text, hint });
     }
 
     /// The record's time, from its first line.

@@ -132,11 +132,16 @@ impl Extractor {
             self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(line) });
             return;
         }
+        let mut hint = None;
         if triggered.unwrap_or_else(|| prefilter::worth_searching(line)) {
             let text = as_text(line);
-            self.search(&text, &[(0, number)], number, out);
+            let found = self.search(&text, &[(0, number)], number, out);
+            // The line's hint, worked out from its own bytes, is the one context would find.
+            if matches!(text, std::borrow::Cow::Borrowed(_)) {
+                hint = found;
+            }
         }
-        self.context.push(number, self.record, line);
+        self.context.push(number, self.record, line, hint);
         if line.starts_with(b"event: error") || line.starts_with(b"event:error") {
             self.sse_error_at = Some(number);
         }
@@ -155,14 +160,21 @@ impl Extractor {
         self.search(&block.text, &block.starts, last, out);
         for (i, (at, number)) in block.starts.iter().enumerate() {
             let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
-            self.context.push(*number, self.record, &block.text.as_bytes()[*at..end]);
+            self.context.push(*number, self.record, &block.text.as_bytes()[*at..end], None);
         }
     }
 
-    fn search(&mut self, text: &str, starts: &[(usize, u64)], last: u64, out: &mut Vec<Finding>) {
+    /// Searches `text`; returns its provider hint when there was a candidate to work it out for.
+    fn search(
+        &mut self,
+        text: &str,
+        starts: &[(usize, u64)],
+        last: u64,
+        out: &mut Vec<Finding>,
+    ) -> Option<Option<Hint>> {
         let candidates = spans::find(text);
         if candidates.is_empty() {
-            return;
+            return None;
         }
         let line_hint = hints::find(text);
         let foreign_url =
@@ -181,6 +193,7 @@ impl Extractor {
             };
             out.push(Finding { line, record: self.record, timestamp, candidate, around });
         }
+        Some(line_hint)
     }
 }
 

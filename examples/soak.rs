@@ -131,15 +131,16 @@ fn proc_stat(pid: u32) -> (u64, usize) {
     (rss, fds)
 }
 
+/// What the writers did.
+#[derive(Default)]
+struct Tally {
+    lines: AtomicU64,
+    errors: AtomicU64,
+    rotations: AtomicU64,
+}
+
 /// Appends lines (one in ten a provider error) at `rate` per second; rotates every 5 s.
-fn writer(
-    path: PathBuf,
-    rate: u64,
-    rotate: String,
-    stop: Arc<AtomicBool>,
-    errors: Arc<AtomicU64>,
-    rotations: Arc<AtomicU64>,
-) {
+fn writer(path: PathBuf, rate: u64, rotate: String, stop: Arc<AtomicBool>, tally: Arc<Tally>) {
     let batch = (rate / 100).max(1);
     let mut n: u64 = 0;
     // Each file's lines name it: real logs differ from their first bytes on (errwatch takes a
@@ -155,12 +156,13 @@ fn writer(
                 text.push_str(&format!(
                     "2026-11-02 10:00:00 ERROR {me} call {n} failed body={{\"error\":{{\"code\":\"1302\",\"message\":\"{me} {n}\"}}}}\n"
                 ));
-                errors.fetch_add(1, Ordering::Relaxed);
+                tally.errors.fetch_add(1, Ordering::Relaxed);
             } else {
                 text.push_str(&format!("2026-11-02 10:00:00 INFO {me} request {n} ok path=/v1/chat\n"));
             }
         }
         OpenOptions::new().create(true).append(true).open(&path).unwrap().write_all(text.as_bytes()).unwrap();
+        tally.lines.fetch_add(batch, Ordering::Relaxed);
         if last_rotation.elapsed() > Duration::from_secs(5) {
             generation += 1;
             let rotated = PathBuf::from(format!("{}.{generation}", path.display()));
@@ -176,7 +178,7 @@ fn writer(
                 fs::copy(&path, &rotated).unwrap();
                 OpenOptions::new().write(true).truncate(true).open(&path).unwrap();
             }
-            rotations.fetch_add(1, Ordering::Relaxed);
+            tally.rotations.fetch_add(1, Ordering::Relaxed);
             last_rotation = Instant::now();
         }
         thread::sleep(Duration::from_millis(10));
@@ -194,14 +196,12 @@ fn main() {
     }
     let mut child = start(&a.bin, port, &dir, &pattern, 0);
     thread::sleep(Duration::from_millis(500));
-    let (stop, errors, rotations) =
-        (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let (stop, tally) = (Arc::new(AtomicBool::new(false)), Arc::new(Tally::default()));
     let writers: Vec<_> = (0..a.files)
         .map(|i| {
-            let (path, stop, errors, rotations) =
-                (dir.join(format!("app-{i}.log")), stop.clone(), errors.clone(), rotations.clone());
+            let (path, stop, tally) = (dir.join(format!("app-{i}.log")), stop.clone(), tally.clone());
             let (rate, rotate) = (a.rate, a.rotate.clone());
-            thread::spawn(move || writer(path, rate, rotate, stop, errors, rotations))
+            thread::spawn(move || writer(path, rate, rotate, stop, tally))
         })
         .collect();
     let started = Instant::now();
@@ -237,7 +237,7 @@ fn main() {
     }
     stop.store(true, Ordering::Relaxed);
     writers.into_iter().for_each(|w| w.join().unwrap());
-    let want = errors.load(Ordering::Relaxed);
+    let want = tally.errors.load(Ordering::Relaxed);
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut got = 0;
     while Instant::now() < deadline {
@@ -266,7 +266,8 @@ fn main() {
     println!("|---|---|");
     println!("| duration | {} s, {} files, {} lines/s each |", a.seconds, a.files, a.rate);
     println!("| errors written / counted | {want} / {got} {} |", if counts_ok { "OK" } else { "MISMATCH" });
-    println!("| rotations (rename+create and copytruncate) | {} |", rotations.load(Ordering::Relaxed));
+    println!("| lines written | {} |", tally.lines.load(Ordering::Relaxed));
+    println!("| rotations (rename+create and copytruncate) | {} |", tally.rotations.load(Ordering::Relaxed));
     println!("| SIGHUP reloads / SIGKILL restarts | {hups} / {restarts} |");
     println!("| scrapes / failed | {scrapes} / {failed_scrapes} |");
     println!("| peak RSS | {:.1} MB |", peak_rss as f64 / 1024.0);

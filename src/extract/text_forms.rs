@@ -81,7 +81,7 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
             });
         }
     }
-    if !status_literals().is_match(text) {
+    if !has_error_status(text.as_bytes()) || !status_literals().is_match(text) {
         return;
     }
     // find_iter, not captures: the status is the match's one 4xx/5xx number.
@@ -99,6 +99,13 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
             out.push(Candidate { offset: base + m.start() + i, kind: CandidateKind::Status { status } });
         }
     }
+}
+
+/// Does `text` hold a `4xx` or `5xx` number, as every alternative of [`status_line`] does?
+/// Most texts that name a status name `200`: this spares them the regex.
+fn has_error_status(text: &[u8]) -> bool {
+    memchr::memchr2_iter(b'4', b'5', text)
+        .any(|i| text.len() > i + 2 && text[i + 1].is_ascii_digit() && text[i + 2].is_ascii_digit())
 }
 
 /// openai 1.x-3.x's `Error code: 429 - <body or message>`: for each, where the rest starts,

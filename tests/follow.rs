@@ -61,6 +61,13 @@ impl Dir {
     fn pattern(&self) -> Vec<String> {
         vec![format!("{}/app.log*", self.0.display())]
     }
+
+    /// Where a follower that read every file here to its end stands: a checkpoint.
+    fn checkpoint(&self) -> BTreeMap<PathBuf, Position> {
+        let mut f = Follower::new(self.pattern(), true, BTreeMap::new());
+        poll(&mut f);
+        f.positions().map(|(p, pos)| (p.to_path_buf(), *pos)).collect()
+    }
 }
 
 impl Drop for Dir {
@@ -110,11 +117,7 @@ fn a_copy_half_written_at_start_is_not_read_again() {
     let old = lines("app", 0, 100);
     append(&log, &old);
     // The last checkpoint: app.log read to its end.
-    let saved = {
-        let mut f = Follower::new(dir.pattern(), true, BTreeMap::new());
-        poll(&mut f);
-        f.positions().map(|(p, pos)| (p.to_path_buf(), *pos)).collect::<BTreeMap<PathBuf, Position>>()
-    };
+    let saved = dir.checkpoint();
     // Down while copytruncate began: the copy is half written at the restart.
     append(&copy, &old[..600]);
     let mut f = Follower::new(dir.pattern(), false, saved);
@@ -137,11 +140,7 @@ fn a_copy_created_empty_before_a_restart_is_not_read_again() {
     let old = lines("app", 0, 100);
     append(&log, &old);
     fs::write(&copy, "").unwrap();
-    let saved = {
-        let mut f = Follower::new(dir.pattern(), true, BTreeMap::new());
-        poll(&mut f);
-        f.positions().map(|(p, pos)| (p.to_path_buf(), *pos)).collect::<BTreeMap<PathBuf, Position>>()
-    };
+    let saved = dir.checkpoint();
     let mut f = Follower::new(dir.pattern(), false, saved);
     assert!(poll(&mut f).data.is_empty());
     append(&copy, &old);

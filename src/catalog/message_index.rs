@@ -97,6 +97,20 @@ fn doc_gloss() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"（[^）]*）\s*$").unwrap())
 }
 
+/// The texts an entry's messages are matched as: each message and alias, and each without the
+/// doc's trailing gloss.
+fn forms(e: &CatalogEntry) -> Vec<String> {
+    let mut out = Vec::new();
+    for text in std::iter::once(&e.message).chain(&e.aliases) {
+        out.push(text.clone());
+        let glossless = doc_gloss().replace(text, "").into_owned();
+        if glossless != *text {
+            out.push(glossless);
+        }
+    }
+    out
+}
+
 /// Shortest literal worth an anchor: shorter ones ("bot") would make every text a candidate.
 const MIN_ANCHOR_BYTES: usize = 6;
 
@@ -105,17 +119,10 @@ impl MessageIndex {
         let mut anchors = Vec::new();
         let mut templates = Vec::new();
         for (id, e) in entries.iter().enumerate() {
-            for text in std::iter::once(&e.message).chain(&e.aliases) {
-                let mut forms = vec![text.clone()];
-                let glossless = doc_gloss().replace(text, "").into_owned();
-                if glossless != *text {
-                    forms.push(glossless);
-                }
-                for form in forms {
-                    if let Some((anchor, template)) = compile(id, &form) {
-                        anchors.push(anchor);
-                        templates.push(template);
-                    }
+            for form in forms(e) {
+                if let Some((anchor, template)) = compile(id, &form) {
+                    anchors.push(anchor);
+                    templates.push(template);
                 }
             }
         }
@@ -327,7 +334,7 @@ mod tests {
 
     /// The index as it was when every template ran its regex: what the index must still answer.
     mod before {
-        use super::super::{doc_gloss, placeholder, request_id_tail};
+        use super::super::{forms, placeholder, request_id_tail};
         use super::super::{CatalogEntry, EntryId, MessageMatch, MIN_ANCHOR_BYTES};
         use aho_corasick::{AhoCorasick, MatchKind};
         use regex::Regex;
@@ -350,17 +357,10 @@ mod tests {
                 let mut anchors = Vec::new();
                 let mut templates = Vec::new();
                 for (id, e) in entries.iter().enumerate() {
-                    for text in std::iter::once(&e.message).chain(&e.aliases) {
-                        let mut forms = vec![text.clone()];
-                        let glossless = doc_gloss().replace(text, "").into_owned();
-                        if glossless != *text {
-                            forms.push(glossless);
-                        }
-                        for form in forms {
-                            if let Some((anchor, template)) = compile(id, &form) {
-                                anchors.push(anchor);
-                                templates.push(template);
-                            }
+                    for form in forms(e) {
+                        if let Some((anchor, template)) = compile(id, &form) {
+                            anchors.push(anchor);
+                            templates.push(template);
                         }
                     }
                 }

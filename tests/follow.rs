@@ -48,6 +48,16 @@ fn append(path: &Path, text: &str) {
     OpenOptions::new().create(true).append(true).open(path).unwrap().write_all(text.as_bytes()).unwrap();
 }
 
+/// copytruncate's last step: the original is truncated and written again. The next poll reads
+/// the new lines at the original's path and nothing of the copy `app.log.1`.
+fn truncate_and_write(f: &mut Follower, log: &Path, new: &str) {
+    fs::write(log, "").unwrap();
+    append(log, new);
+    let p = poll(f);
+    assert_eq!(p.data.get("app.log").map(String::as_str), Some(new), "{p:?}");
+    assert_eq!(p.data.get("app.log.1"), None, "{p:?}");
+}
+
 struct Dir(PathBuf);
 
 impl Dir {
@@ -96,15 +106,10 @@ fn a_copy_filled_while_followed_is_not_read_again() {
     let more = lines("app", 100, 110);
     append(&log, &more);
     assert_eq!(poll(&mut f).data.get("app.log"), Some(&more));
-    // ...then the original is truncated and written again.
-    fs::write(&log, "").unwrap();
-    let new = lines("app", 110, 120);
-    append(&log, &new);
-    let p = poll(&mut f);
-    assert_eq!(p.data.get("app.log"), Some(&new), "{p:?}");
-    // The copy holds the old content up to the truncation: all of it was read at app.log
-    // (the 10 lines written after the copy are lost by copytruncate itself, not by errwatch).
-    assert_eq!(p.data.get("app.log.1"), None, "{p:?}");
+    // ...then the original is truncated and written again. The copy holds the old content up
+    // to the truncation: all of it was read at app.log (the 10 lines written after the copy are
+    // lost by copytruncate itself, not by errwatch).
+    truncate_and_write(&mut f, &log, &lines("app", 110, 120));
     assert!(poll(&mut f).data.is_empty());
     append(&log, "next\n");
     assert_eq!(poll(&mut f).data.get("app.log").map(String::as_str), Some("next\n"));
@@ -125,12 +130,7 @@ fn a_copy_half_written_at_start_is_not_read_again() {
     assert!(p.data.is_empty(), "{p:?}");
     append(&copy, &old[600..]);
     assert!(poll(&mut f).data.is_empty());
-    fs::write(&log, "").unwrap();
-    let new = lines("app", 100, 103);
-    append(&log, &new);
-    let p = poll(&mut f);
-    assert_eq!(p.data.get("app.log"), Some(&new), "{p:?}");
-    assert_eq!(p.data.get("app.log.1"), None, "{p:?}");
+    truncate_and_write(&mut f, &log, &lines("app", 100, 103));
 }
 
 #[test]

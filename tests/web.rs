@@ -168,7 +168,8 @@ fn tls_and_mutual_tls_with_curl() {
         dir.path(),
         "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  min_version: TLS12\n",
     );
-    let (_d, port) = start(&tls, &fixture_log(dir.path()));
+    let log = fixture_log(dir.path());
+    let (_d, port) = start(&tls, &log);
     let https = format!("https://127.0.0.1:{port}/metrics");
     let ca = dir.path().join("ca.pem");
     let ca = ca.to_str().unwrap();
@@ -184,7 +185,7 @@ fn tls_and_mutual_tls_with_curl() {
         dir.path(),
         "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_ca_file: ca.pem\n  client_auth_type: RequireAndVerifyClientCert\n",
     );
-    let (_m, port) = start(&mtls, &fixture_log(dir.path()));
+    let (_m, port) = start(&mtls, &log);
     let https = format!("https://127.0.0.1:{port}/metrics");
     assert_eq!(curl(&["--cacert", ca, "-u", &creds, &https]), 0, "no client certificate, no connection");
     let (cert, key) = (dir.path().join("client.pem"), dir.path().join("client.key"));
@@ -242,7 +243,10 @@ fn prometheus_scrapes_over_https_with_basic_auth() {
     make_certs(dir.path());
     let config =
         web_config(dir.path(), "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n");
-    let (_d, port) = start(&config, &fixture_log(dir.path()));
+    // One copy of the fixture, made before errwatch starts: copying it again over the followed
+    // file would be a truncation and a rewrite, which errwatch rightly reads again.
+    let log = fixture_log(dir.path());
+    let (_d, port) = start(&config, &log);
     let prom_port = free_port();
     let prom_config = dir.path().join("prometheus.yml");
     fs::write(
@@ -265,11 +269,7 @@ fn prometheus_scrapes_over_https_with_basic_auth() {
     );
     // The errors errwatch counted, read back through Prometheus.
     let want = {
-        let out = Command::new(BIN)
-            .args(["report", "--format", "json"])
-            .arg(fixture_log(dir.path()))
-            .output()
-            .unwrap();
+        let out = Command::new(BIN).args(["report", "--format", "json"]).arg(&log).output().unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v["errors"].as_u64().unwrap()
     };

@@ -26,24 +26,21 @@ pub fn worth_searching(text: &[u8]) -> bool {
     automaton().is_match(text)
 }
 
-/// Where triggers start in a chunk of lines, found in one pass over the whole chunk: far
+/// Where triggers start in a chunk of lines, found in one pass over the chunk as its lines ask: far
 /// cheaper than a search per line, and most lines then cost a comparison. No trigger spans a
 /// newline, so a line holds a trigger exactly when one of these starts inside it.
-pub struct Triggers {
-    starts: Vec<usize>,
-    next: usize,
+pub struct Triggers<'c> {
+    found: std::iter::Peekable<aho_corasick::FindIter<'static, 'c>>,
 }
 
-impl Triggers {
-    pub fn scan(chunk: &[u8]) -> Triggers {
-        Triggers { starts: automaton().find_iter(chunk).map(|m| m.start()).collect(), next: 0 }
+impl<'c> Triggers<'c> {
+    pub fn scan(chunk: &'c [u8]) -> Triggers<'c> {
+        Triggers { found: automaton().find_iter(chunk).peekable() }
     }
 
     /// Does a trigger start in `start..end`? Asked for lines in the order they come.
     pub fn within(&mut self, start: usize, end: usize) -> bool {
-        while self.starts.get(self.next).is_some_and(|&at| at < start) {
-            self.next += 1;
-        }
-        self.starts.get(self.next).is_some_and(|&at| at < end)
+        while self.found.next_if(|m| m.start() < start).is_some() {}
+        self.found.peek().is_some_and(|m| m.start() < end)
     }
 }

@@ -295,7 +295,7 @@ impl Follower {
         // from another path); else the file is new to us, and may yet turn out to be a copy.
         // So may a known file whose first bytes were too few to tell (a copy saved while empty).
         let (offset, known) = match start {
-            Some(0) => self.recall(&file, &identity).map_or((0, false), |o| (o.min(len), true)),
+            Some(0) => self.recall(&identity, &head).map_or((0, false), |o| (o.min(len), true)),
             Some(o) => (o, true),
             None => match self.saved.get(path).copied() {
                 Some(p) if p.identity.is(&file, &identity) && p.offset <= len => {
@@ -305,7 +305,7 @@ impl Follower {
                 }
                 // Not the file saved for this path: maybe one saved at another path (rotated
                 // while errwatch was down), else a file new to us.
-                _ => match self.recall(&file, &identity) {
+                _ => match self.recall(&identity, &head) {
                     Some(o) => (o.min(len), true),
                     None if self.from_start || self.saved.contains_key(path) => (0, false),
                     None => (len, false),
@@ -359,7 +359,7 @@ impl Follower {
                             on(Change::Closed { path });
                             return;
                         }
-                        if let Some(offset) = self.recall(&t.file, &t.position.identity) {
+                        if let Some(offset) = self.recall(&t.position.identity, &t.head) {
                             if offset > t.position.offset {
                                 // A copy of content read before: go on from where that stood.
                                 let _ = t.file.seek(SeekFrom::Start(offset));
@@ -402,15 +402,18 @@ impl Follower {
         self.remembered.push_back(position);
     }
 
-    /// Where reading stood in a remembered file that `file` is (same inode and first bytes) or
-    /// copies (other inode, same first bytes over a fingerprint long enough to tell).
-    fn recall(&mut self, file: &File, now: &Identity) -> Option<u64> {
+    /// Where reading stood in a remembered file that a file (of identity `now`, first bytes
+    /// `head`, as just read) is (same inode and first bytes) or copies (other inode, same first
+    /// bytes over a fingerprint long enough to tell). Compared with `head`: no read per entry.
+    fn recall(&mut self, now: &Identity, head: &[u8]) -> Option<u64> {
         let i = self.remembered.iter().rposition(|p| {
             let id = &p.identity;
             let same_inode = (id.dev, id.ino) == (now.dev, now.ino);
+            let len = id.fingerprint_len as usize;
             (same_inode || id.fingerprint_len >= MIN_CONTENT_MATCH)
-                && id.fingerprint_len > 0
-                && same_start(file, id)
+                && len > 0
+                && head.len() >= len
+                && fnv1a(&head[..len]) == id.fingerprint
         })?;
         self.remembered.remove(i).map(|p| p.offset)
     }

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use crate::catalog::{Catalog, Provider};
 use crate::classify::{classify, Detection, Evidence};
-use crate::extract::{Extractor, Finding};
+use crate::extract::{Extractor, Finding, Line};
 use crate::timestamp::EpochMillis;
 
 /// Records after a status-only line during which an exception may still claim it.
@@ -50,19 +50,20 @@ impl Pipeline {
         }
     }
 
-    /// Takes one line (without its newline); appends the errors it completes to `out`.
-    /// `triggered`: see [`Extractor::push`].
-    pub fn push_line(
-        &mut self,
-        number: u64,
-        text: &[u8],
-        triggered: Option<bool>,
-        catalog: &Catalog,
-        out: &mut Vec<ErrorEvent>,
-    ) {
-        self.extractor.push(number, text, triggered, &mut self.findings);
-        self.correlate(catalog, out);
-        self.expire_pending(out);
+    /// Takes one line; appends the errors it completes to `out`.
+    pub fn push_line(&mut self, line: Line<'_>, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+        self.extractor.push(line, &mut self.findings);
+        if !self.findings.is_empty() {
+            self.correlate(catalog, out);
+        }
+        if !self.pending.is_empty() {
+            self.expire_pending(out);
+        }
+    }
+
+    /// The chunk the last lines came from is about to be reused.
+    pub fn end_chunk(&mut self, chunk: &[u8]) {
+        self.extractor.end_chunk(chunk);
     }
 
     /// End of input, or the source is idle: nothing more will claim what is held.

@@ -2,7 +2,7 @@
 //! through its own [`Pipeline`], with the counts every report and metric starts from.
 
 use crate::catalog::Catalog;
-use crate::extract::Triggers;
+use crate::extract::{Line, Triggers};
 use crate::input::{LineSplitter, RawLine};
 use crate::pipeline::{ErrorEvent, Pipeline};
 
@@ -60,18 +60,20 @@ impl Source {
         // splits a character, so when the chunk up to its last newline is valid, each line is).
         let mut triggers = Triggers::scan(chunk);
         let complete = memchr::memrchr(b'\n', chunk).map_or(0, |i| i + 1);
-        let all_valid = std::str::from_utf8(&chunk[..complete]).is_ok();
+        let all_valid = simdutf8::basic::from_utf8(&chunk[..complete]).is_ok();
         let Source { splitter, pipeline, line_no, stats } = self;
         splitter.feed(chunk, |line| {
             let known = match line.at {
                 Some(at) if !line.truncated => Known {
                     triggered: Some(triggers.within(at, at + line.bytes.len())),
                     valid_utf8: all_valid,
+                    chunk,
                 },
-                _ => Known::default(),
+                _ => Known { chunk, ..Known::default() },
             };
             take_line(pipeline, catalog, line_no, stats, line, known, out)
         });
+        pipeline.end_chunk(chunk);
     }
 
     /// End of input: the partial last line counts, held evidence is settled.
@@ -105,10 +107,12 @@ impl Source {
 
 /// What a pass over a line's whole chunk already found out about it.
 #[derive(Default)]
-struct Known {
+struct Known<'c> {
     triggered: Option<bool>,
     /// The line is valid UTF-8 (`false`: not known).
     valid_utf8: bool,
+    /// The chunk being fed, which the line's `at` places it in (empty at the end of input).
+    chunk: &'c [u8],
 }
 
 fn take_line(
@@ -117,7 +121,7 @@ fn take_line(
     line_no: &mut u64,
     stats: &mut ReadStats,
     line: RawLine<'_>,
-    known: Known,
+    known: Known<'_>,
     out: &mut Vec<ErrorEvent>,
 ) {
     *line_no += 1;
@@ -126,5 +130,41 @@ fn take_line(
     if !known.valid_utf8 && !line.bytes.is_ascii() && std::str::from_utf8(line.bytes).is_err() {
         stats.invalid_utf8 += 1;
     }
-    pipeline.push_line(*line_no, line.bytes, known.triggered, catalog, out);
+    let line = Line {
+        number: *line_no,
+        bytes: line.bytes,
+        triggered: known.triggered,
+        chunk: known.chunk,
+        at: line.at,
+    };
+    pipeline.push_line(line, catalog, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Provider;
+
+    /// The buffer a chunk was read into is reused for the next: evidence from a line of an
+    /// earlier chunk must still be found once the bytes it was read from are gone.
+    #[test]
+    fn evidence_outlives_the_buffer_it_was_read_into() {
+        let catalog = Catalog::embedded();
+        let request = b"2026-11-02 10:00:00,000 INFO httpx: HTTP Request: POST https://ark.cn-beijing.volces.com/api/v3/chat/completions\n";
+        // Not distinctive on its own (no `type`, no documented message): the request before it
+        // is what makes it Ark's.
+        let error = br#"2026-11-02 10:00:01,000 ERROR app: {"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":"m"}}"#;
+        let mut buffer = request.to_vec();
+        let mut source = Source::new(1 << 20, 2026);
+        let mut out = Vec::new();
+        source.feed(&buffer, &catalog, &mut out);
+        buffer.fill(b'x');
+        buffer.clear();
+        buffer.extend_from_slice(error);
+        buffer.push(b'\n');
+        source.feed(&buffer, &catalog, &mut out);
+        source.finish(&catalog, &mut out);
+        let found: Vec<_> = out.iter().map(|e| (e.line, e.detection.provider)).collect();
+        assert_eq!(found, vec![(2, Provider::Volcengine)]);
+    }
 }

@@ -1,9 +1,8 @@
-//! What came before a line in its source: the last lines (copied, capped) with their provider
-//! hints worked out only when a finding asks, and the current record's first line with its
-//! timestamp parsed only when asked. Most lines hold no error, so they must cost no more than
-//! a copy.
-
-use std::collections::VecDeque;
+//! What came before a line in its source: the last lines with their provider hints worked out
+//! only when a finding asks, and the current record's first line with its timestamp parsed only
+//! when asked. Most lines hold no error, so they must cost next to nothing: a line that lies in
+//! the chunk being fed is kept as its place in that chunk, and only the few still kept when the
+//! chunk is done with are copied ([`Context::end_chunk`]).
 
 use super::hints::{self, Hint};
 use crate::timestamp::{self, EpochMillis};
@@ -13,19 +12,66 @@ const KEPT_BYTES: usize = 2048;
 /// Bytes of a record's first line kept for its timestamp.
 const HEAD_BYTES: usize = 160;
 
+/// A line's bytes where the context finds them: at their place in the chunk being fed, or in a
+/// buffer of its own (reused from line to line, so keeping a line never allocates for long).
+#[derive(Default)]
+struct Kept {
+    /// `(start, len)` in the chunk being fed.
+    place: Option<(usize, usize)>,
+    copy: Vec<u8>,
+}
+
+impl Kept {
+    /// Keeps at most `cap` bytes of `line`.
+    fn set(&mut self, line: Placed<'_>, cap: usize) {
+        let len = line.bytes.len().min(cap);
+        self.place = line.at.map(|start| (start, len));
+        if self.place.is_none() {
+            self.copy.clear();
+            self.copy.extend_from_slice(&line.bytes[..len]);
+        }
+    }
+
+    fn bytes<'a>(&'a self, chunk: &'a [u8]) -> &'a [u8] {
+        match self.place {
+            // Always in range: a chunk's lines are copied before the next chunk is fed.
+            Some((start, len)) => chunk.get(start..start + len).unwrap_or_default(),
+            None => &self.copy,
+        }
+    }
+
+    /// The chunk is about to be reused: take a copy of the line.
+    fn detach(&mut self, chunk: &[u8]) {
+        if let Some((start, len)) = self.place.take() {
+            self.copy.clear();
+            self.copy.extend_from_slice(chunk.get(start..start + len).unwrap_or_default());
+        }
+    }
+}
+
+#[derive(Default)]
 struct Recent {
     number: u64,
     record: u64,
-    text: Vec<u8>,
+    text: Kept,
     /// `None` until asked; then the line's hint, if any.
     hint: Option<Option<Hint>>,
 }
 
+/// A line handed to the context: its bytes, and where it starts in the chunk being fed when it
+/// lies wholly inside it (`None`: it must be copied, as a line carried across chunks must).
+#[derive(Clone, Copy)]
+pub struct Placed<'a> {
+    pub bytes: &'a [u8],
+    pub at: Option<usize>,
+}
+
 pub struct Context {
     capacity: usize,
-    lines: VecDeque<Recent>,
-    spare: Vec<Vec<u8>>,
-    head: Vec<u8>,
+    /// A ring, oldest overwritten first; `next` is the slot the next line takes.
+    lines: Vec<Recent>,
+    next: usize,
+    head: Kept,
     head_time: Option<Option<EpochMillis>>,
     default_year: i32,
 }
@@ -33,43 +79,49 @@ pub struct Context {
 impl Context {
     pub fn new(capacity: usize, default_year: i32) -> Context {
         Context {
-            capacity,
-            lines: VecDeque::with_capacity(capacity),
-            spare: Vec::new(),
-            head: Vec::with_capacity(HEAD_BYTES),
+            capacity: capacity.max(1),
+            lines: Vec::with_capacity(capacity),
+            next: 0,
+            head: Kept::default(),
             head_time: None,
             default_year,
         }
     }
 
     /// A record starts at this line.
-    pub fn start_record(&mut self, first_line: &[u8]) {
-        self.head.clear();
-        self.head.extend_from_slice(&first_line[..first_line.len().min(HEAD_BYTES)]);
+    pub fn start_record(&mut self, first_line: Placed<'_>) {
+        self.head.set(first_line, HEAD_BYTES);
         self.head_time = None;
     }
 
     /// Keeps a line; `hint` is its hint if the caller already worked it out from all of `line`.
-    pub fn push(&mut self, number: u64, record: u64, line: &[u8], hint: Option<Option<Hint>>) {
-        let mut text = if self.lines.len() == self.capacity {
-            self.lines.pop_front().map(|r| r.text).unwrap_or_default()
-        } else {
-            self.spare.pop().unwrap_or_default()
-        };
-        text.clear();
-        text.extend_from_slice(&line[..line.len().min(KEPT_BYTES)]);
+    pub fn push(&mut self, number: u64, record: u64, line: Placed<'_>, hint: Option<Option<Hint>>) {
+        if self.lines.len() < self.capacity {
+            self.lines.push(Recent::default());
+        }
+        let slot = &mut self.lines[self.next];
+        self.next = (self.next + 1) % self.capacity;
+        slot.number = number;
+        slot.record = record;
+        slot.text.set(line, KEPT_BYTES);
         // A hint from the whole line holds for the kept part only when nothing was cut.
-        let hint = hint.filter(|_| line.len() <= KEPT_BYTES);
-        self.lines.push_back(Recent { number, record, text, hint });
+        slot.hint = hint.filter(|_| line.bytes.len() <= KEPT_BYTES);
     }
 
-    /// The record's time, from its first line.
-    pub fn record_time(&mut self) -> Option<EpochMillis> {
+    /// The chunk lines were placed in is about to be reused: copy what is still kept of it.
+    pub fn end_chunk(&mut self, chunk: &[u8]) {
+        self.lines.iter_mut().for_each(|r| r.text.detach(chunk));
+        self.head.detach(chunk);
+    }
+
+    /// The record's time, from its first line. `chunk` is the chunk being fed.
+    pub fn record_time(&mut self, chunk: &[u8]) -> Option<EpochMillis> {
         if self.head_time.is_none() {
+            let head = self.head.bytes(chunk);
             // The kept head may end inside a character; the timestamp is well before that.
-            let head = match std::str::from_utf8(&self.head) {
+            let head = match std::str::from_utf8(head) {
                 Ok(text) => text,
-                Err(e) => std::str::from_utf8(&self.head[..e.valid_up_to()]).unwrap_or_default(),
+                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
             };
             self.head_time = Some(timestamp::parse(head, self.default_year));
         }
@@ -77,15 +129,22 @@ impl Context {
     }
 
     /// Provider evidence before line `number` of record `record`: the strongest in the same
-    /// record, and the newest among all the kept lines.
-    pub fn nearby(&mut self, number: u64, record: u64) -> (Option<Hint>, Option<Hint>) {
+    /// record, and the newest among all the kept lines. `chunk` is the chunk being fed.
+    pub fn nearby(&mut self, number: u64, record: u64, chunk: &[u8]) -> (Option<Hint>, Option<Hint>) {
         let mut in_record: Option<Hint> = None;
         let mut newest: Option<Hint> = None;
-        for r in self.lines.iter_mut().rev() {
+        // Newest first: the slots before `next`, then (once the ring has wrapped) those after.
+        let (wrapped, oldest) = self.lines.split_at_mut(self.next);
+        for r in wrapped.iter_mut().rev().chain(oldest.iter_mut().rev()) {
             if r.number >= number {
                 continue;
             }
-            let hint = *r.hint.get_or_insert_with(|| hints::find(&r.text));
+            // Records only grow: past this record's lines, nothing can change `in_record`, and
+            // once `newest` is known the older lines cannot change anything.
+            if r.record != record && newest.is_some() {
+                break;
+            }
+            let hint = *r.hint.get_or_insert_with(|| hints::find(r.text.bytes(chunk)));
             let Some(h) = hint else { continue };
             if r.record == record && in_record.is_none_or(|b| h.strength > b.strength) {
                 in_record = Some(h);
@@ -93,5 +152,29 @@ impl Context {
             newest = newest.or(Some(h));
         }
         (in_record, newest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Provider;
+
+    #[test]
+    fn lines_kept_in_place_survive_their_chunk() {
+        let mut c = Context::new(3, 2026);
+        let chunk = b"2026-11-02 10:00:01 POST https://api.coze.cn/v3/chat\nnext\n".to_vec();
+        c.start_record(Placed { bytes: &chunk[..52], at: Some(0) });
+        c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, None);
+        c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, None);
+        c.end_chunk(&chunk);
+        // The next chunk reuses the buffer: what was kept must not be read from it.
+        let next = vec![b'x'; chunk.len()];
+        let (_, recent) = c.nearby(3, 3, &next);
+        assert_eq!(recent.map(|h| h.provider), Some(Provider::Coze));
+        assert_eq!(
+            c.record_time(&next).map(crate::timestamp::format).as_deref(),
+            Some("2026-11-02T10:00:01Z")
+        );
     }
 }

@@ -21,7 +21,7 @@ pub use spans::{Candidate, CandidateKind};
 
 use crate::timestamp::EpochMillis;
 
-use context::Context;
+use context::{Context, Placed};
 
 /// Lines after a provider is named during which a bare error is taken to be that provider's.
 pub const CONTEXT_LINES: u64 = 20;
@@ -69,6 +69,31 @@ pub struct Finding {
     pub around: Surroundings,
 }
 
+/// A line as the extractor takes it, without its newline.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    /// 1-based line number in its source.
+    pub number: u64,
+    pub bytes: &'a [u8],
+    /// Whether the line holds a trigger word, when a pass over its whole chunk found out.
+    pub triggered: Option<bool>,
+    /// The chunk being fed, and where the line starts in it when it lies wholly inside it. Lines
+    /// of the chunk are then kept as their place in it until [`Extractor::end_chunk`].
+    pub chunk: &'a [u8],
+    pub at: Option<usize>,
+}
+
+impl<'a> Line<'a> {
+    /// A line on its own, not part of a chunk.
+    pub fn alone(number: u64, bytes: &'a [u8]) -> Line<'a> {
+        Line { number, bytes, triggered: None, chunk: &[], at: None }
+    }
+
+    fn placed(&self) -> Placed<'a> {
+        Placed { bytes: self.bytes, at: self.at }
+    }
+}
+
 /// A pretty-printed body being assembled.
 struct Block {
     text: String,
@@ -106,61 +131,70 @@ impl Extractor {
         self.block.is_some()
     }
 
-    /// Takes one line (without its newline) and appends what it finds to `out`. `triggered`
-    /// is whether the line holds a trigger word, when a pass over its whole chunk found out.
-    pub fn push(&mut self, number: u64, line: &[u8], triggered: Option<bool>, out: &mut Vec<Finding>) {
+    /// Takes one line and appends what it finds to `out`.
+    pub fn push(&mut self, line: Line<'_>, out: &mut Vec<Finding>) {
+        let (number, bytes) = (line.number, line.bytes);
         if let Some(block) = &mut self.block {
-            let text = as_text(line);
+            let text = as_text(bytes);
             block.starts.push((block.text.len() + 1, number));
             block.text.push('\n');
             block.text.push_str(&text);
-            block.depth += brace_balance(line);
+            block.depth += brace_balance(bytes);
             if block.depth <= 0
                 || block.starts.len() >= MAX_BLOCK_LINES
                 || block.text.len() >= MAX_BLOCK_BYTES
             {
-                self.finish_block(out);
+                self.finish_block(line.chunk, out);
             }
             return;
         }
-        if !continues_record(line) {
+        if !continues_record(bytes) {
             self.record += 1;
-            self.context.start_record(line);
+            self.context.start_record(line.placed());
         }
-        if line.trim_ascii_end().ends_with(b"{") && brace_balance(line) > 0 {
-            let text = as_text(line).into_owned();
-            self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(line) });
+        if bytes.trim_ascii_end().ends_with(b"{") && brace_balance(bytes) > 0 {
+            let text = as_text(bytes).into_owned();
+            self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(bytes) });
             return;
         }
         let mut hint = None;
-        if triggered.unwrap_or_else(|| prefilter::worth_searching(line)) {
-            let text = as_text(line);
-            let found = self.search(&text, &[(0, number)], number, out);
+        if line.triggered.unwrap_or_else(|| prefilter::worth_searching(bytes)) {
+            let text = as_text(bytes);
+            let found = self.search(&text, &[(0, number)], number, line.chunk, out);
             // The line's hint, worked out from its own bytes, is the one context would find.
             if matches!(text, std::borrow::Cow::Borrowed(_)) {
                 hint = found;
             }
         }
-        self.context.push(number, self.record, line, hint);
-        if line.starts_with(b"event: error") || line.starts_with(b"event:error") {
+        self.context.push(number, self.record, line.placed(), hint);
+        if bytes.starts_with(b"event: error") || bytes.starts_with(b"event:error") {
             self.sse_error_at = Some(number);
         }
+    }
+
+    /// The chunk the last lines came from is about to be reused: what is kept of it is copied.
+    pub fn end_chunk(&mut self, chunk: &[u8]) {
+        self.context.end_chunk(chunk);
     }
 
     /// End of input, or the source went quiet: search whatever is still held.
     pub fn flush(&mut self, out: &mut Vec<Finding>) {
         if self.block.is_some() {
-            self.finish_block(out);
+            // Called between chunks: nothing kept is still in one.
+            self.finish_block(&[], out);
         }
     }
 
-    fn finish_block(&mut self, out: &mut Vec<Finding>) {
+    /// `chunk`: the chunk being fed, where lines kept before the block may still be.
+    fn finish_block(&mut self, chunk: &[u8], out: &mut Vec<Finding>) {
         let Some(block) = self.block.take() else { return };
         let last = block.starts.last().map_or(0, |s| s.1);
-        self.search(&block.text, &block.starts, last, out);
+        self.search(&block.text, &block.starts, last, chunk, out);
         for (i, (at, number)) in block.starts.iter().enumerate() {
             let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
-            self.context.push(*number, self.record, &block.text.as_bytes()[*at..end], None);
+            // The block's text is its own, not the chunk's: its lines are kept as copies.
+            let bytes = &block.text.as_bytes()[*at..end];
+            self.context.push(*number, self.record, Placed { bytes, at: None }, None);
         }
     }
 
@@ -170,6 +204,7 @@ impl Extractor {
         text: &str,
         starts: &[(usize, u64)],
         last: u64,
+        chunk: &[u8],
         out: &mut Vec<Finding>,
     ) -> Option<Option<Hint>> {
         let candidates = spans::find(text);
@@ -180,8 +215,8 @@ impl Extractor {
         let foreign_url =
             text.contains("://") && line_hint.is_none_or(|h| h.strength < hints::Strength::Host);
         let first = starts.first().map_or(last, |s| s.1);
-        let (record, recent) = self.context.nearby(first, self.record);
-        let timestamp = self.context.record_time();
+        let (record, recent) = self.context.nearby(first, self.record, chunk);
+        let timestamp = self.context.record_time(chunk);
         for candidate in candidates {
             let line = starts.iter().rev().find(|(at, _)| *at <= candidate.offset).map_or(last, |s| s.1);
             let around = Surroundings {
@@ -209,14 +244,16 @@ fn as_text(line: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Lines that belong to the record before them: indented lines, traceback headers, the
 /// exception line that ends a traceback, and blank lines between chained exceptions.
 pub fn continues_record(line: &[u8]) -> bool {
-    let first = line.first();
-    first.is_none()
-        || matches!(first, Some(b' ' | b'\t'))
-        || line.starts_with(b"Traceback (most recent call last)")
-        || line.starts_with(b"During handling of the above exception")
-        || line.starts_with(b"The above exception was the direct cause")
-        || line.starts_with(b"Caused by: ")
-        || is_exception_line(line)
+    // Dispatched on the first byte: this runs on every line, and most start with a digit or `[`.
+    match line.first() {
+        None | Some(b' ' | b'\t') => true,
+        Some(b'T') if line.starts_with(b"Traceback (most recent call last)") => true,
+        Some(b'D') if line.starts_with(b"During handling of the above exception") => true,
+        Some(b'T') if line.starts_with(b"The above exception was the direct cause") => true,
+        Some(b'C') if line.starts_with(b"Caused by: ") => true,
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => is_exception_line(line),
+        Some(_) => false,
+    }
 }
 
 /// `zhipuai.core._errors.APIReachLimitError: ...`, `openai.RateLimitError: ...`.
@@ -259,7 +296,7 @@ mod tests {
         let mut x = Extractor::new(2026);
         let mut out = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            x.push(i as u64 + 1, l.as_bytes(), None, &mut out);
+            x.push(Line::alone(i as u64 + 1, l.as_bytes()), &mut out);
         }
         x.flush(&mut out);
         out

@@ -9,6 +9,9 @@
 #   errwatch report --format json --threads 0 (one worker per core)
 #   mtail --one_shot with benches/errwatch.mtail
 #   rg -c code
+#   rg -c -F -e code -e reason ... (errwatch's own trigger words, read from
+#     src/extract/prefilter.rs: what finding merely the lines worth a look costs, with
+#     ripgrep's engine, before any of them is parsed)
 #   cat > /dev/null
 # and prints wall time, MB/s, lines/s and peak RSS, the ratios, the targets and whether the
 # counts of errwatch (and mtail) equal the generator's expected counts.
@@ -125,6 +128,13 @@ mtail_counts() {
         print p, c, $NF }' "$1"
 }
 
+# The trigger words, from the one list errwatch uses.
+TRIGGER_ARGS=()
+while read -r word; do
+    TRIGGER_ARGS+=(-e "$word")
+done < <(sed -n '/^const TRIGGERS/,/];/p' src/extract/prefilter.rs | grep -o '"[^"]*"' | tr -d '"')
+[ ${#TRIGGER_ARGS[@]} -gt 0 ] || { log "compare.sh: no trigger words found in src/extract/prefilter.rs"; exit 1; }
+
 declare -A WALL RSS
 STATUS=0
 run_corpus() { # LABEL FILE
@@ -141,6 +151,7 @@ run_corpus() { # LABEL FILE
         rows+=("$(measure mtail "$MTAIL_RUNS" "$TMP/mtail.prom" mtail --one_shot --one_shot_format prometheus --logtostderr=false --progs benches/errwatch.mtail --logs "$f")")
     fi
     rows+=("$(measure rg "$RUNS" "$TMP/rg.out" rg -c code "$f")")
+    rows+=("$(measure rg-triggers "$RUNS" "$TMP/rgt.out" rg -c -F "${TRIGGER_ARGS[@]}" "$f")")
     rows+=("$(measure cat "$RUNS" /dev/null cat "$f")")
 
     echo "## $label corpus: $(basename "$f")"
@@ -185,13 +196,16 @@ check() { # DESCRIPTION VALUE OP LIMIT
 }
 echo "## Ratios (throughput of the first over the second; > 1: the first is faster)"
 echo
-echo "| corpus | errwatch 1t / rg | errwatch 1t / mtail | errwatch 1t / cat | all cores / 1t |"
-echo "|---|---:|---:|---:|---:|"
+echo "| corpus | errwatch 1t / rg | errwatch 1t / rg-triggers | rg-triggers / rg | errwatch 1t / mtail | errwatch 1t / cat | all cores / 1t |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for c in mixed dense; do
     m=-
     [ "$SKIP_MTAIL" = 1 ] || m=$(ratio "${WALL[$c/errwatch-1t]}" "${WALL[$c/mtail]}")
-    echo "| $c | $(ratio "${WALL[$c/errwatch-1t]}" "${WALL[$c/rg]}") | $m | $(ratio "${WALL[$c/errwatch-1t]}" "${WALL[$c/cat]}") | $(ratio "${WALL[$c/errwatch-all]}" "${WALL[$c/errwatch-1t]}") |"
+    echo "| $c | $(ratio "${WALL[$c/errwatch-1t]}" "${WALL[$c/rg]}") | $(ratio "${WALL[$c/errwatch-1t]}" "${WALL[$c/rg-triggers]}") | $(ratio "${WALL[$c/rg-triggers]}" "${WALL[$c/rg]}") | $m | $(ratio "${WALL[$c/errwatch-1t]}" "${WALL[$c/cat]}") | $(ratio "${WALL[$c/errwatch-all]}" "${WALL[$c/errwatch-1t]}") |"
 done
+echo
+echo "rg-triggers: ripgrep counting the lines that hold one of errwatch's $((${#TRIGGER_ARGS[@]} / 2)) trigger words."
+echo "rg-triggers / rg: what looking for those words, rather than one, costs ripgrep itself."
 echo
 echo "## Targets"
 echo

@@ -174,3 +174,50 @@ proptest! {
         let _ = run_source(&[soup.into_bytes()], 1 << 20);
     }
 }
+
+/// Every fixture log, fed through one reused buffer in chunks of many sizes, gives the same
+/// errors as when fed whole: what the extractor keeps of a chunk's lines outlives the bytes
+/// it was read from, and no line is split or seen twice at a chunk's edge.
+#[test]
+fn chunk_size_does_not_change_what_is_found() {
+    let mut logs: Vec<_> = walk(std::path::Path::new("fixtures/logs"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    logs.sort();
+    assert!(logs.len() > 40, "fixture logs not found");
+    let mut checked = 0;
+    for log in &logs {
+        let bytes = fs::read(log).unwrap();
+        let whole = run_source(std::slice::from_ref(&bytes), 1 << 20);
+        for split in [1, 7, 64, 333, 4096] {
+            let catalog = catalog();
+            let mut source = Source::new(1 << 20, 2026);
+            let mut out = Vec::new();
+            let mut buffer = vec![0u8; split];
+            for piece in bytes.chunks(split) {
+                // The buffer is overwritten each time, as a reader's is.
+                buffer.fill(b'#');
+                buffer[..piece.len()].copy_from_slice(piece);
+                source.feed(&buffer[..piece.len()], catalog, &mut out);
+            }
+            source.finish(catalog, &mut out);
+            assert_eq!(out, whole, "{} in chunks of {split}", log.display());
+        }
+        checked += whole.len();
+    }
+    assert!(checked > 100, "only {checked} errors in the fixtures");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

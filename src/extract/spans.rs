@@ -288,6 +288,31 @@ fn attach_status(out: &mut Vec<Candidate>) {
 #[cfg(test)]
 mod oracle;
 
+/// The text of each fixture log.
+#[cfg(test)]
+pub(super) fn fixture_logs() -> Vec<String> {
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs")];
+    let mut logs = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixtures readable") {
+            let path = entry.expect("fixtures readable").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "log") {
+                let bytes = std::fs::read(&path).expect("fixtures readable");
+                logs.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    logs
+}
+
+/// Every line of every fixture log.
+#[cfg(test)]
+pub(super) fn fixture_lines() -> Vec<String> {
+    fixture_logs().iter().flat_map(|log| log.lines().map(str::to_string).collect::<Vec<_>>()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,27 +361,14 @@ mod tests {
     /// whole): the same candidates, offsets and order as the old finder.
     #[test]
     fn agrees_with_the_old_finder_on_the_fixtures() {
-        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs")];
-        let mut lines = 0;
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                if path.extension().is_none_or(|e| e != "log") {
-                    continue;
-                }
-                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-                for (n, line) in text.lines().enumerate() {
-                    assert_eq!(find(line), oracle::find(line), "{}:{}", path.display(), n + 1);
-                    lines += 1;
-                }
-                assert_eq!(find(&text), oracle::find(&text), "{}", path.display());
-            }
+        let lines = fixture_lines();
+        assert!(lines.len() > 1000, "the fixtures were found");
+        for line in &lines {
+            assert_eq!(find(line), oracle::find(line), "{line}");
         }
-        assert!(lines > 1000, "the fixtures were found");
+        for text in fixture_logs() {
+            assert_eq!(find(&text), oracle::find(&text));
+        }
     }
 
     /// Pieces of the syntaxes the finder reads, to make texts of: broken ones mostly.

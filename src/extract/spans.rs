@@ -10,8 +10,10 @@
 //! search allocates only the candidates it returns.
 
 use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use memchr::memchr_iter;
+use memchr::memmem::Finder;
 
 use super::jsonish::{Tape, Value};
 use super::shapes::{self, ShapeMatch};
@@ -189,8 +191,9 @@ fn unescape_once(text: &str, out: &mut String) {
     out.push_str(rest);
 }
 
-/// Searches a parsed value for provider shapes. A matched object is not searched further:
-/// its insides are the same error. A `status` field beside a body is the body's status.
+/// Searches a parsed value, a body or a part of one that [`may_hold_candidates`] let through,
+/// for provider shapes. A matched object is not searched further: its insides are the same
+/// error. A `status` field beside a body is the body's status.
 fn visit(
     value: Value<'_>,
     span: &str,
@@ -220,21 +223,22 @@ fn visit(
         scratch.fields.truncate(first);
         return;
     }
-    for item in value.items() {
+    for item in value.items().filter(|v| may_hold_candidates(*v)) {
         visit(item, span, offset, depth, status, scratch, out);
     }
     let Some(text) = value.as_str().filter(|_| depth < MAX_STRING_DEPTH) else {
         return;
     };
     let mut decoded = scratch.string();
+    // A string without escapes got here only if it might hold an error.
     let s = match text.plain() {
-        Some(raw) => raw,
+        Some(raw) => Some(raw),
         None => {
             text.decode_into(&mut decoded);
-            &decoded
+            Some(decoded.as_str()).filter(|s| might_hold_error(s))
         }
     };
-    if might_hold_error(s) {
+    if let Some(s) = s {
         let before = out.len();
         search(s, offset, depth + 1, Pairs::Search, scratch, out);
         // Offsets inside a decoded string do not map back to the line; use the object's.
@@ -256,7 +260,15 @@ fn may_hold_candidates(value: Value<'_>) -> bool {
 }
 
 fn might_hold_error(s: &str) -> bool {
-    s.len() > 8 && (s.contains('{') || s.contains("code") || s.contains("HTTP/"))
+    // Finders built once: `str::contains` builds one per call, and this is asked of every
+    // string value of every body.
+    static CODE: OnceLock<Finder<'static>> = OnceLock::new();
+    static HTTP: OnceLock<Finder<'static>> = OnceLock::new();
+    let bytes = s.as_bytes();
+    s.len() > 8
+        && (memchr::memchr(b'{', bytes).is_some()
+            || CODE.get_or_init(|| Finder::new("code")).find(bytes).is_some()
+            || HTTP.get_or_init(|| Finder::new("HTTP/")).find(bytes).is_some())
 }
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.

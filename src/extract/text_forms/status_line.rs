@@ -25,7 +25,9 @@ pub fn find(text: &str) -> impl Iterator<Item = (usize, u16)> + '_ {
     let bytes = text.as_bytes();
     let mut resume = 0;
     memchr::memchr2_iter(b'4', b'5', bytes).filter_map(move |at| {
-        if at < resume {
+        // Every alternative has a space, quote, `=`, `:` or a non-word character before the
+        // status: most 4s and 5s of a line are inside hex ids and numbers.
+        if at < resume || at > 0 && is_word(bytes[at - 1]) {
             return None;
         }
         let end_of_digits = digit_end(text, digit_end(text, at + 1)?)?;
@@ -44,12 +46,17 @@ pub fn find(text: &str) -> impl Iterator<Item = (usize, u16)> + '_ {
 fn match_at(text: &str, at: usize, digits_end: usize, resume: usize) -> Option<(usize, usize)> {
     let before = &text[..at];
     let bounded_after = word_boundary(text.as_bytes(), digits_end);
+    // What is just before the status rules most alternatives out at once.
+    let spaced = before.ends_with(' ');
+    let assigned = before.as_bytes().last().is_some_and(|b| b"\"'=:".contains(b) || !b.is_ascii())
+        || before.ends_with(char::is_whitespace);
+    let ends_at_digits = |start: Option<usize>| start.filter(|_| bounded_after).map(|s| (s, digits_end));
     let starts = [
-        http_version(before).filter(|_| bounded_after).map(|s| (s, digits_end)),
-        assignment(before).filter(|_| bounded_after).map(|s| (s, digits_end)),
-        (!ends_in_word(before)).then_some(at).zip(body_after(text, digits_end)),
-        verb(before).filter(|_| bounded_after).map(|s| (s, digits_end)),
-        arrow(before).zip(reason_after(text, digits_end)),
+        spaced.then(|| ends_at_digits(http_version(before))).flatten(),
+        assigned.then(|| ends_at_digits(assignment(before))).flatten(),
+        (!ends_in_word(before)).then(|| body_after(text, digits_end).map(|end| (at, end))).flatten(),
+        spaced.then(|| ends_at_digits(verb(before))).flatten(),
+        spaced.then(|| arrow(before).zip(reason_after(text, digits_end))).flatten(),
     ];
     starts.into_iter().flatten().filter(|(start, _)| *start >= resume).min_by_key(|(start, _)| *start)
 }

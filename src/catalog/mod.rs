@@ -10,10 +10,11 @@ mod message_index;
 mod taxonomy;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
+
+use crate::fx_hash::FxHashMap;
 
 pub use code_pattern::CodePattern;
 pub use load::CatalogError;
@@ -107,7 +108,7 @@ pub struct Resolution {
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
     /// Keyed by provider, then code: looked up with the line's `&str`, no key built.
-    exact: HashMap<Provider, HashMap<String, Vec<EntryId>>>,
+    exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>>,
     templated: Vec<(Provider, CodePattern, EntryId)>,
     messages: MessageIndex,
 }
@@ -150,7 +151,7 @@ impl Catalog {
     }
 
     fn index(entries: Vec<CatalogEntry>) -> Catalog {
-        let mut exact: HashMap<Provider, HashMap<String, Vec<EntryId>>> = HashMap::new();
+        let mut exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>> = FxHashMap::default();
         let mut templated = Vec::new();
         for (id, e) in entries.iter().enumerate() {
             match CodePattern::parse(&e.code) {

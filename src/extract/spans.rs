@@ -10,10 +10,8 @@
 //! search allocates only the candidates it returns.
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
 
 use memchr::memchr_iter;
-use memchr::memmem::Finder;
 
 use super::jsonish::{Tape, Value};
 use super::shapes::{self, ShapeMatch};
@@ -260,15 +258,13 @@ fn may_hold_candidates(value: Value<'_>) -> bool {
 }
 
 fn might_hold_error(s: &str) -> bool {
-    // Finders built once: `str::contains` builds one per call, and this is asked of every
-    // string value of every body.
-    static CODE: OnceLock<Finder<'static>> = OnceLock::new();
-    static HTTP: OnceLock<Finder<'static>> = OnceLock::new();
+    // One pass for the three, not one per literal: this is asked of every string of a body.
     let bytes = s.as_bytes();
     s.len() > 8
-        && (memchr::memchr(b'{', bytes).is_some()
-            || CODE.get_or_init(|| Finder::new("code")).find(bytes).is_some()
-            || HTTP.get_or_init(|| Finder::new("HTTP/")).find(bytes).is_some())
+        && memchr::memchr3_iter(b'{', b'c', b'H', bytes).any(|at| {
+            let rest = &bytes[at..];
+            rest[0] == b'{' || rest.starts_with(b"code") || rest.starts_with(b"HTTP/")
+        })
 }
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.

@@ -396,6 +396,11 @@ impl<'t> Object<'t> {
         self.fields().any(|(k, _)| k.is(key))
     }
 
+    /// Its keys in the order written, each with where its value is (for [`Object::value`]).
+    pub fn keys(self) -> impl Iterator<Item = (Text<'t>, usize)> {
+        self.value_places().map(move |at| (self.key(at), at))
+    }
+
     /// Appends where its values are (for [`Object::value`]) in the order a map of its fields
     /// would give them: by key, the last of a repeated key only; of those, the ones `wanted`.
     pub fn push_map_order(self, wanted: impl Fn(Value<'t>) -> bool, out: &mut Vec<usize>) {
@@ -442,10 +447,14 @@ impl<'t> Object<'t> {
     }
 
     fn same_key(self, a: usize, b: usize) -> bool {
-        self.key(a).cmp_decoded(self.key(b)).is_eq()
+        let (a, b) = (self.key(a), self.key(b));
+        match (a.plain(), b.plain()) {
+            (Some(a), Some(b)) => a == b,
+            _ => a.chars().eq(b.chars()),
+        }
     }
 
-    /// The value at `at`, a place [`Object::push_map_order`] gave.
+    /// The value at `at`, a place [`Object::push_map_order`] or [`Object::keys`] gave.
     pub fn value(self, at: usize) -> Value<'t> {
         self.0.at(at)
     }

@@ -36,22 +36,27 @@ const NAMES: [(&str, Key); 11] = [
 /// An object's values for each [`Key`]: the last one of a repeated key, as a map keeps.
 #[derive(Clone, Copy)]
 pub struct Fields<'t> {
-    values: [Option<Value<'t>>; NAMES.len()],
+    obj: Object<'t>,
+    /// Where each key's value is on the tape; 0 when the object has none (node 0 is the
+    /// body parsed, never a field's value). Places, not values: this is made for every
+    /// object, and is small to copy.
+    places: [usize; NAMES.len()],
 }
 
 impl<'t> Fields<'t> {
     pub fn of(obj: Object<'t>) -> Fields<'t> {
-        let mut values = [None; NAMES.len()];
-        for (key, value) in obj.fields() {
+        let mut places = [0; NAMES.len()];
+        for (key, at) in obj.keys() {
             if let Some(key) = key_of(key) {
-                values[key as usize] = Some(value);
+                places[key as usize] = at;
             }
         }
-        Fields { values }
+        Fields { obj, places }
     }
 
     pub fn get(&self, key: Key) -> Option<Value<'t>> {
-        self.values[key as usize]
+        let at = self.places[key as usize];
+        (at != 0).then(|| self.obj.value(at))
     }
 
     /// The first of `status`, `status_code`, `http_status` and `statusCode` that holds an
@@ -69,18 +74,19 @@ fn key_of(key: Text<'_>) -> Option<Key> {
     let Some(name) = key.plain() else {
         return NAMES.iter().find(|(name, _)| key.is(name)).map(|(_, k)| *k);
     };
-    Some(match name {
-        "error" => Key::Error,
-        "code" => Key::Code,
-        "message" => Key::Message,
-        "msg" => Key::Msg,
-        "reason" => Key::Reason,
-        "type" => Key::Type,
-        "detail" => Key::Detail,
-        "status" => Key::Status,
-        "status_code" => Key::StatusCode,
-        "http_status" => Key::HttpStatus,
-        "statusCode" => Key::StatusCamel,
+    // Bytes, not `str`s: byte-string patterns compile to a length test and a few compares.
+    Some(match name.as_bytes() {
+        b"error" => Key::Error,
+        b"code" => Key::Code,
+        b"message" => Key::Message,
+        b"msg" => Key::Msg,
+        b"reason" => Key::Reason,
+        b"type" => Key::Type,
+        b"detail" => Key::Detail,
+        b"status" => Key::Status,
+        b"status_code" => Key::StatusCode,
+        b"http_status" => Key::HttpStatus,
+        b"statusCode" => Key::StatusCamel,
         _ => return None,
     })
 }

@@ -193,6 +193,7 @@ impl Parser<'_, '_> {
     /// A literal, or a number as `[-][+-]digits[.digits][e[+-]digits]` (or `.digits`).
     fn scalar(&mut self) -> Option<()> {
         let rest = &self.text.as_bytes()[self.pos..];
+        let may_be_word = matches!(rest.first(), Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F'));
         for (word, kind) in [
             (&b"null"[..], Kind::Null),
             (b"None", Kind::Null),
@@ -201,7 +202,7 @@ impl Parser<'_, '_> {
             (b"false", Kind::Bool),
             (b"False", Kind::Bool),
         ] {
-            if rest.starts_with(word) {
+            if may_be_word && rest.starts_with(word) {
                 let start = self.pos;
                 self.pos += word.len();
                 self.push(kind, start);

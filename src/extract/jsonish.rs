@@ -61,9 +61,9 @@ impl Tape {
         Some((Value { nodes: &self.nodes, text, at: 0 }, used))
     }
 
-    /// Nodes it holds room for.
-    pub fn capacity(&self) -> usize {
-        self.nodes.capacity()
+    /// The memory its nodes hold.
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
     }
 }
 
@@ -320,8 +320,11 @@ impl<'t> Value<'t> {
     /// An integer in `i64` range, written without a fraction or exponent.
     pub fn as_i64(self) -> Option<i64> {
         let node = self.node();
-        match (node.kind, number(&self.text[node.start..node.end])) {
-            (Kind::Number, Number::Int(i)) => Some(i),
+        if node.kind != Kind::Number {
+            return None;
+        }
+        match number(&self.text[node.start..node.end]) {
+            Number::Int(i) => Some(i),
             _ => None,
         }
     }
@@ -330,7 +333,7 @@ impl<'t> Value<'t> {
         self.as_i64().and_then(|i| u64::try_from(i).ok())
     }
 
-    /// What kind of node, for tests comparing with another parser.
+    /// The value as serde_json holds it, for tests comparing with the parser this one replaced.
     #[cfg(test)]
     pub fn to_json(self) -> serde_json::Value {
         use serde_json::Value as J;

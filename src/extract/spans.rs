@@ -76,7 +76,8 @@ const KEPT_BYTES: usize = 1 << 20;
 impl Scratch {
     fn with<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
         SCRATCH.with(|cell| {
-            // Taken, not borrowed: a panic inside leaves a fresh one behind, not a poisoned cell.
+            // Taken, not borrowed: were a search ever to start another, that one would begin
+            // with empty buffers instead of panicking on a borrowed cell.
             let mut scratch = cell.take();
             let result = f(&mut scratch);
             cell.replace(scratch);
@@ -89,7 +90,7 @@ impl Scratch {
     }
 
     fn give_tape(&mut self, tape: Tape) {
-        if tape.capacity() * 32 <= KEPT_BYTES {
+        if tape.heap_bytes() <= KEPT_BYTES {
             self.tapes.push(tape);
         }
     }

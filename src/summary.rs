@@ -12,6 +12,7 @@ use regex::Regex;
 
 use crate::catalog::{Category, EntryId, Provider};
 use crate::classify::Evidence;
+use crate::fx_hash::FxHashMap;
 use crate::pipeline::ErrorEvent;
 use crate::source::ReadStats;
 use crate::timestamp::EpochMillis;
@@ -154,7 +155,8 @@ impl Timeline {
 pub struct Summary {
     pub read: ReadStats,
     pub sources: BTreeMap<String, ReadStats>,
-    pub groups: HashMap<GroupKey, Group>,
+    /// Hashed with FxHash: one lookup per error, and the codes are capped.
+    pub groups: FxHashMap<GroupKey, Group>,
     pub evidence: BTreeMap<Evidence, u64>,
     pub templates: HashMap<String, Template>,
     pub templates_dropped: u64,
@@ -167,7 +169,7 @@ impl Summary {
         Summary {
             read: ReadStats::default(),
             sources: BTreeMap::new(),
-            groups: HashMap::new(),
+            groups: FxHashMap::default(),
             evidence: BTreeMap::new(),
             templates: HashMap::new(),
             templates_dropped: 0,

@@ -9,10 +9,12 @@ mod load;
 mod message_index;
 mod taxonomy;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde::Serialize;
+
+use crate::fx_hash::FxHashMap;
 
 pub use code_pattern::CodePattern;
 pub use load::CatalogError;
@@ -105,7 +107,8 @@ pub struct Resolution {
 #[derive(Debug)]
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
-    exact: HashMap<(Provider, String), Vec<EntryId>>,
+    /// Keyed by provider, then code: looked up with the line's `&str`, no key built.
+    exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>>,
     templated: Vec<(Provider, CodePattern, EntryId)>,
     messages: MessageIndex,
 }
@@ -148,12 +151,12 @@ impl Catalog {
     }
 
     fn index(entries: Vec<CatalogEntry>) -> Catalog {
-        let mut exact: HashMap<(Provider, String), Vec<EntryId>> = HashMap::new();
+        let mut exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>> = FxHashMap::default();
         let mut templated = Vec::new();
         for (id, e) in entries.iter().enumerate() {
             match CodePattern::parse(&e.code) {
                 Some(p) => templated.push((e.provider, p, id)),
-                None => exact.entry((e.provider, e.code.clone())).or_default().push(id),
+                None => exact.entry(e.provider).or_default().entry(e.code.clone()).or_default().push(id),
             }
         }
         let messages = MessageIndex::build(&entries);
@@ -186,8 +189,13 @@ impl Catalog {
     /// Rows documented for `code`: exact rows first; a templated code such as
     /// `InvalidParameter.{{Parameter}}` answers only when no exact row does.
     pub fn rows_for_code(&self, provider: Provider, code: &str) -> Vec<EntryId> {
-        if let Some(ids) = self.exact.get(&(provider, code.to_string())) {
-            return ids.clone();
+        self.rows(provider, code).into_owned()
+    }
+
+    /// [`Catalog::rows_for_code`], borrowed when exact: every error line asks.
+    fn rows(&self, provider: Provider, code: &str) -> Cow<'_, [EntryId]> {
+        if let Some(ids) = self.exact.get(&provider).and_then(|codes| codes.get(code)) {
+            return Cow::Borrowed(ids);
         }
         self.templated
             .iter()
@@ -198,7 +206,7 @@ impl Catalog {
 
     /// Does any provider document this code?
     pub fn knows_code(&self, provider: Provider, code: &str) -> bool {
-        !self.rows_for_code(provider, code).is_empty()
+        !self.rows(provider, code).is_empty()
     }
 
     /// Picks the row for a code seen on a line. Rows sharing a code are told apart by the
@@ -211,8 +219,8 @@ impl Catalog {
         message: Option<&str>,
         api: Option<&str>,
     ) -> Option<Resolution> {
-        let rows = self.rows_for_code(provider, code);
-        match rows.as_slice() {
+        let rows = self.rows(provider, code);
+        match &*rows {
             [] => None,
             [only] => Some(Resolution { entry: *only, ambiguous: false }),
             _ => Some(self.pick_among(&rows, http_status, message, api)),

@@ -1,148 +1,551 @@
 //! A parser for the object syntaxes error bodies appear in: JSON, and Python's repr of a dict
-//! (single or double quotes, `None`, `True`, `False`, tuples as lists). Built with nom.
+//! (single or double quotes, `None`, `True`, `False`, tuples as lists).
 //!
-//! It parses one value at the start of its input and says how much it consumed, so the span
-//! finder can try it at each `{` of a line and skip what it took. Nesting deeper than
-//! [`MAX_DEPTH`] fails instead of recursing: log lines are attacker-influenced.
+//! It parses one object at the start of its input and says how much it consumed, so the span
+//! finder can try it at each `{` of a line and skip what it took. The result is a [`Tape`]: a
+//! flat list of nodes in document order whose strings and numbers are byte ranges of the input,
+//! read (and their escapes decoded) only when a shape recognizer asks. Every line of a dense log
+//! holds a body or three, so the tape is reused and a parse allocates nothing once it has grown.
+//!
+//! Nesting deeper than [`MAX_DEPTH`] fails instead of recursing: log lines are
+//! attacker-influenced.
 
-use nom::branch::alt;
-use nom::bytes::complete::tag;
-use nom::character::complete::{char, multispace0};
-use nom::combinator::{map, opt, recognize, value};
-use nom::number::complete::recognize_float;
-use nom::sequence::preceded;
-use nom::{IResult, Parser};
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::cmp::Ordering;
 
 /// Provider error bodies nest three or four levels; a log record around one, a few more.
 pub const MAX_DEPTH: usize = 48;
 
-/// Parses one object at the start of `input`: the value and the number of bytes it took.
-pub fn parse_object(input: &str) -> Option<(Value, usize)> {
-    match object(input, 0) {
-        Ok((rest, v)) => Some((v, input.len() - rest.len())),
-        Err(_) => None,
-    }
+/// The nodes of one parsed object, kept between parses for their memory.
+#[derive(Default)]
+pub struct Tape {
+    nodes: Vec<Node>,
 }
 
-fn ws(input: &str) -> IResult<&str, &str> {
-    multispace0(input)
+#[derive(Clone, Copy)]
+struct Node {
+    kind: Kind,
+    /// Where the node's text starts and ends in the parsed input; for a string, its contents
+    /// between the quotes, escapes undecoded.
+    start: usize,
+    end: usize,
 }
 
-fn value_at(input: &str, depth: usize) -> IResult<&str, Value> {
-    if depth > MAX_DEPTH {
-        return Err(nom::Err::Failure(nom::error::Error::new(input, nom::error::ErrorKind::TooLarge)));
-    }
-    let (input, _) = ws(input)?;
-    match input.as_bytes().first() {
-        Some(b'{') => object(input, depth),
-        Some(b'[') | Some(b'(') => list(input, depth),
-        Some(b'"') | Some(b'\'') => map(string, Value::String).parse(input),
-        _ => scalar(input),
-    }
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `after` is the index past its last descendant. Its fields follow it as key, value, ...
+    Object {
+        after: usize,
+    },
+    List {
+        after: usize,
+    },
+    Str {
+        escaped: bool,
+    },
+    Number,
+    Null,
+    Bool,
 }
 
-fn scalar(input: &str) -> IResult<&str, Value> {
-    alt((
-        value(Value::Null, alt((tag("null"), tag("None")))),
-        value(Value::Bool(true), alt((tag("true"), tag("True")))),
-        value(Value::Bool(false), alt((tag("false"), tag("False")))),
-        map(recognize(preceded(opt(char('-')), recognize_float)), number),
-    ))
-    .parse(input)
-}
-
-fn number(text: &str) -> Value {
-    if let Ok(i) = text.parse::<i64>() {
-        return Value::from(i);
-    }
-    text.parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map_or_else(|| Value::String(text.to_string()), Value::Number)
-}
-
-fn object(input: &str, depth: usize) -> IResult<&str, Value> {
-    let (mut input, _) = char('{')(input)?;
-    let mut fields = Map::new();
-    loop {
-        let (rest, _) = ws(input)?;
-        if let Ok((rest, _)) = char::<_, nom::error::Error<&str>>('}')(rest) {
-            return Ok((rest, Value::Object(fields)));
+impl Tape {
+    /// Parses one object at the start of `text`: its value and the number of bytes it took.
+    pub fn parse_object<'t>(&'t mut self, text: &'t str) -> Option<(Value<'t>, usize)> {
+        self.nodes.clear();
+        if text.as_bytes().first() != Some(&b'{') {
+            return None;
         }
-        let (rest, key) = string(rest)?;
-        let (rest, _) = (ws, char(':')).parse(rest)?;
-        let (rest, v) = value_at(rest, depth + 1)?;
-        fields.insert(key, v);
-        let (rest, _) = ws(rest)?;
-        input = match char::<_, nom::error::Error<&str>>(',')(rest) {
-            Ok((rest, _)) => rest,
-            Err(_) => {
-                let (rest, _) = char('}')(rest)?;
-                return Ok((rest, Value::Object(fields)));
-            }
+        let mut parser = Parser { text, pos: 0, nodes: &mut self.nodes };
+        parser.object(0)?;
+        let used = parser.pos;
+        Some((Value { nodes: &self.nodes, text, at: 0 }, used))
+    }
+
+    /// The memory its nodes hold.
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+    }
+}
+
+/// Recursive descent over bytes, one method per production; `None` is "not an object here".
+struct Parser<'a, 'n> {
+    text: &'a str,
+    pos: usize,
+    nodes: &'n mut Vec<Node>,
+}
+
+impl Parser<'_, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        let found = self.peek() == Some(b);
+        self.pos += usize::from(found);
+        found
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.pos += 1;
+        }
+    }
+
+    fn push(&mut self, kind: Kind, start: usize) -> usize {
+        self.nodes.push(Node { kind, start, end: self.pos });
+        self.nodes.len() - 1
+    }
+
+    /// Sets where the container opened at node `at` ends, now that its last child is in.
+    fn close(&mut self, at: usize) {
+        let after = self.nodes.len();
+        let node = &mut self.nodes[at];
+        node.end = self.pos;
+        node.kind = match node.kind {
+            Kind::Object { .. } => Kind::Object { after },
+            _ => Kind::List { after },
         };
     }
-}
 
-fn list(input: &str, depth: usize) -> IResult<&str, Value> {
-    let (mut input, open) = alt((char('['), char('('))).parse(input)?;
-    let close = if open == '[' { ']' } else { ')' };
-    let mut items = Vec::new();
-    loop {
-        let (rest, _) = ws(input)?;
-        if let Ok((rest, _)) = char::<_, nom::error::Error<&str>>(close)(rest) {
-            return Ok((rest, Value::Array(items)));
+    fn value(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
         }
-        let (rest, v) = value_at(rest, depth + 1)?;
-        items.push(v);
-        let (rest, _) = ws(rest)?;
-        input = match char::<_, nom::error::Error<&str>>(',')(rest) {
-            Ok((rest, _)) => rest,
-            Err(_) => {
-                let (rest, _) = char(close)(rest)?;
-                return Ok((rest, Value::Array(items)));
+        self.skip_ws();
+        match self.peek()? {
+            b'{' => self.object(depth),
+            b'[' | b'(' => self.list(depth),
+            b'"' | b'\'' => self.string(),
+            _ => self.scalar(),
+        }
+    }
+
+    /// At a `{`. A trailing comma before the `}` is allowed, as Python allows it.
+    fn object(&mut self, depth: usize) -> Option<()> {
+        let start = self.pos;
+        self.pos += 1;
+        let at = self.push(Kind::Object { after: 0 }, start);
+        loop {
+            self.skip_ws();
+            if self.eat(b'}') {
+                break;
             }
-        };
+            self.string()?;
+            self.skip_ws();
+            if !self.eat(b':') {
+                return None;
+            }
+            self.value(depth + 1)?;
+            self.skip_ws();
+            if !self.eat(b',') {
+                if self.eat(b'}') {
+                    break;
+                }
+                return None;
+            }
+        }
+        self.close(at);
+        Some(())
+    }
+
+    /// At a `[` or a tuple's `(`.
+    fn list(&mut self, depth: usize) -> Option<()> {
+        let start = self.pos;
+        let close = if self.peek() == Some(b'[') { b']' } else { b')' };
+        self.pos += 1;
+        let at = self.push(Kind::List { after: 0 }, start);
+        loop {
+            self.skip_ws();
+            if self.eat(close) {
+                break;
+            }
+            self.value(depth + 1)?;
+            self.skip_ws();
+            if !self.eat(b',') {
+                if self.eat(close) {
+                    break;
+                }
+                return None;
+            }
+        }
+        self.close(at);
+        Some(())
+    }
+
+    /// A string in either quote: found to its end without decoding it.
+    fn string(&mut self) -> Option<()> {
+        let quote = self.peek().filter(|q| matches!(q, b'"' | b'\''))?;
+        let start = self.pos + 1;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            at += memchr::memchr2(quote, b'\\', &self.text.as_bytes()[at..])?;
+            if self.text.as_bytes()[at] == quote {
+                self.nodes.push(Node { kind: Kind::Str { escaped }, start, end: at });
+                self.pos = at + 1;
+                return Some(());
+            }
+            escaped = true;
+            at += 1 + escape(&self.text[at + 1..])?.1;
+        }
+    }
+
+    /// A literal, or a number as `[-][+-]digits[.digits][e[+-]digits]` (or `.digits`).
+    fn scalar(&mut self) -> Option<()> {
+        let rest = &self.text.as_bytes()[self.pos..];
+        let may_be_word = matches!(rest.first(), Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F'));
+        for (word, kind) in [
+            (&b"null"[..], Kind::Null),
+            (b"None", Kind::Null),
+            (b"true", Kind::Bool),
+            (b"True", Kind::Bool),
+            (b"false", Kind::Bool),
+            (b"False", Kind::Bool),
+        ] {
+            if may_be_word && rest.starts_with(word) {
+                let start = self.pos;
+                self.pos += word.len();
+                self.push(kind, start);
+                return Some(());
+            }
+        }
+        let start = self.pos;
+        self.eat(b'-');
+        if !self.eat(b'+') {
+            self.eat(b'-');
+        }
+        if self.digits() > 0 {
+            if self.eat(b'.') {
+                self.digits();
+            }
+        } else if !(self.eat(b'.') && self.digits() > 0) {
+            return None;
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        self.push(Kind::Number, start);
+        Some(())
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        self.pos - start
     }
 }
 
-/// A JSON or Python string literal, either quote, with its escapes decoded.
-fn string(input: &str) -> IResult<&str, String> {
-    let quote = match input.as_bytes().first() {
-        Some(&q @ (b'"' | b'\'')) => q,
-        _ => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Char))),
+/// The escape after a backslash: the character it stands for and the bytes it took.
+/// `\uXXXX` and `\xXX` take that many characters whatever they are (an invalid one gives
+/// U+FFFD); any other escaped character stands for itself. `None` at the end of the text.
+fn escape(after: &str) -> Option<(char, usize)> {
+    let mut chars = after.chars();
+    let c = chars.next()?;
+    let digits = match c {
+        'n' => return Some(('\n', 1)),
+        't' => return Some(('\t', 1)),
+        'r' => return Some(('\r', 1)),
+        'u' => 4,
+        'x' => 2,
+        other => return Some((other, other.len_utf8())),
     };
-    let body = &input[1..];
-    // Fast path: no escape before the closing quote, the common case.
-    match memchr::memchr2(quote, b'\\', body.as_bytes()) {
-        Some(i) if body.as_bytes()[i] == quote => return Ok((&body[i + 1..], body[..i].to_string())),
-        None => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Eof))),
-        Some(_) => {}
-    }
-    let mut out = String::new();
-    let mut chars = body.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            c if c as u32 == quote as u32 => return Ok((&body[i + 1..], out)),
-            '\\' => match chars.next() {
-                Some((_, 'n')) => out.push('\n'),
-                Some((_, 't')) => out.push('\t'),
-                Some((_, 'r')) => out.push('\r'),
-                Some((_, 'u')) => out.push(hex_char(&mut chars, 4)),
-                Some((_, 'x')) => out.push(hex_char(&mut chars, 2)),
-                Some((_, other)) => out.push(other),
-                None => break,
-            },
-            c => out.push(c),
-        }
-    }
-    Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Eof)))
+    let len: usize = chars.take(digits).map(char::len_utf8).sum();
+    let hex = &after[1..1 + len];
+    let decoded = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+    Some((decoded, 1 + len))
 }
 
-fn hex_char(chars: &mut std::str::CharIndices<'_>, digits: usize) -> char {
-    let hex: String = chars.by_ref().take(digits).map(|(_, c)| c).collect();
-    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
+/// One node of a parsed object.
+#[derive(Clone, Copy)]
+pub struct Value<'t> {
+    nodes: &'t [Node],
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Value<'t> {
+    fn node(&self) -> Node {
+        self.nodes[self.at]
+    }
+
+    fn at(self, at: usize) -> Value<'t> {
+        Value { at, ..self }
+    }
+
+    /// The index of the node after this one and its descendants.
+    fn after(self) -> usize {
+        match self.node().kind {
+            Kind::Object { after } | Kind::List { after } => after,
+            _ => self.at + 1,
+        }
+    }
+
+    pub fn as_object(self) -> Option<Object<'t>> {
+        matches!(self.node().kind, Kind::Object { .. }).then_some(Object(self))
+    }
+
+    /// A list's items; nothing for anything else.
+    pub fn items(self) -> impl Iterator<Item = Value<'t>> {
+        let end = match self.node().kind {
+            Kind::List { after } => after,
+            _ => self.at + 1,
+        };
+        let mut next = self.at + 1;
+        std::iter::from_fn(move || {
+            let item = (next < end).then(|| self.at(next))?;
+            next = item.after();
+            Some(item)
+        })
+    }
+
+    /// A string; or a number too large for a float, which the parser this one replaced kept
+    /// as its text (so `"msg": 1e999` is a message).
+    pub fn as_str(self) -> Option<Text<'t>> {
+        let node = self.node();
+        let raw = &self.text[node.start..node.end];
+        match node.kind {
+            Kind::Str { escaped } => Some(Text { raw, escaped }),
+            Kind::Number if number(raw) == Number::Text => Some(Text { raw, escaped: false }),
+            _ => None,
+        }
+    }
+
+    /// An integer in `i64` range, written without a fraction or exponent.
+    pub fn as_i64(self) -> Option<i64> {
+        let node = self.node();
+        if node.kind != Kind::Number {
+            return None;
+        }
+        match number(&self.text[node.start..node.end]) {
+            Number::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    pub fn as_u64(self) -> Option<u64> {
+        self.as_i64().and_then(|i| u64::try_from(i).ok())
+    }
+
+    /// The value as serde_json holds it, for tests comparing with the parser this one replaced.
+    #[cfg(test)]
+    pub fn to_json(self) -> serde_json::Value {
+        use serde_json::Value as J;
+        let node = self.node();
+        let raw = &self.text[node.start..node.end];
+        match node.kind {
+            Kind::Object { .. } => {
+                let fields = Object(self).fields().map(|(k, v)| (k.decoded().into_owned(), v.to_json()));
+                J::Object(fields.collect())
+            }
+            Kind::List { .. } => J::Array(self.items().map(Value::to_json).collect()),
+            Kind::Str { .. } => J::String(self.as_str().unwrap().decoded().into_owned()),
+            Kind::Number => match number(raw) {
+                Number::Int(i) => J::from(i),
+                Number::Float => J::from(raw.parse::<f64>().unwrap()),
+                Number::Text => J::String(raw.to_string()),
+            },
+            Kind::Null => J::Null,
+            Kind::Bool => J::Bool(raw.starts_with(['t', 'T'])),
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Number {
+    Int(i64),
+    Float,
+    /// Not a finite `f64` (`1e999`, `--5`).
+    Text,
+}
+
+fn number(text: &str) -> Number {
+    if let Ok(i) = text.parse::<i64>() {
+        Number::Int(i)
+    } else if text.parse::<f64>().is_ok_and(f64::is_finite) {
+        Number::Float
+    } else {
+        Number::Text
+    }
+}
+
+/// A parsed object.
+#[derive(Clone, Copy)]
+pub struct Object<'t>(Value<'t>);
+
+impl<'t> Object<'t> {
+    /// Its fields in the order written: keys and values.
+    pub fn fields(self) -> impl Iterator<Item = (Text<'t>, Value<'t>)> {
+        let value = self.0;
+        let end = value.after();
+        let mut next = value.at + 1;
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let key = value.at(next).as_str()?;
+            let field = value.at(next + 1);
+            next = field.after();
+            Some((key, field))
+        })
+    }
+
+    pub fn contains_key(self, key: &str) -> bool {
+        self.fields().any(|(k, _)| k.is(key))
+    }
+
+    /// Its keys in the order written, each with where its value is (for [`Object::value`]).
+    pub fn keys(self) -> impl Iterator<Item = (Text<'t>, usize)> {
+        self.value_places().map(move |at| (self.key(at), at))
+    }
+
+    /// Appends where its values are (for [`Object::value`]) in the order a map of its fields
+    /// would give them: by key, the last of a repeated key only; of those, the ones `wanted`.
+    pub fn push_map_order(self, wanted: impl Fn(Value<'t>) -> bool, out: &mut Vec<usize>) {
+        let first = out.len();
+        out.extend(self.value_places().filter(|&at| wanted(self.value(at))));
+        if out.len() - first <= 4 {
+            // The one or two values a body has worth reading: looking past each for its key
+            // again costs less than sorting every field.
+            retain_tail(out, first, |at| {
+                self.value_places().all(|later| later <= at || !self.same_key(later, at))
+            });
+        } else {
+            out.truncate(first);
+            out.extend(self.value_places());
+            out[first..].sort_unstable_by(|&a, &b| self.key(a).cmp_decoded(self.key(b)).then(a.cmp(&b)));
+            let repeated =
+                |i: usize, out: &[usize]| out.get(i + 1).is_some_and(|&n| self.same_key(n, out[i]));
+            let mut kept = first;
+            for i in first..out.len() {
+                if !repeated(i, out) && wanted(self.value(out[i])) {
+                    out[kept] = out[i];
+                    kept += 1;
+                }
+            }
+            out.truncate(kept);
+        }
+        out[first..].sort_unstable_by(|&a, &b| self.key(a).cmp_decoded(self.key(b)).then(a.cmp(&b)));
+    }
+
+    /// Where each of its values is on the tape, in the order written.
+    fn value_places(self) -> impl Iterator<Item = usize> + 't {
+        let end = self.0.after();
+        let mut next = self.0.at + 1;
+        std::iter::from_fn(move || {
+            let at = (next < end).then_some(next + 1)?;
+            next = self.0.at(at).after();
+            Some(at)
+        })
+    }
+
+    /// The key of the value at `at`: the node before it.
+    fn key(self, at: usize) -> Text<'t> {
+        self.0.at(at - 1).as_str().unwrap_or(Text { raw: "", escaped: false })
+    }
+
+    fn same_key(self, a: usize, b: usize) -> bool {
+        let (a, b) = (self.key(a), self.key(b));
+        match (a.plain(), b.plain()) {
+            (Some(a), Some(b)) => a == b,
+            _ => a.chars().eq(b.chars()),
+        }
+    }
+
+    /// The value at `at`, a place [`Object::push_map_order`] or [`Object::keys`] gave.
+    pub fn value(self, at: usize) -> Value<'t> {
+        self.0.at(at)
+    }
+}
+
+/// Keeps the items of `v` from `first` on for which `keep` holds.
+fn retain_tail(v: &mut Vec<usize>, first: usize, keep: impl Fn(usize) -> bool) {
+    let mut kept = first;
+    for i in first..v.len() {
+        if keep(v[i]) {
+            v[kept] = v[i];
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
+}
+
+/// A string as written between its quotes, escapes undecoded.
+#[derive(Clone, Copy, Debug)]
+pub struct Text<'t> {
+    raw: &'t str,
+    escaped: bool,
+}
+
+impl<'t> Text<'t> {
+    /// Its characters, escapes decoded.
+    pub fn chars(self) -> impl Iterator<Item = char> + 't {
+        let mut rest = self.raw;
+        std::iter::from_fn(move || {
+            let c = rest.chars().next()?;
+            if c != '\\' {
+                rest = &rest[c.len_utf8()..];
+                return Some(c);
+            }
+            let (decoded, len) = escape(&rest[1..])?;
+            rest = &rest[1 + len..];
+            Some(decoded)
+        })
+    }
+
+    /// Its text, decoded: borrowed unless it holds an escape.
+    pub fn decoded(self) -> Cow<'t, str> {
+        if !self.escaped {
+            return Cow::Borrowed(self.raw);
+        }
+        let mut out = String::with_capacity(self.raw.len());
+        self.decode_into(&mut out);
+        Cow::Owned(out)
+    }
+
+    /// Appends its decoded text to `out`.
+    pub fn decode_into(self, out: &mut String) {
+        let mut rest = self.raw;
+        while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+            out.push_str(&rest[..at]);
+            let Some((decoded, len)) = escape(&rest[at + 1..]) else { return };
+            out.push(decoded);
+            rest = &rest[at + 1 + len..];
+        }
+        out.push_str(rest);
+    }
+
+    /// As written, escapes undecoded.
+    pub fn raw(self) -> &'t str {
+        self.raw
+    }
+
+    /// Its text if it needs no decoding.
+    pub fn plain(self) -> Option<&'t str> {
+        (!self.escaped).then_some(self.raw)
+    }
+
+    /// Does it decode to `s`?
+    pub fn is(self, s: &str) -> bool {
+        match self.plain() {
+            Some(raw) => raw == s,
+            None => self.chars().eq(s.chars()),
+        }
+    }
+
+    /// Orders by decoded text, as `String`s order.
+    pub fn cmp_decoded(self, other: Text<'_>) -> Ordering {
+        match (self.plain(), other.plain()) {
+            (Some(a), Some(b)) => a.cmp(b),
+            _ => self.chars().cmp(other.chars()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -150,38 +553,85 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn parse(text: &str) -> Option<(serde_json::Value, usize)> {
+        let mut tape = Tape::default();
+        tape.parse_object(text).map(|(v, used)| (v.to_json(), used))
+    }
+
     #[test]
     fn json_and_python_repr_give_the_same_value() {
         let json_text = r#"{"error": {"code": "1302", "message": "并发过高", "param": null, "ok": true}}"#;
         let repr_text = r#"{'error': {'code': '1302', 'message': '并发过高', 'param': None, 'ok': True}}"#;
         let expected = json!({"error": {"code": "1302", "message": "并发过高", "param": null, "ok": true}});
-        assert_eq!(parse_object(json_text).unwrap().0, expected);
-        assert_eq!(parse_object(repr_text).unwrap().0, expected);
+        assert_eq!(parse(json_text).unwrap().0, expected);
+        assert_eq!(parse(repr_text).unwrap().0, expected);
     }
 
     #[test]
     fn reports_how_much_it_consumed() {
         let text = r#"{"code":4011,"msg":"余额不足"} trailing"#;
-        let (v, used) = parse_object(text).unwrap();
+        let (v, used) = parse(text).unwrap();
         assert_eq!(v["code"], 4011);
         assert_eq!(&text[used..], " trailing");
     }
 
     #[test]
     fn escapes_and_mixed_quotes() {
-        let text = r#"{'message': "it's \"quoted\"\n", 'u': '\u4f59', 't': (1, 2.5, -3)}"#;
-        let (v, _) = parse_object(text).unwrap();
+        let text = r#"{'message': "it's \"quoted\"\n", 'u': '\u4f59', 't': (1, 2.5, -3), 'x': '\x41\u12zz'}"#;
+        let (v, _) = parse(text).unwrap();
         assert_eq!(v["message"], "it's \"quoted\"\n");
         assert_eq!(v["u"], "余");
         assert_eq!(v["t"], json!([1, 2.5, -3]));
+        assert_eq!(v["x"], "A\u{FFFD}");
+    }
+
+    #[test]
+    fn strings_are_read_without_decoding_until_asked() {
+        let mut tape = Tape::default();
+        let (v, _) = tape.parse_object(r#"{"a\u0062":"x\ty","ab":1,"s":1e999}"#).unwrap();
+        let obj = v.as_object().unwrap();
+        let mut order = Vec::new();
+        obj.push_map_order(|_| true, &mut order);
+        let fields: Vec<_> = order.iter().map(|&at| obj.value(at).to_json()).collect();
+        assert_eq!(fields, [json!(1), json!("1e999")], "by key, the last of a repeated key");
+        assert!(obj.contains_key("ab"));
+        let (key, value) = obj.fields().next().unwrap();
+        assert!(key.plain().is_none() && key.is("ab"));
+        assert_eq!(value.as_str().unwrap().decoded(), "x\ty");
+        let (_, number) = obj.fields().last().unwrap();
+        assert_eq!(number.as_str().unwrap().decoded(), "1e999");
+    }
+
+    #[test]
+    fn map_order_is_by_key_and_the_last_of_a_repeated_key() {
+        // Objects wanted: `a`'s last value is not one. The second has too many to look past each.
+        let wanted = |v: Value<'_>| v.as_object().is_some();
+        for (text, expected) in [
+            (r#"{"b":{},"a":{"n":1},"c":2,"a":3}"#, "b"),
+            (r#"{"f":{},"b":{},"e":{},"a":{"n":1},"d":{},"c":2,"a":3,"g":{}}"#, "bdefg"),
+        ] {
+            let mut tape = Tape::default();
+            let obj = tape.parse_object(text).unwrap().0.as_object().unwrap();
+            let mut order = vec![usize::MAX];
+            obj.push_map_order(wanted, &mut order);
+            let keys: String = order[1..].iter().map(|&at| obj.key(at).raw()).collect();
+            assert_eq!((order[0], keys.as_str()), (usize::MAX, expected), "{text}");
+        }
     }
 
     #[test]
     fn truncated_and_deep_input_fail_without_panicking() {
-        assert!(parse_object(r#"{"error":{"code":"1302","mess"#).is_none());
+        assert!(parse(r#"{"error":{"code":"1302","mess"#).is_none());
+        assert!(parse(r#"{"a":"\"#).is_none());
+        assert!(parse(r#"{"a":1e}"#).is_none());
+        assert!(parse("{\"a\":\0}").is_none());
         let deep = "{\"a\":".repeat(100_000);
-        assert!(parse_object(&deep).is_none());
+        assert!(parse(&deep).is_none());
         let deep_list = format!("{{\"a\":{}", "[".repeat(100_000));
-        assert!(parse_object(&deep_list).is_none());
+        assert!(parse(&deep_list).is_none());
+        let just_deep_enough = format!("{}1{}", "{\"a\":".repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
+        assert!(parse(&just_deep_enough).is_some());
+        let one_deeper = format!("{}1{}", "{\"a\":".repeat(MAX_DEPTH + 1), "}".repeat(MAX_DEPTH + 1));
+        assert!(parse(&one_deeper).is_none());
     }
 }

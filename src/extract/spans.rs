@@ -4,13 +4,16 @@
 //! string values, which often carry another escaped body, are searched again. Escaped bodies
 //! outside JSON (`err="{\"error\": ..}"`) are unescaped one level and searched. Then the SDK
 //! exception texts, `key=value` pairs and HTTP status lines, which are not objects.
+//!
+//! Every line of a dense log goes through here, so the parse tapes, decoded strings and lists
+//! a search needs are [`Scratch`] reused from one text to the next: past the first lines, a
+//! search allocates only the candidates it returns.
 
-use std::borrow::Cow;
+use std::cell::RefCell;
 
 use memchr::memchr_iter;
-use serde_json::Value;
 
-use super::jsonish;
+use super::jsonish::{Tape, Value};
 use super::shapes::{self, ShapeMatch};
 use super::text_forms;
 
@@ -43,45 +46,124 @@ pub enum CandidateKind {
 /// Every candidate in `text`, in order of appearance.
 pub fn find(text: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
-    for (start, end) in search(text, 0, 0, &mut out) {
-        text_forms::key_values(&text[start..end], start, &mut out);
-    }
+    Scratch::with(|scratch| search(text, 0, 0, Pairs::Search, scratch, &mut out));
     attach_status(&mut out);
     out.sort_by_key(|c| c.offset);
     out
 }
 
-/// Searches `text`; returns the byte ranges of it that no object or escaped body covered,
-/// where the non-object forms are then looked for (so a body's own text is not seen twice).
-fn search(text: &str, base: usize, depth: usize, out: &mut Vec<Candidate>) -> Vec<(usize, usize)> {
+/// Buffers a search borrows and gives back, kept per thread between texts. Searches nest (a
+/// string value is searched inside the search of its object), so tapes and decoded strings are
+/// pools, one in use per level; the lists are stacks, each level using the part past where
+/// it found them.
+#[derive(Default)]
+struct Scratch {
+    tapes: Vec<Tape>,
+    strings: Vec<String>,
+    /// The parts of each text no object or escaped body covered.
+    uncovered: Vec<(usize, usize)>,
+    /// Fields of each object being visited, in the order to visit them.
+    fields: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// A buffer grown past this by one huge line is dropped rather than kept for the next.
+const KEPT_BYTES: usize = 1 << 20;
+
+impl Scratch {
+    fn with<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+        SCRATCH.with(|cell| {
+            // Taken, not borrowed: were a search ever to start another, that one would begin
+            // with empty buffers instead of panicking on a borrowed cell.
+            let mut scratch = cell.take();
+            let result = f(&mut scratch);
+            cell.replace(scratch);
+            result
+        })
+    }
+
+    fn tape(&mut self) -> Tape {
+        self.tapes.pop().unwrap_or_default()
+    }
+
+    fn give_tape(&mut self, tape: Tape) {
+        if tape.heap_bytes() <= KEPT_BYTES {
+            self.tapes.push(tape);
+        }
+    }
+
+    fn string(&mut self) -> String {
+        let mut s = self.strings.pop().unwrap_or_default();
+        s.clear();
+        s
+    }
+
+    fn give_string(&mut self, s: String) {
+        if s.capacity() <= KEPT_BYTES {
+            self.strings.push(s);
+        }
+    }
+}
+
+/// Whether the uncovered parts of a text are searched for `key=value` pairs: not in a body
+/// unescaped from outside JSON, where they would be the same error's fields again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pairs {
+    Search,
+    Skip,
+}
+
+/// Searches `text`, whose offset 0 is `base` in the line. The ranges of it that no object or
+/// escaped body covered are where the non-object forms are then looked for (so a body's own
+/// text is not seen twice).
+fn search(
+    text: &str,
+    base: usize,
+    depth: usize,
+    pairs: Pairs,
+    scratch: &mut Scratch,
+    out: &mut Vec<Candidate>,
+) {
     let bytes = text.as_bytes();
+    let first = scratch.uncovered.len();
+    let mut tape = scratch.tape();
     let mut resume = 0;
-    let mut uncovered = Vec::new();
     for at in memchr_iter(b'{', bytes) {
         if at < resume {
             continue;
         }
-        if let Some((value, used)) = jsonish::parse_object(&text[at..]) {
-            visit(&value, &text[at..at + used], base + at, depth, None, out);
-            uncovered.push((resume, at));
+        if let Some((value, used)) = tape.parse_object(&text[at..]) {
+            visit(value, &text[at..at + used], base + at, depth, None, scratch, out);
+            scratch.uncovered.push((resume, at));
             resume = at + used;
             continue;
         }
         if depth < MAX_STRING_DEPTH && starts_escaped(&bytes[at + 1..]) {
             let end = (at + MAX_UNESCAPE_BYTES).min(text.len());
             let end = (0..=end - at).rev().map(|n| at + n).find(|&e| text.is_char_boundary(e)).unwrap_or(at);
-            let unescaped = unescape_once(&text[at..end]);
-            search(&unescaped, base + at, depth + 1, out);
-            uncovered.push((resume, at));
+            let mut unescaped = scratch.string();
+            unescape_once(&text[at..end], &mut unescaped);
+            search(&unescaped, base + at, depth + 1, Pairs::Skip, scratch, out);
+            scratch.give_string(unescaped);
+            scratch.uncovered.push((resume, at));
             resume = end;
         }
     }
-    uncovered.push((resume, text.len()));
-    uncovered.retain(|(s, e)| e > s);
-    for &(start, end) in &uncovered {
+    scratch.give_tape(tape);
+    scratch.uncovered.push((resume, text.len()));
+    let uncovered = &scratch.uncovered[first..];
+    for &(start, end) in uncovered.iter().filter(|(s, e)| e > s) {
         text_forms::exception_texts(&text[start..end], base + start, out);
     }
-    uncovered
+    if pairs == Pairs::Search {
+        for &(start, end) in uncovered.iter().filter(|(s, e)| e > s) {
+            text_forms::key_values(&text[start..end], base + start, out);
+        }
+    }
+    scratch.uncovered.truncate(first);
 }
 
 /// `{\"error\"` or `{ \'code\'`: a body escaped inside a quoted string.
@@ -91,72 +173,99 @@ fn starts_escaped(after_brace: &[u8]) -> bool {
     rest.next() == Some(b'\\') && matches!(rest.next(), Some(b'"' | b'\'' | b'\\'))
 }
 
-fn unescape_once(text: &str) -> Cow<'_, str> {
-    if !text.contains('\\') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
-                None => {}
-            }
-        } else {
-            out.push(c);
+/// Appends `text` to `out` with one level of backslash escapes taken off.
+fn unescape_once(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        let mut after = rest[at + 1..].chars();
+        match after.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
         }
+        rest = after.as_str();
     }
-    Cow::Owned(out)
+    out.push_str(rest);
 }
 
-/// Searches a parsed value for provider shapes. A matched object is not searched further:
-/// its insides are the same error. A `status` field beside a body is the body's status.
+/// Searches a parsed value, a body or a part of one that [`may_hold_candidates`] let through,
+/// for provider shapes. A matched object is not searched further: its insides are the same
+/// error. A `status` field beside a body is the body's status.
 fn visit(
-    value: &Value,
+    value: Value<'_>,
     span: &str,
     offset: usize,
     depth: usize,
     status: Option<u16>,
+    scratch: &mut Scratch,
     out: &mut Vec<Candidate>,
 ) {
-    match value {
-        Value::Object(map) => {
-            if let Some(mut shape) = shapes::recognize(map) {
-                shape.http_status = shape.http_status.or(status);
-                let at = span.find(&shape.code).unwrap_or(0);
-                out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
-                return;
-            }
-            let status = ["status", "status_code", "http_status", "statusCode"]
-                .iter()
-                .filter_map(|k| map.get(*k)?.as_u64())
-                .find(|s| (400..600).contains(s))
-                .map(|s| s as u16)
-                .or(status);
-            for v in map.values() {
-                visit(v, span, offset, depth, status, out);
-            }
+    if let Some(obj) = value.as_object() {
+        let fields = shapes::Fields::of(obj);
+        if let Some(mut shape) = shapes::recognize(&fields) {
+            shape.http_status = shape.http_status.or(status);
+            let at = span.find(&shape.code).unwrap_or(0);
+            out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
+            return;
         }
-        Value::Array(items) => items.iter().for_each(|v| visit(v, span, offset, depth, status, out)),
-        Value::String(s) if depth < MAX_STRING_DEPTH && might_hold_error(s) => {
-            let before = out.len();
-            for (start, end) in search(s, offset, depth + 1, out) {
-                text_forms::key_values(&s[start..end], 0, out);
-            }
-            // Offsets inside a decoded string do not map back to the line; use the object's.
-            for c in &mut out[before..] {
-                c.offset = offset;
-            }
+        let status = fields.http_status().or(status);
+        // In key order, as a map of the fields would give them: the order of two candidates
+        // of one object decides which of them correlation keeps, and it has always been this.
+        let first = scratch.fields.len();
+        obj.push_map_order(may_hold_candidates, &mut scratch.fields);
+        for i in first..scratch.fields.len() {
+            let field = obj.value(scratch.fields[i]);
+            visit(field, span, offset, depth, status, scratch, out);
         }
-        _ => {}
+        scratch.fields.truncate(first);
+        return;
+    }
+    for item in value.items().filter(|v| may_hold_candidates(*v)) {
+        visit(item, span, offset, depth, status, scratch, out);
+    }
+    let Some(text) = value.as_str().filter(|_| depth < MAX_STRING_DEPTH) else {
+        return;
+    };
+    let mut decoded = scratch.string();
+    // A string without escapes got here only if it might hold an error.
+    let s = match text.plain() {
+        Some(raw) => Some(raw),
+        None => {
+            text.decode_into(&mut decoded);
+            Some(decoded.as_str()).filter(|s| might_hold_error(s))
+        }
+    };
+    if let Some(s) = s {
+        let before = out.len();
+        search(s, offset, depth + 1, Pairs::Search, scratch, out);
+        // Offsets inside a decoded string do not map back to the line; use the object's.
+        for c in &mut out[before..] {
+            c.offset = offset;
+        }
+    }
+    scratch.give_string(decoded);
+}
+
+/// Could visiting `value` find anything? Not in a number, nor in a string [`might_hold_error`]
+/// turns down (decoding never lengthens a string, and only an escape could make a `{` or a
+/// `code` that is not there already).
+fn may_hold_candidates(value: Value<'_>) -> bool {
+    match value.as_str() {
+        Some(text) => text.raw().len() > 8 && (text.plain().is_none() || might_hold_error(text.raw())),
+        None => value.as_object().is_some() || value.items().next().is_some(),
     }
 }
 
 fn might_hold_error(s: &str) -> bool {
-    s.len() > 8 && (s.contains('{') || s.contains("code") || s.contains("HTTP/"))
+    // One pass for the three, not one per literal: this is asked of every string of a body.
+    let bytes = s.as_bytes();
+    s.len() > 8
+        && memchr::memchr3_iter(b'{', b'c', b'H', bytes).any(|at| {
+            let rest = &bytes[at..];
+            rest[0] == b'{' || rest.starts_with(b"code") || rest.starts_with(b"HTTP/")
+        })
 }
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.
@@ -186,9 +295,38 @@ fn attach_status(out: &mut Vec<Candidate>) {
 }
 
 #[cfg(test)]
+mod oracle;
+
+/// The text of each fixture log.
+#[cfg(test)]
+pub(super) fn fixture_logs() -> Vec<String> {
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs")];
+    let mut logs = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixtures readable") {
+            let path = entry.expect("fixtures readable").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "log") {
+                let bytes = std::fs::read(&path).expect("fixtures readable");
+                logs.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    logs
+}
+
+/// Every line of every fixture log.
+#[cfg(test)]
+pub(super) fn fixture_lines() -> Vec<String> {
+    fixture_logs().iter().flat_map(|log| log.lines().map(str::to_string).collect::<Vec<_>>()).collect()
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::Provider;
+    use proptest::prelude::*;
 
     fn shapes_in(text: &str) -> Vec<(Provider, String)> {
         find(text)
@@ -225,6 +363,165 @@ mod tests {
         match &found[0].kind {
             CandidateKind::Shape(s) => assert_eq!(s.http_status, Some(429)),
             other => panic!("expected a shape, got {other:?}"),
+        }
+    }
+
+    /// Every line of every fixture log, and each log as one text (its pretty-printed bodies
+    /// whole): the same candidates, offsets and order as the old finder.
+    #[test]
+    fn agrees_with_the_old_finder_on_the_fixtures() {
+        let lines = fixture_lines();
+        assert!(lines.len() > 1000, "the fixtures were found");
+        for line in &lines {
+            assert_eq!(find(line), oracle::find(line), "{line}");
+        }
+        for text in fixture_logs() {
+            assert_eq!(find(&text), oracle::find(&text));
+        }
+    }
+
+    /// Pieces of the syntaxes the finder reads, to make texts of: broken ones mostly.
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        ":",
+        ",",
+        " ",
+        "\n",
+        "\"",
+        "'",
+        "\\",
+        "\\\"",
+        "\\\\\\\"",
+        "\\'",
+        "\"error\"",
+        "\"code\"",
+        "\"message\"",
+        "\"msg\"",
+        "\"reason\"",
+        "\"status\"",
+        "\"type\"",
+        "\"detail\"",
+        "\"logid\"",
+        "'error'",
+        "'code'",
+        "\"co\\u0064e\"",
+        "1302",
+        "429",
+        "4011",
+        "0",
+        "-0",
+        "1e999",
+        "1.5",
+        ".5",
+        "1e",
+        "+7",
+        "None",
+        "true",
+        "False",
+        "null",
+        "\"1113\"",
+        "\"1302\"",
+        "\"RateLimitExceeded.X\"",
+        "\"TooManyRequests\"",
+        "\"RATE_LIMIT_EXCEEDED\"",
+        "\\u0041",
+        "\\u12",
+        "\\x4",
+        "\\ud83d",
+        "余额",
+        "code=4011 ",
+        "reason=RATE_LIMIT ",
+        "msg=\"m\" ",
+        "Error code: 429 - ",
+        "HTTP/1.1 429",
+        "status=503 ",
+        "body=",
+        "\0",
+        "{\"error\":{\"code\":\"1302\",\"message\":\"m\"}}",
+        "{\\\"code\\\":4011,\\\"msg\\\":\\\"m\\\"}",
+        "{'code': 4011, 'msg': 'x', 'detail': {'logid': 'l'}}",
+        "code: 4011, msg: m, logid: 1",
+    ];
+
+    /// A JSON text made of the keys and values provider bodies have, fields in any order and
+    /// keys repeated, whose string values may hold another such text: the escaped bodies of
+    /// log records.
+    fn body() -> impl Strategy<Value = String> {
+        let keys = prop::sample::select(vec![
+            "error", "code", "message", "msg", "reason", "status", "type", "detail", "logid", "log", "err",
+            "a",
+        ]);
+        let leaf = prop::sample::select(vec![
+            "0",
+            "429",
+            "503",
+            "1113",
+            "1302",
+            "4011",
+            "-5",
+            "200",
+            "1.5",
+            "null",
+            "\"1302\"",
+            "\"RateLimitExceeded.X\"",
+            "\"TooManyRequests\"",
+            "\"RATE_LIMIT_EXCEEDED\"",
+            "\"m\"",
+            "\"余额不足\"",
+            "\"\"",
+            "\"code=4011 msg=x\"",
+            "\"Error code: 429 - over\"",
+            "\"HTTP/1.1 429\"",
+        ])
+        .prop_map(str::to_string);
+        leaf.prop_recursive(5, 48, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec((keys.clone(), inner.clone()), 0..9).prop_map(|fields| {
+                    let fields: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                    format!("{{{}}}", fields.join(","))
+                }),
+                prop::collection::vec(inner.clone(), 0..3).prop_map(|items| format!("[{}]", items.join(","))),
+                inner.prop_map(|v| serde_json::Value::String(format!("prefix {v}")).to_string()),
+            ]
+        })
+    }
+
+    /// A body written out as a log line might hold it: JSON, a Python repr, escaped once
+    /// outside JSON, behind a status, repeated keys.
+    fn line() -> impl Strategy<Value = String> {
+        let written = (body(), 0..5u8).prop_map(|(json, how)| match how {
+            0 => json,
+            1 => json.replace('"', "'").replace("null", "None"),
+            2 => format!("err=\"{}\"", json.replace('\\', "\\\\").replace('"', "\\\"")),
+            3 => format!("status=429 body={json} url=https://open.bigmodel.cn"),
+            _ => json.replacen('{', "{\"code\":1,\"code\":\"1113\",", 1),
+        });
+        let pieces = prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat());
+        prop_oneof![written, pieces.clone(), (pieces.clone(), line_cut()).prop_map(|(a, b)| a + &b)]
+    }
+
+    /// A real body cut short somewhere.
+    fn line_cut() -> impl Strategy<Value = String> {
+        let text = r#"{"log":"{\"err\":\"Error code: 429 - {\\\"error\\\":{\\\"code\\\":\\\"1302\\\"}}\"}"}"#;
+        (0..=text.len()).prop_map(move |n| text[..n].to_string())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        #[test]
+        fn agrees_with_the_old_finder(text in line()) {
+            proptest::prop_assert_eq!(find(&text), oracle::find(&text));
+            for (at, _) in text.match_indices('{') {
+                let mut tape = Tape::default();
+                let new = tape.parse_object(&text[at..]).map(|(v, used)| (v.to_json(), used));
+                proptest::prop_assert_eq!(new, oracle::parse_object(&text[at..]));
+            }
         }
     }
 

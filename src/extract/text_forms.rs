@@ -3,52 +3,14 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use memchr::memmem::Finder;
+
+mod cozepy;
+mod status_line;
 
 use super::shapes::{self, ShapeMatch};
 use super::spans::{Candidate, CandidateKind};
 use crate::catalog::Provider;
-
-fn cozepy_error() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    // cozepy's CozeAPIError: `code: 4011, msg: ..., logid: 2024...`.
-    RE.get_or_init(|| Regex::new(r"(?-u:\b)code: (\d+), msg: (.*?), logid: ([0-9A-Za-z]*)").unwrap())
-}
-
-fn status_line() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            r#"HTTP/[12](?:\.[01])?"? ([45]\d\d)(?-u:\b)"#,
-            r#"|(?-u:\b)(?:status|status_code|http_status|Error code)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
-            // `upstream 429 body={..}`, `returned 429, response body: {`, Go's `-> 404 Not Found`.
-            r"|(?-u:\b)([45]\d\d),? (?:response )?body(?-u:\b)",
-            r"|(?-u:\b)(?:returned|upstream|responded|got) ([45]\d\d)(?-u:\b)",
-            r"| -> ([45]\d\d) [A-Z]",
-        ))
-        .unwrap()
-    })
-}
-
-/// A literal each alternative of [`status_line`] contains: most texts have none, and this
-/// test is far cheaper than the regex.
-fn status_literals() -> &'static aho_corasick::AhoCorasick {
-    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::new([
-            "HTTP/",
-            "status",
-            "Error code",
-            "body",
-            "returned",
-            "upstream",
-            "responded",
-            "got ",
-            " -> ",
-        ])
-        .expect("literals compile")
-    })
-}
 
 /// SDK exception strings in `text`.
 pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
@@ -65,55 +27,29 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
             kind: CandidateKind::Message { message: message.to_string(), http_status: Some(status) },
         });
     }
-    if memchr::memmem::find(text.as_bytes(), b", logid: ").is_some() {
-        for caps in cozepy_error().captures_iter(text) {
-            let shape = ShapeMatch {
-                provider: Provider::Coze,
-                code: caps[1].to_string(),
-                message: Some(caps[2].to_string()),
-                http_status: None,
-                distinctive: true,
-                recent_evidence_suffices: true,
-            };
-            out.push(Candidate {
-                offset: base + caps.get(1).map_or(0, |m| m.start()),
-                kind: CandidateKind::Shape(shape),
-            });
-        }
+    for (at, code, message) in cozepy::find(text) {
+        let shape = ShapeMatch {
+            provider: Provider::Coze,
+            code: code.to_string(),
+            message: Some(message.to_string()),
+            http_status: None,
+            distinctive: true,
+            recent_evidence_suffices: true,
+        };
+        out.push(Candidate { offset: base + at, kind: CandidateKind::Shape(shape) });
     }
-    if !has_error_status(text.as_bytes()) || !status_literals().is_match(text) {
-        return;
+    for (at, status) in status_line::find(text) {
+        out.push(Candidate { offset: base + at, kind: CandidateKind::Status { status } });
     }
-    // find_iter, not captures: the status is the match's one 4xx/5xx number.
-    for m in status_line().find_iter(text) {
-        let bytes = m.as_str().as_bytes();
-        let at = (0..bytes.len().saturating_sub(2)).find(|&i| {
-            matches!(bytes[i], b'4' | b'5')
-                && bytes[i + 1].is_ascii_digit()
-                && bytes[i + 2].is_ascii_digit()
-                && (i == 0 || !bytes[i - 1].is_ascii_digit())
-        });
-        if let Some(i) = at {
-            let digit = |k: usize| u16::from(bytes[i + k] - b'0');
-            let status = digit(0) * 100 + digit(1) * 10 + digit(2);
-            out.push(Candidate { offset: base + m.start() + i, kind: CandidateKind::Status { status } });
-        }
-    }
-}
-
-/// Does `text` hold a `4xx` or `5xx` number, as every alternative of [`status_line`] does?
-/// Most texts that name a status name `200`: this spares them the regex.
-fn has_error_status(text: &[u8]) -> bool {
-    memchr::memchr2_iter(b'4', b'5', text)
-        .any(|i| text.len() > i + 2 && text[i + 1].is_ascii_digit() && text[i + 2].is_ascii_digit())
 }
 
 /// openai 1.x-3.x's `Error code: 429 - <body or message>`: for each, where the rest starts,
 /// the status, and the rest of that line. (A literal search: this runs on every error line.)
 fn openai_messages(text: &str) -> impl Iterator<Item = (usize, u16, &str)> {
     const LEAD: &str = "Error code: ";
+    static FINDER: OnceLock<Finder<'static>> = OnceLock::new();
     let mut resume = 0;
-    memchr::memmem::find_iter(text.as_bytes(), LEAD).filter_map(move |at| {
+    FINDER.get_or_init(|| Finder::new(LEAD)).find_iter(text.as_bytes()).filter_map(move |at| {
         if at < resume {
             return None; // inside the message of the one before
         }
@@ -141,7 +77,10 @@ fn trim_message(rest: &str) -> &str {
 
 /// `code=4011 msg="..."` and the like. Only when a code-like key is present.
 pub fn key_values(text: &str, base: usize, out: &mut Vec<Candidate>) {
-    if !(text.contains("code=") || text.contains("reason=")) {
+    // From the `=`s, which are few: two literal searches cost more.
+    let names_a_code = memchr::memchr_iter(b'=', text.as_bytes())
+        .any(|eq| text[..eq].ends_with("code") || text[..eq].ends_with("reason"));
+    if !names_a_code {
         return;
     }
     let (mut code, mut message, mut status, mut at) = (None, None, None, 0);
@@ -281,7 +220,8 @@ mod tests {
     /// The hand-written scanner finds what the regex it replaced found.
     #[test]
     fn pairs_agree_with_the_regex() {
-        let re = Regex::new(r#"(?-u:\b)([A-Za-z_][A-Za-z0-9_.]*)=("(?:[^"\\]|\\.)*"|[^\s,;]+)"#).unwrap();
+        let re =
+            regex::Regex::new(r#"(?-u:\b)([A-Za-z_][A-Za-z0-9_.]*)=("(?:[^"\\]|\\.)*"|[^\s,;]+)"#).unwrap();
         let texts = [
             r#"level=error provider=coze code=4011 msg="余额 不足" status=200"#,
             r#"a=b=c x.y=1 9abc=2 _k=v; k2=v2,k3="q\"x" k4="unterminated k5=5"#,

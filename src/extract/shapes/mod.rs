@@ -6,13 +6,15 @@
 //! line names the provider, or its code and message are documented.
 
 mod coze;
+mod fields;
 mod ppio;
 mod volcengine;
 mod zhipu;
 
-use serde_json::{Map, Value};
-
+use super::jsonish::Value;
 use crate::catalog::Provider;
+
+pub use fields::{Fields, Key};
 
 /// A provider-shaped response found in an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,29 +30,27 @@ pub struct ShapeMatch {
     pub recent_evidence_suffices: bool,
 }
 
-type Recognizer = fn(&Map<String, Value>) -> Option<ShapeMatch>;
+type Recognizer = fn(&Fields<'_>) -> Option<ShapeMatch>;
 
 /// Ark before Zhipu: both wrap `{"error":{"code":..}}`, told apart by the code's form.
 const RECOGNIZERS: [Recognizer; 4] =
     [volcengine::recognize, zhipu::recognize, ppio::recognize, coze::recognize];
 
-pub fn recognize(obj: &Map<String, Value>) -> Option<ShapeMatch> {
+pub fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
     RECOGNIZERS.iter().find_map(|r| r(obj))
 }
 
-pub(super) fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
-    obj.get(key).and_then(Value::as_str).map(str::to_string)
+pub(super) fn text_field(obj: &Fields<'_>, key: Key) -> Option<String> {
+    Some(obj.get(key)?.as_str()?.decoded().into_owned())
 }
 
 /// A code sent as a number or as a string of digits.
-pub(super) fn numeric_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Number(n) => n.as_i64().map(|i| i.to_string()),
-        Value::String(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(s.clone())
-        }
-        _ => None,
+pub(super) fn numeric_text(v: Value<'_>) -> Option<String> {
+    if let Some(i) = v.as_i64() {
+        return Some(i.to_string());
     }
+    let s = v.as_str()?.decoded();
+    (!s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.into_owned())
 }
 
 /// `RateLimitExceeded.EndpointRPMExceeded`, `InvalidParameter.model`, `AuthenticationError`.
@@ -73,10 +73,13 @@ pub fn is_upper_snake(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::jsonish::Tape;
     use serde_json::json;
 
-    fn shape(v: Value) -> Option<ShapeMatch> {
-        recognize(v.as_object().unwrap())
+    fn shape(v: serde_json::Value) -> Option<ShapeMatch> {
+        let text = v.to_string();
+        let mut tape = Tape::default();
+        recognize(&Fields::of(tape.parse_object(&text).unwrap().0.as_object().unwrap()))
     }
 
     #[test]

@@ -1,23 +1,22 @@
 //! Ark: `{"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":..,"type":..}}`.
 
-use serde_json::{Map, Value};
-
-use super::{is_camel_code, text_field, ShapeMatch};
+use super::{is_camel_code, text_field, Fields, Key, ShapeMatch};
 use crate::catalog::Provider;
+use crate::extract::jsonish::Value;
 
-pub(super) fn recognize(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let err = obj.get("error")?.as_object()?;
-    let code = err.get("code")?.as_str()?;
-    if !is_camel_code(code) {
+pub(super) fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
+    let err = Fields::of(obj.get(Key::Error)?.as_object()?);
+    let code = err.get(Key::Code)?.as_str()?.decoded();
+    if !is_camel_code(&code) {
         return None;
     }
-    let error_type = err.get("type").and_then(Value::as_str);
+    let error_type = err.get(Key::Type).and_then(Value::as_str).map(|t| t.decoded());
     Some(ShapeMatch {
         provider: Provider::Volcengine,
-        code: code.to_string(),
-        message: text_field(err, "message"),
-        http_status: error_type.and_then(ark_type_status),
-        distinctive: error_type.and_then(ark_type_status).is_some(),
+        code: code.into_owned(),
+        message: text_field(&err, Key::Message),
+        http_status: error_type.as_deref().and_then(ark_type_status),
+        distinctive: error_type.as_deref().and_then(ark_type_status).is_some(),
         recent_evidence_suffices: true,
     })
 }

@@ -1,18 +1,16 @@
 //! Zhipu (BigModel and Z.ai): `{"error":{"code":"1113","message":..}}`, code numeric.
 
-use serde_json::{Map, Value};
-
-use super::{numeric_text, text_field, ShapeMatch};
+use super::{numeric_text, text_field, Fields, Key, ShapeMatch};
 use crate::catalog::Provider;
 
-pub(super) fn recognize(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let err = obj.get("error")?.as_object()?;
-    let code = numeric_text(err.get("code")?)?;
+pub(super) fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
+    let err = Fields::of(obj.get(Key::Error)?.as_object()?);
+    let code = numeric_text(err.get(Key::Code)?)?;
     let n: u32 = code.parse().ok()?;
     Some(ShapeMatch {
         provider: Provider::Zhipu,
         code,
-        message: text_field(err, "message"),
+        message: text_field(&err, Key::Message),
         http_status: None,
         // 1000..1399 is Zhipu's business-code family; a bare HTTP-like code is not distinctive.
         distinctive: (1000..1400).contains(&n),

@@ -60,13 +60,14 @@ impl Source {
         // splits a character, so when the chunk up to its last newline is valid, each line is).
         let mut triggers = Triggers::scan(chunk);
         let complete = memchr::memrchr(b'\n', chunk).map_or(0, |i| i + 1);
-        let all_valid = simdutf8::basic::from_utf8(&chunk[..complete]).is_ok();
+        let valid = simdutf8::basic::from_utf8(&chunk[..complete]).ok();
         let Source { splitter, pipeline, line_no, stats } = self;
         splitter.feed(chunk, |line| {
             let known = match line.at {
                 Some(at) if !line.truncated => Known {
                     triggered: Some(triggers.within(at, at + line.bytes.len())),
-                    valid_utf8: all_valid,
+                    // A line of a valid chunk starts and ends at character boundaries.
+                    text: valid.and_then(|v| v.get(at..at + line.bytes.len())),
                     chunk,
                 },
                 _ => Known { chunk, ..Known::default() },
@@ -109,8 +110,8 @@ impl Source {
 #[derive(Default)]
 struct Known<'c> {
     triggered: Option<bool>,
-    /// The line is valid UTF-8 (`false`: not known).
-    valid_utf8: bool,
+    /// The line as text, when its chunk was found valid UTF-8 (`None`: not known).
+    text: Option<&'c str>,
     /// The chunk being fed, which the line's `at` places it in (empty at the end of input).
     chunk: &'c [u8],
 }
@@ -127,12 +128,13 @@ fn take_line(
     *line_no += 1;
     stats.lines += 1;
     stats.long_lines += u64::from(line.truncated);
-    if !known.valid_utf8 && !line.bytes.is_ascii() && std::str::from_utf8(line.bytes).is_err() {
+    if known.text.is_none() && !line.bytes.is_ascii() && std::str::from_utf8(line.bytes).is_err() {
         stats.invalid_utf8 += 1;
     }
     let line = Line {
         number: *line_no,
         bytes: line.bytes,
+        text: known.text,
         triggered: known.triggered,
         chunk: known.chunk,
         at: line.at,

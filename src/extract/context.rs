@@ -119,9 +119,9 @@ impl Context {
         if self.head_time.is_none() {
             let head = self.head.bytes(chunk);
             // The kept head may end inside a character; the timestamp is well before that.
-            let head = match std::str::from_utf8(head) {
+            let head = match simdutf8::compat::from_utf8(head) {
                 Ok(text) => text,
-                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+                Err(e) => simdutf8::compat::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
             };
             self.head_time = Some(timestamp::parse(head, self.default_year));
         }

@@ -75,6 +75,8 @@ pub struct Line<'a> {
     /// 1-based line number in its source.
     pub number: u64,
     pub bytes: &'a [u8],
+    /// `bytes` as text, when a check of the whole chunk found it valid UTF-8.
+    pub text: Option<&'a str>,
     /// Whether the line holds a trigger word, when a pass over its whole chunk found out.
     pub triggered: Option<bool>,
     /// The chunk being fed, and where the line starts in it when it lies wholly inside it. Lines
@@ -86,7 +88,11 @@ pub struct Line<'a> {
 impl<'a> Line<'a> {
     /// A line on its own, not part of a chunk.
     pub fn alone(number: u64, bytes: &'a [u8]) -> Line<'a> {
-        Line { number, bytes, triggered: None, chunk: &[], at: None }
+        Line { number, bytes, text: None, triggered: None, chunk: &[], at: None }
+    }
+
+    fn as_text(&self) -> std::borrow::Cow<'a, str> {
+        self.text.map_or_else(|| as_text(self.bytes), std::borrow::Cow::Borrowed)
     }
 
     fn placed(&self) -> Placed<'a> {
@@ -135,7 +141,7 @@ impl Extractor {
     pub fn push(&mut self, line: Line<'_>, out: &mut Vec<Finding>) {
         let (number, bytes) = (line.number, line.bytes);
         if let Some(block) = &mut self.block {
-            let text = as_text(bytes);
+            let text = line.as_text();
             block.starts.push((block.text.len() + 1, number));
             block.text.push('\n');
             block.text.push_str(&text);
@@ -153,13 +159,13 @@ impl Extractor {
             self.context.start_record(line.placed());
         }
         if bytes.trim_ascii_end().ends_with(b"{") && brace_balance(bytes) > 0 {
-            let text = as_text(bytes).into_owned();
+            let text = line.as_text().into_owned();
             self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(bytes) });
             return;
         }
         let mut hint = None;
         if line.triggered.unwrap_or_else(|| prefilter::worth_searching(bytes)) {
-            let text = as_text(bytes);
+            let text = line.as_text();
             let found = self.search(&text, &[(0, number)], number, line.chunk, out);
             // The line's hint, worked out from its own bytes, is the one context would find.
             if matches!(text, std::borrow::Cow::Borrowed(_)) {

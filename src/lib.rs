@@ -12,7 +12,6 @@ pub mod cli;
 pub mod commands;
 pub mod daemon;
 pub mod extract;
-pub mod fx_hash;
 pub mod http;
 pub mod input;
 pub mod metrics;

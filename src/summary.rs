@@ -12,7 +12,7 @@ use regex::Regex;
 
 use crate::catalog::{Category, EntryId, Provider};
 use crate::classify::Evidence;
-use crate::fx_hash::FxHashMap;
+use rustc_hash::FxHashMap;
 use crate::pipeline::ErrorEvent;
 use crate::source::ReadStats;
 use crate::timestamp::EpochMillis;
@@ -155,7 +155,8 @@ impl Timeline {
 pub struct Summary {
     pub read: ReadStats,
     pub sources: BTreeMap<String, ReadStats>,
-    /// Hashed with FxHash: one lookup per error, and the codes are capped.
+    /// Hashed with FxHash, fast but not collision-resistant: one lookup per error, and the
+    /// summary caps the codes per provider, so crafted codes cannot grow a long chain.
     pub groups: FxHashMap<GroupKey, Group>,
     pub evidence: BTreeMap<Evidence, u64>,
     pub templates: HashMap<String, Template>,

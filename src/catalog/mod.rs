@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::fx_hash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 pub use code_pattern::CodePattern;
 pub use load::CatalogError;
@@ -107,7 +107,8 @@ pub struct Resolution {
 #[derive(Debug)]
 pub struct Catalog {
     entries: Vec<CatalogEntry>,
-    /// Keyed by provider, then code: looked up with the line's `&str`, no key built.
+    /// Keyed by provider, then code: looked up with the line's `&str`, no key built. FxHash:
+    /// the keys are the catalog's own, so crafted log text cannot make them collide.
     exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>>,
     templated: Vec<(Provider, CodePattern, EntryId)>,
     messages: MessageIndex,

@@ -12,10 +12,10 @@ use regex::Regex;
 
 use crate::catalog::{Category, EntryId, Provider};
 use crate::classify::Evidence;
-use rustc_hash::FxHashMap;
 use crate::pipeline::ErrorEvent;
 use crate::source::ReadStats;
 use crate::timestamp::EpochMillis;
+use rustc_hash::FxHashMap;
 
 /// Default cap on distinct unknown codes per provider.
 pub const DEFAULT_MAX_UNKNOWN_CODES: usize = 100;

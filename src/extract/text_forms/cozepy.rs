@@ -115,19 +115,8 @@ mod tests {
             &[", logid: ", ", logid:", "", ", logid: , logid: "],
             &["abc9", "", "_x", "é", "20261102\n"],
         ];
-        let mut seed: u64 = 11;
         let mut matched = 0;
-        let mut next = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
-        for _ in 0..50_000 {
-            let mut text = String::new();
-            for _ in 0..next(4) + 1 {
-                for part in parts {
-                    text.push_str(part[next(part.len())]);
-                }
-            }
+        for text in super::super::combinations(&parts, 11, 50_000) {
             assert_eq!(find(&text).collect::<Vec<_>>(), by_regex(&text), "{text:?}");
             matched += usize::from(!by_regex(&text).is_empty());
         }

@@ -243,19 +243,8 @@ mod tests {
                 "é",
             ],
         ];
-        let mut seed: u64 = 7;
         let mut matched = 0;
-        let mut next = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
-        for _ in 0..50_000 {
-            let mut text = String::new();
-            for _ in 0..next(4) + 1 {
-                for part in parts {
-                    text.push_str(part[next(part.len())]);
-                }
-            }
+        for text in super::super::combinations(&parts, 7, 50_000) {
             assert_eq!(find(&text).collect::<Vec<_>>(), by_regex(&text), "{text:?}");
             matched += usize::from(!by_regex(&text).is_empty());
         }

@@ -10,7 +10,7 @@ use crate::summary::Summary;
 use crate::catalog::Catalog;
 use crate::extract::continues_record;
 use crate::input::CHUNK_BYTES;
-use crate::pipeline::ErrorEvent;
+use crate::pipeline::{ErrorEvent, Events};
 use crate::source::{ReadStats, Source};
 
 /// Reading one source failed.
@@ -76,7 +76,7 @@ fn read_one(
 ) -> Result<(), Failure> {
     let mut source = Source::new(opts.max_line, opts.default_year);
     let mut buf = vec![0u8; CHUNK_BYTES];
-    let mut events = Vec::new();
+    let mut events = ToSink { name, sink, failed: None };
     let outcome = loop {
         let n = match input.read(&mut buf) {
             Ok(0) => break Ok(()),
@@ -85,17 +85,35 @@ fn read_one(
             Err(e) => break Err(Failure::Source(e)),
         };
         source.feed(&buf[..n], catalog, &mut events);
-        for e in events.drain(..) {
-            sink.event(name, &e).map_err(Failure::Sink)?;
-        }
+        events.check()?;
     };
     // What was read before an error still counts.
     source.finish(catalog, &mut events);
-    for e in events.drain(..) {
-        sink.event(name, &e).map_err(Failure::Sink)?;
-    }
-    sink.read(name, &source.stats);
+    events.check()?;
+    events.sink.read(name, &source.stats);
     outcome
+}
+
+/// Events handed to the sink as the pipeline completes them. After the sink fails, the rest
+/// are dropped: reading stops at the end of the chunk.
+struct ToSink<'a> {
+    name: &'a str,
+    sink: &'a mut dyn EventSink,
+    failed: Option<io::Error>,
+}
+
+impl ToSink<'_> {
+    fn check(&mut self) -> Result<(), Failure> {
+        self.failed.take().map_or(Ok(()), |e| Err(Failure::Sink(e)))
+    }
+}
+
+impl Events for ToSink<'_> {
+    fn put(&mut self, event: ErrorEvent) {
+        if self.failed.is_none() {
+            self.failed = self.sink.event(self.name, &event).err();
+        }
+    }
 }
 
 /// Files smaller than this are read by one worker: splitting costs more than it saves.

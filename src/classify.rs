@@ -10,6 +10,8 @@
 //! - A message alone is matched against every documented message; a status alone needs the
 //!   provider's URL on the same line.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::catalog::{narrow, Catalog, Category, EntryId, Provider, Resolution};
@@ -49,8 +51,8 @@ pub struct Detection {
     pub retryable: bool,
     /// The catalog row, when the code (or message) is documented.
     pub entry: Option<EntryId>,
-    /// The provider's message from the line, secrets redacted.
-    pub message: Option<String>,
+    /// The provider's message from the line.
+    pub message: Option<LineMessage>,
     pub evidence: Evidence,
     pub ambiguous: bool,
 }
@@ -61,20 +63,33 @@ impl Detection {
     }
 }
 
-pub fn classify(candidate: &Candidate, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
-    match &candidate.kind {
-        CandidateKind::Shape(shape) => from_shape(shape, around, catalog),
-        CandidateKind::Loose { code, message, http_status } => {
-            from_loose(code, message.as_deref(), *http_status, around, catalog)
-        }
-        CandidateKind::Message { message, http_status } => {
-            from_message(message, *http_status, around, catalog)
-        }
-        CandidateKind::Status { status } => from_status(*status, around, catalog),
+/// A provider's message as the line had it. Secrets never leave errwatch, so its text is to
+/// be had only redacted; redacting waits until a sink wants the text, as most never do (a
+/// count needs no message).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineMessage(String);
+
+impl LineMessage {
+    pub fn redacted(&self) -> Cow<'_, str> {
+        redact::secrets(&self.0)
     }
 }
 
-fn from_shape(shape: &ShapeMatch, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
+/// Takes the candidate: its code and message become the detection's, not copies of them.
+pub fn classify(candidate: Candidate, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
+    match candidate.kind {
+        CandidateKind::Shape(shape) => from_shape(shape, around, catalog),
+        CandidateKind::Loose { code, message, http_status } => {
+            from_loose(code, message, http_status, around, catalog)
+        }
+        CandidateKind::Message { message, http_status } => {
+            from_message(message, http_status, around, catalog)
+        }
+        CandidateKind::Status { status } => from_status(status, around, catalog),
+    }
+}
+
+fn from_shape(shape: ShapeMatch, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
     let hint = around.best();
     let provider = match hint {
         Some(h)
@@ -95,11 +110,11 @@ fn from_shape(shape: &ShapeMatch, around: &Surroundings, catalog: &Catalog) -> O
         Some(res) => {
             let confirmed = shape.distinctive || named || message_confirms(catalog, &res, message);
             confirmed.then(|| {
-                known(catalog, provider, &shape.code, shape.http_status, message, res, Evidence::Code)
+                known(catalog, provider, shape.code, shape.http_status, shape.message, res, Evidence::Code)
             })
         }
         None if shape.distinctive || named => {
-            Some(unknown(provider, &shape.code, shape.http_status, message, Evidence::Code))
+            Some(unknown(provider, shape.code, shape.http_status, shape.message, Evidence::Code))
         }
         None => None,
     }
@@ -109,8 +124,8 @@ fn from_shape(shape: &ShapeMatch, around: &Surroundings, catalog: &Catalog) -> O
 /// code=1` and `promo code=1302` are everywhere), or the code must be one only a single
 /// provider documents and not a bare number.
 fn from_loose(
-    code: &str,
-    message: Option<&str>,
+    code: String,
+    message: Option<String>,
     status: Option<u16>,
     around: &Surroundings,
     catalog: &Catalog,
@@ -119,7 +134,7 @@ fn from_loose(
         Some(h) => h.provider,
         None if !code.bytes().all(|b| b.is_ascii_digit()) => {
             let owners: Vec<Provider> =
-                Provider::ALL.iter().copied().filter(|p| catalog.knows_code(*p, code)).collect();
+                Provider::ALL.iter().copied().filter(|p| catalog.knows_code(*p, &code)).collect();
             match owners.as_slice() {
                 [one] => *one,
                 _ => return None,
@@ -127,20 +142,20 @@ fn from_loose(
         }
         None => return None,
     };
-    match catalog.resolve_code(provider, code, status, message, None) {
+    match catalog.resolve_code(provider, &code, status, message.as_deref(), None) {
         Some(res) => Some(known(catalog, provider, code, status, message, res, Evidence::Code)),
         None => Some(unknown(provider, code, status, message, Evidence::Code)),
     }
 }
 
 fn from_message(
-    message: &str,
+    message: String,
     status: Option<u16>,
     around: &Surroundings,
     catalog: &Catalog,
 ) -> Option<Detection> {
     let hint = around.best();
-    let matches = catalog.match_message(message);
+    let matches = catalog.match_message(&message);
     let mut ids: Vec<EntryId> = matches.iter().map(|m| m.entry).collect();
     if let Some(h) = hint {
         narrow(&mut ids, |id| catalog.get(id).provider == h.provider);
@@ -151,7 +166,7 @@ fn from_message(
     if ids.is_empty() {
         // Not a documented message: the status still says something, if we know who sent it.
         return status.and_then(|s| from_status(s, around, catalog)).map(|mut d| {
-            d.message = Some(redact::secrets(message).into_owned());
+            d.message = Some(LineMessage(message));
             d
         });
     }
@@ -175,7 +190,7 @@ fn from_message(
         category: if shared { entry.category } else { Category::Unknown },
         retryable: entry.retryable,
         entry: Some(pick),
-        message: Some(redact::secrets(message).into_owned()),
+        message: Some(LineMessage(message)),
         evidence: Evidence::Message,
         ambiguous,
     })
@@ -192,15 +207,15 @@ fn from_status(status: u16, around: &Surroundings, catalog: &Catalog) -> Option<
     }
     let code = status.to_string();
     if let Some(res) = catalog.resolve_code(provider, &code, Some(status), None, Some("bigmodel_http")) {
-        return Some(known(catalog, provider, &code, Some(status), None, res, Evidence::Status));
+        return Some(known(catalog, provider, code, Some(status), None, res, Evidence::Status));
     }
     match rows.as_slice() {
         // An error status the provider documents no row for: a provider error all the same.
-        [] => Some(unknown(provider, &code, Some(status), None, Evidence::Status)),
+        [] => Some(unknown(provider, code, Some(status), None, Evidence::Status)),
         [one] => {
             let entry = catalog.get(*one);
             let res = Resolution { entry: *one, ambiguous: false };
-            Some(known(catalog, provider, &entry.code.clone(), Some(status), None, res, Evidence::Status))
+            Some(known(catalog, provider, entry.code.clone(), Some(status), None, res, Evidence::Status))
         }
         _ => {
             let first = catalog.get(rows[0]).category;
@@ -230,21 +245,21 @@ fn message_confirms(catalog: &Catalog, res: &Resolution, message: Option<&str>) 
 fn known(
     catalog: &Catalog,
     provider: Provider,
-    code: &str,
+    code: String,
     status: Option<u16>,
-    message: Option<&str>,
+    message: Option<String>,
     res: Resolution,
     evidence: Evidence,
 ) -> Detection {
     let entry = catalog.get(res.entry);
     Detection {
         provider,
-        code: code.to_string(),
+        code,
         http_status: status.or(entry.http_status),
         category: entry.category,
         retryable: entry.retryable,
         entry: Some(res.entry),
-        message: message.map(|m| redact::secrets(m).into_owned()),
+        message: message.map(LineMessage),
         evidence,
         ambiguous: res.ambiguous,
     }
@@ -252,19 +267,19 @@ fn known(
 
 fn unknown(
     provider: Provider,
-    code: &str,
+    code: String,
     status: Option<u16>,
-    message: Option<&str>,
+    message: Option<String>,
     evidence: Evidence,
 ) -> Detection {
     Detection {
         provider,
-        code: code.to_string(),
+        code,
         http_status: status,
         category: Category::Unknown,
         retryable: false,
         entry: None,
-        message: message.map(|m| redact::secrets(m).into_owned()),
+        message: message.map(LineMessage),
         evidence,
         ambiguous: false,
     }

@@ -22,5 +22,7 @@ pub mod report;
 pub mod source;
 pub mod state;
 pub mod summary;
+#[cfg(test)]
+mod test_support;
 pub mod timestamp;
 pub mod web_config;

@@ -1,10 +1,13 @@
 //! The print sink: one line per error, as JSON lines for machines or aligned text for people.
 //! Used by `scan` and by `watch --print`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::catalog::{Action, Catalog, Category, Provider, Severity};
+use crate::classify::LineMessage;
 use crate::pipeline::ErrorEvent;
 use crate::timestamp;
 
@@ -22,7 +25,7 @@ pub struct ScanRecord<'a> {
     pub known: bool,
     pub severity: Option<Severity>,
     pub action: Option<Action>,
-    pub message: Option<&'a str>,
+    pub message: Option<Cow<'a, str>>,
     pub entry: Option<&'a str>,
     pub evidence: &'static str,
     pub ambiguous: bool,
@@ -44,7 +47,7 @@ impl<'a> ScanRecord<'a> {
             known: d.known(),
             severity: entry.map(|e| e.severity),
             action: entry.map(|e| e.action),
-            message: d.message.as_deref(),
+            message: d.message.as_ref().map(LineMessage::redacted),
             entry: entry.map(|e| e.message.as_str()),
             evidence: d.evidence.as_str(),
             ambiguous: d.ambiguous,
@@ -70,7 +73,7 @@ pub fn format_event(format: LineFormat, source: &str, event: &ErrorEvent, catalo
 fn text_line(r: &ScanRecord<'_>) -> String {
     let place = format!("{}:{}", r.source, r.line);
     let status = r.http_status.map_or_else(|| "-".to_string(), |s| s.to_string());
-    let what = r.entry.or(r.message).unwrap_or("");
+    let what = r.entry.or(r.message.as_deref()).unwrap_or("");
     let what: String = what.chars().take(90).collect();
     let mut flags = String::new();
     if !r.known {

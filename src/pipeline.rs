@@ -25,6 +25,19 @@ pub struct ErrorEvent {
     pub detection: Detection,
 }
 
+/// Where a pipeline's events go as they are completed: a `Vec` to be read later, or straight to
+/// a sink, so that each event is done with (its strings freed) before the next is made rather
+/// than a chunk's thousands freed at once.
+pub trait Events {
+    fn put(&mut self, event: ErrorEvent);
+}
+
+impl Events for Vec<ErrorEvent> {
+    fn put(&mut self, event: ErrorEvent) {
+        self.push(event);
+    }
+}
+
 struct Pending {
     record: u64,
     event: ErrorEvent,
@@ -35,7 +48,7 @@ pub struct Pipeline {
     findings: Vec<Finding>,
     /// The record whose errors `seen` holds.
     seen_record: u64,
-    seen: Vec<(Provider, String)>,
+    seen: SeenCodes,
     pending: VecDeque<Pending>,
 }
 
@@ -45,13 +58,13 @@ impl Pipeline {
             extractor: Extractor::new(default_year),
             findings: Vec::new(),
             seen_record: 0,
-            seen: Vec::new(),
+            seen: SeenCodes::default(),
             pending: VecDeque::new(),
         }
     }
 
     /// Takes one line; appends the errors it completes to `out`.
-    pub fn push_line(&mut self, line: Line<'_>, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+    pub fn push_line(&mut self, line: Line<'_>, catalog: &Catalog, out: &mut dyn Events) {
         self.extractor.push(line, &mut self.findings);
         if !self.findings.is_empty() {
             self.correlate(catalog, out);
@@ -67,15 +80,15 @@ impl Pipeline {
     }
 
     /// End of input, or the source is idle: nothing more will claim what is held.
-    pub fn flush(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+    pub fn flush(&mut self, catalog: &Catalog, out: &mut dyn Events) {
         self.extractor.flush(&mut self.findings);
         self.correlate(catalog, out);
-        out.extend(self.pending.drain(..).map(|p| p.event));
+        self.pending.drain(..).for_each(|p| out.put(p.event));
     }
 
-    fn correlate(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+    fn correlate(&mut self, catalog: &Catalog, out: &mut dyn Events) {
         for finding in self.findings.drain(..) {
-            let Some(detection) = classify(&finding.candidate, &finding.around, catalog) else {
+            let Some(detection) = classify(finding.candidate, &finding.around, catalog) else {
                 continue;
             };
             let mut event = ErrorEvent { line: finding.line, timestamp: finding.timestamp, detection };
@@ -85,16 +98,14 @@ impl Pipeline {
             }
             if event.detection.evidence == Evidence::Status {
                 // The status of an error this record already reported is that error's status.
-                if !self.seen.iter().any(|(p, _)| *p == event.detection.provider) {
+                if !self.seen.has_provider(event.detection.provider) {
                     self.pending.push_back(Pending { record: finding.record, event });
                 }
                 continue;
             }
-            let key = (event.detection.provider, event.detection.code.clone());
-            if self.seen.contains(&key) {
+            if !self.seen.insert(event.detection.provider, &event.detection.code) {
                 continue;
             }
-            self.seen.push(key);
             let provider = event.detection.provider;
             let mut i = 0;
             while i < self.pending.len() {
@@ -106,7 +117,7 @@ impl Pipeline {
                     i += 1;
                 }
             }
-            out.push(event);
+            out.put(event);
         }
     }
 
@@ -115,10 +126,45 @@ impl Pipeline {
         !self.pending.is_empty() || self.extractor.is_holding()
     }
 
-    fn expire_pending(&mut self, out: &mut Vec<ErrorEvent>) {
+    fn expire_pending(&mut self, out: &mut dyn Events) {
         let now = self.extractor.record();
         while self.pending.front().is_some_and(|p| now.saturating_sub(p.record) > PENDING_RECORDS) {
-            out.extend(self.pending.pop_front().map(|p| p.event));
+            self.pending.pop_front().into_iter().for_each(|p| out.put(p.event));
         }
+    }
+}
+
+/// The errors one record has reported, by provider and code. Cleared for every record, so
+/// its strings are kept and written over rather than allocated again.
+#[derive(Default)]
+struct SeenCodes {
+    slots: Vec<(Provider, String)>,
+    len: usize,
+}
+
+impl SeenCodes {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn has_provider(&self, provider: Provider) -> bool {
+        self.slots[..self.len].iter().any(|(p, _)| *p == provider)
+    }
+
+    /// False when the record already reported this error.
+    fn insert(&mut self, provider: Provider, code: &str) -> bool {
+        if self.slots[..self.len].iter().any(|(p, c)| *p == provider && c == code) {
+            return false;
+        }
+        match self.slots.get_mut(self.len) {
+            Some((p, c)) => {
+                *p = provider;
+                c.clear();
+                c.push_str(code);
+            }
+            None => self.slots.push((provider, code.to_string())),
+        }
+        self.len += 1;
+        true
     }
 }

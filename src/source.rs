@@ -4,7 +4,7 @@
 use crate::catalog::Catalog;
 use crate::extract::{Line, Triggers};
 use crate::input::{LineSplitter, RawLine};
-use crate::pipeline::{ErrorEvent, Pipeline};
+use crate::pipeline::{Events, Pipeline};
 
 /// What was read from a source.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl Source {
         self.line_no
     }
 
-    pub fn feed(&mut self, chunk: &[u8], catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+    pub fn feed(&mut self, chunk: &[u8], catalog: &Catalog, out: &mut dyn Events) {
         self.stats.bytes += chunk.len() as u64;
         // One pass over the chunk answers, for the lines wholly inside it, what a pass per
         // line would: which hold a trigger, and whether all are valid UTF-8 (a newline never
@@ -78,14 +78,14 @@ impl Source {
     }
 
     /// End of input: the partial last line counts, held evidence is settled.
-    pub fn finish(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+    pub fn finish(&mut self, catalog: &Catalog, out: &mut dyn Events) {
         let Source { splitter, pipeline, line_no, stats } = self;
         splitter.finish(|line| take_line(pipeline, catalog, line_no, stats, line, Known::default(), out));
         pipeline.flush(catalog, out);
     }
 
     /// The source went quiet: settle held evidence but keep a partial line waiting.
-    pub fn idle(&mut self, catalog: &Catalog, out: &mut Vec<ErrorEvent>) {
+    pub fn idle(&mut self, catalog: &Catalog, out: &mut dyn Events) {
         self.pipeline.flush(catalog, out);
     }
 
@@ -123,7 +123,7 @@ fn take_line(
     stats: &mut ReadStats,
     line: RawLine<'_>,
     known: Known<'_>,
-    out: &mut Vec<ErrorEvent>,
+    out: &mut dyn Events,
 ) {
     *line_no += 1;
     stats.lines += 1;

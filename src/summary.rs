@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::catalog::{Category, EntryId, Provider};
-use crate::classify::Evidence;
+use crate::classify::{Evidence, LineMessage};
 use crate::pipeline::ErrorEvent;
 use crate::source::ReadStats;
 use crate::timestamp::EpochMillis;
@@ -213,7 +213,8 @@ impl Summary {
             self.timeline.add(t, d.provider, 1);
         }
         if !d.known() {
-            self.add_template(d.provider, &d.code, d.message.as_deref().unwrap_or(""));
+            let message = d.message.as_ref().map(LineMessage::redacted);
+            self.add_template(d.provider, &d.code, message.as_deref().unwrap_or(""));
         }
     }
 

@@ -39,16 +39,22 @@ fn epoch_field() -> &'static Regex {
     })
 }
 
-/// The time a line carries, if any.
-pub fn parse(line: &str, default_year: i32) -> Option<EpochMillis> {
+/// The time a line carries, if any. The line may end inside a character (a kept head is cut
+/// at a byte count) or hold invalid UTF-8: the common format is read from its bytes, the
+/// others from its valid text.
+pub fn parse(line: &[u8], default_year: i32) -> Option<EpochMillis> {
+    if let Some(t) = iso_fast(&line[..line.len().min(SEARCH_BYTES)]) {
+        return Some(t);
+    }
+    let line = match simdutf8::compat::from_utf8(line) {
+        Ok(text) => text,
+        Err(e) => simdutf8::compat::from_utf8(&line[..e.valid_up_to()]).unwrap_or_default(),
+    };
     let mut end = line.len().min(SEARCH_BYTES);
     while !line.is_char_boundary(end) {
         end -= 1;
     }
     let head = &line[..end];
-    if let Some(t) = iso_fast(head.as_bytes()) {
-        return Some(t);
-    }
     if let Some(c) = iso().captures(head) {
         let n = |i: usize| c.get(i).map_or(0, |m| m.as_str().parse::<i64>().unwrap_or(0));
         let frac = c.get(7).map_or(0, |m| {
@@ -194,14 +200,17 @@ mod tests {
 
     #[test]
     fn common_formats() {
-        let t = parse("2026-11-02 10:00:01,123 ERROR x", 2026).unwrap();
+        let t = parse(b"2026-11-02 10:00:01,123 ERROR x", 2026).unwrap();
         assert_eq!(format(t), "2026-11-02T10:00:01Z");
         assert_eq!(t % 1000, 123);
-        let t = parse("2026-11-02T18:00:01+08:00 x", 2026).unwrap();
+        let t = parse(b"2026-11-02T18:00:01+08:00 x", 2026).unwrap();
         assert_eq!(format(t), "2026-11-02T10:00:01Z");
-        assert_eq!(format(parse("Nov  2 10:00:01 host app[1]: x", 2026).unwrap()), "2026-11-02T10:00:01Z");
-        assert_eq!(format(parse(r#"{"ts":1793613601,"msg":"x"}"#, 2026).unwrap()), "2026-11-02T10:00:01Z");
-        assert_eq!(format(parse(r#"{"ts":1793613601000,"msg":"x"}"#, 2026).unwrap()), "2026-11-02T10:00:01Z");
-        assert_eq!(parse("no time here", 2026), None);
+        assert_eq!(format(parse(b"Nov  2 10:00:01 host app[1]: x", 2026).unwrap()), "2026-11-02T10:00:01Z");
+        assert_eq!(format(parse(br#"{"ts":1793613601,"msg":"x"}"#, 2026).unwrap()), "2026-11-02T10:00:01Z");
+        assert_eq!(
+            format(parse(br#"{"ts":1793613601000,"msg":"x"}"#, 2026).unwrap()),
+            "2026-11-02T10:00:01Z"
+        );
+        assert_eq!(parse(b"no time here", 2026), None);
     }
 }

@@ -117,13 +117,7 @@ impl Context {
     /// The record's time, from its first line. `chunk` is the chunk being fed.
     pub fn record_time(&mut self, chunk: &[u8]) -> Option<EpochMillis> {
         if self.head_time.is_none() {
-            let head = self.head.bytes(chunk);
-            // The kept head may end inside a character; the timestamp is well before that.
-            let head = match simdutf8::compat::from_utf8(head) {
-                Ok(text) => text,
-                Err(e) => simdutf8::compat::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
-            };
-            self.head_time = Some(timestamp::parse(head, self.default_year));
+            self.head_time = Some(timestamp::parse(self.head.bytes(chunk), self.default_year));
         }
         self.head_time.flatten()
     }

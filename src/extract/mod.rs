@@ -14,6 +14,8 @@ mod shapes;
 mod spans;
 mod text_forms;
 
+use std::sync::OnceLock;
+
 pub use hints::Hint;
 pub use prefilter::Triggers;
 pub use shapes::ShapeMatch;
@@ -218,8 +220,7 @@ impl Extractor {
             return None;
         }
         let line_hint = hints::find(text);
-        let foreign_url =
-            text.contains("://") && line_hint.is_none_or(|h| h.strength < hints::Strength::Host);
+        let foreign_url = has_url(text) && line_hint.is_none_or(|h| h.strength < hints::Strength::Host);
         let first = starts.first().map_or(last, |s| s.1);
         let (record, recent) = self.context.nearby(first, self.record, chunk);
         let timestamp = self.context.record_time(chunk);
@@ -292,6 +293,12 @@ fn brace_balance(text: &[u8]) -> i64 {
         }
     }
     depth
+}
+
+/// Does `text` hold `://`? A literal search built once: every error line asks.
+fn has_url(text: &str) -> bool {
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new("://")).find(text.as_bytes()).is_some()
 }
 
 #[cfg(test)]

@@ -206,7 +206,7 @@ fn visit(
         let fields = shapes::Fields::of(obj);
         if let Some(mut shape) = shapes::recognize(&fields) {
             shape.http_status = shape.http_status.or(status);
-            let at = span.find(&shape.code).unwrap_or(0);
+            let at = first_place(span.as_bytes(), shape.code.as_bytes()).unwrap_or(0);
             out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
             return;
         }
@@ -246,6 +246,15 @@ fn visit(
         }
     }
     scratch.give_string(decoded);
+}
+
+/// Where `needle` first occurs in `hay`, found from its first byte: a code is short and its
+/// body small, too small for a searcher built per call to pay.
+fn first_place(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some(&first) = needle.first() else {
+        return Some(0);
+    };
+    memchr::memchr_iter(first, hay).find(|&at| hay[at..].starts_with(needle))
 }
 
 /// Could visiting `value` find anything? Not in a number, nor in a string [`might_hold_error`]

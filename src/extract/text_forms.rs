@@ -48,8 +48,16 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
 fn openai_messages(text: &str) -> impl Iterator<Item = (usize, u16, &str)> {
     const LEAD: &str = "Error code: ";
     static FINDER: OnceLock<Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| Finder::new(LEAD));
+    let mut from = 0;
     let mut resume = 0;
-    FINDER.get_or_init(|| Finder::new(LEAD)).find_iter(text.as_bytes()).filter_map(move |at| {
+    // Each search from the last: `find_iter` would copy the searcher for every text.
+    std::iter::from_fn(move || {
+        let at = from + finder.find(text.as_bytes().get(from..)?)?;
+        from = at + 1;
+        Some(at)
+    })
+    .filter_map(move |at| {
         if at < resume {
             return None; // inside the message of the one before
         }
@@ -169,27 +177,6 @@ fn looks_like_code(c: &str) -> bool {
     (!c.is_empty() && c.len() <= 12 && c.bytes().all(|b| b.is_ascii_digit()) && c != "0")
         || shapes::is_camel_code(c)
         || shapes::is_upper_snake(c)
-}
-
-/// `count` texts, each one to four runs of one pick from every part, in turn: the generated
-/// inputs the hand matchers are compared with their regexes on. Deterministic from `seed`.
-#[cfg(test)]
-fn combinations(parts: &[&[&str]], mut seed: u64, count: usize) -> Vec<String> {
-    let mut next = |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % n
-    };
-    (0..count)
-        .map(|_| {
-            let mut text = String::new();
-            for _ in 0..next(4) + 1 {
-                for part in parts {
-                    text.push_str(part[next(part.len())]);
-                }
-            }
-            text
-        })
-        .collect()
 }
 
 #[cfg(test)]

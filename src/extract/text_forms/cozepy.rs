@@ -116,7 +116,7 @@ mod tests {
             &["abc9", "", "_x", "é", "20261102\n"],
         ];
         let mut matched = 0;
-        for text in super::super::combinations(&parts, 11, 50_000) {
+        for text in crate::test_support::combinations(&parts, 11, 50_000) {
             assert_eq!(find(&text).collect::<Vec<_>>(), by_regex(&text), "{text:?}");
             matched += usize::from(!by_regex(&text).is_empty());
         }

@@ -220,7 +220,7 @@ impl Extractor {
             return None;
         }
         let line_hint = hints::find(text);
-        let foreign_url = has_url(text) && line_hint.is_none_or(|h| h.strength < hints::Strength::Host);
+        let foreign_url = line_hint.is_none_or(|h| h.strength < hints::Strength::Host) && has_url(text);
         let first = starts.first().map_or(last, |s| s.1);
         let (record, recent) = self.context.nearby(first, self.record, chunk);
         let timestamp = self.context.record_time(chunk);

@@ -66,12 +66,19 @@ impl Detection {
 /// A provider's message as the line had it. Secrets never leave errwatch, so its text is to
 /// be had only redacted; redacting waits until a sink wants the text, as most never do (a
 /// count needs no message).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LineMessage(String);
 
 impl LineMessage {
     pub fn redacted(&self) -> Cow<'_, str> {
         redact::secrets(&self.0)
+    }
+}
+
+/// Redacted here too: a detection printed for debugging is text leaving errwatch.
+impl std::fmt::Debug for LineMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("LineMessage").field(&self.redacted()).finish()
     }
 }
 
@@ -282,5 +289,18 @@ fn unknown(
         message: message.map(LineMessage),
         evidence,
         ambiguous: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_message_shows_only_redacted_text() {
+        let message = LineMessage("bad key Bearer abcdefgh12345678".to_string());
+        assert_eq!(message.redacted(), "bad key Bearer [REDACTED]");
+        let debug = format!("{message:?}");
+        assert!(debug.contains("[REDACTED]") && !debug.contains("abcdefgh12345678"), "{debug}");
     }
 }

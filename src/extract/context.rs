@@ -74,6 +74,10 @@ pub struct Context {
     head: Kept,
     head_time: Option<Option<EpochMillis>>,
     default_year: i32,
+    /// Where the lines whose hints are worked out together are, and their slots: kept
+    /// between calls.
+    stretch: Vec<(usize, usize)>,
+    slots: Vec<usize>,
 }
 
 impl Context {
@@ -85,6 +89,8 @@ impl Context {
             head: Kept::default(),
             head_time: None,
             default_year,
+            stretch: Vec::new(),
+            slots: Vec::new(),
         }
     }
 
@@ -126,6 +132,7 @@ impl Context {
     /// Provider evidence before line `number` of record `record`: the strongest in the same
     /// record, and the newest among all the kept lines. `chunk` is the chunk being fed.
     pub fn nearby(&mut self, number: u64, record: u64, chunk: &[u8]) -> (Option<Hint>, Option<Hint>) {
+        self.work_out_hints(number, chunk);
         let mut in_record: Option<Hint> = None;
         let mut newest: Option<Hint> = None;
         // Newest first: the slots before `next`, then (once the ring has wrapped) those after.
@@ -147,6 +154,31 @@ impl Context {
             newest = newest.or(Some(h));
         }
         (in_record, newest)
+    }
+
+    /// Works out the hints not yet known of the kept lines before `number` that lie whole in
+    /// the chunk, by one search over their stretch of it. Lines kept as copies, and lines cut
+    /// to [`KEPT_BYTES`], are left to [`hints::find`] one by one.
+    fn work_out_hints(&mut self, number: u64, chunk: &[u8]) {
+        let (mut lines, mut slots) = (std::mem::take(&mut self.stretch), std::mem::take(&mut self.slots));
+        lines.clear();
+        slots.clear();
+        // Oldest first: the lines of a chunk are placed in the order they come.
+        let order = (self.next..self.lines.len()).chain(0..self.next);
+        for slot in order {
+            let r = &self.lines[slot];
+            match r.text.place {
+                Some((start, len)) if r.hint.is_none() && r.number < number && len < KEPT_BYTES => {
+                    lines.push((start, start + len));
+                    slots.push(slot);
+                }
+                _ => {}
+            }
+        }
+        if lines.len() > 1 {
+            hints::find_each(chunk, &lines, |i, hint| self.lines[slots[i]].hint = Some(hint));
+        }
+        (self.stretch, self.slots) = (lines, slots);
     }
 }
 

@@ -80,17 +80,46 @@ fn automaton() -> &'static AhoCorasick {
 /// The provider a text points to, if any.
 pub fn find(text: impl AsRef<[u8]>) -> Option<Hint> {
     let text = text.as_ref();
-    let mut best: Option<Hint> = None;
-    for m in automaton().find_iter(text) {
-        let (_, provider, mut strength) = NEEDLES[m.pattern().as_usize()];
-        if strength == Strength::Name && is_field_value(text, m.start()) {
-            strength = Strength::Field;
+    automaton().find_iter(text).fold(None, |best, m| better(best, text, m.pattern().as_usize(), m.start()))
+}
+
+/// The hints of several lines of `text`, `lines` giving each one's `(start, end)` in order, found
+/// by one search over the stretch they span: the context asks for twenty lines at a time, and
+/// one search of them costs far less than twenty. No needle spans a line break, so the matches
+/// inside a line are the ones a search of that line alone finds.
+pub fn find_each(text: &[u8], lines: &[(usize, usize)], mut found: impl FnMut(usize, Option<Hint>)) {
+    let (Some(&(from, _)), Some(&(_, to))) = (lines.first(), lines.last()) else {
+        return;
+    };
+    debug_assert!(lines.windows(2).all(|w| w[0].1 <= w[1].0), "lines in order, apart");
+    let mut matches =
+        automaton().find_iter(&text[from..to]).map(|m| (m.pattern().as_usize(), from + m.start()));
+    let mut next = matches.next();
+    for (i, &(start, end)) in lines.iter().enumerate() {
+        while next.is_some_and(|(_, at)| at < start) {
+            next = matches.next();
         }
-        if best.is_none_or(|b| strength > b.strength) {
-            best = Some(Hint { provider, strength });
+        let mut best = None;
+        while let Some((pattern, at)) = next.filter(|&(_, at)| at < end) {
+            best = better(best, &text[start..end], pattern, at - start);
+            next = matches.next();
         }
+        found(i, best);
     }
-    best
+}
+
+/// `best` after a match of needle `pattern` at `at` in `line`: the strongest kind of evidence
+/// wins, and among equals the first on the line.
+fn better(best: Option<Hint>, line: &[u8], pattern: usize, at: usize) -> Option<Hint> {
+    let (_, provider, mut strength) = NEEDLES[pattern];
+    if strength == Strength::Name && is_field_value(line, at) {
+        strength = Strength::Field;
+    }
+    if best.is_none_or(|b| strength > b.strength) {
+        Some(Hint { provider, strength })
+    } else {
+        best
+    }
 }
 
 /// Is the match at `at` the value of a `provider`-like key (`provider=coze`, `"provider": "coze"`)?
@@ -122,5 +151,36 @@ mod tests {
         let h = find("模型代码 provider=zhipu code=1211").unwrap();
         assert_eq!((h.provider, h.strength), (Provider::Zhipu, Strength::Field));
         assert_eq!(find("代码码码 provider码=x"), None);
+    }
+
+    /// Every fixture log, its lines asked for in runs of every length up to 25 (with lines
+    /// left out between runs): each line's hint is the one a search of it alone gives.
+    #[test]
+    fn hints_of_a_stretch_are_each_lines_own() {
+        let mut compared = 0;
+        let mut named = 0;
+        for log in super::super::spans::fixture_logs() {
+            let text = log.as_bytes();
+            let mut lines = Vec::new();
+            let mut start = 0;
+            for line in log.split('\n') {
+                lines.push((start, start + line.len()));
+                start += line.len() + 1;
+            }
+            for run in 1..=25 {
+                // Every third line left out: a stretch holds lines that are not asked about.
+                for group in lines.chunks(run * 3 / 2 + 1) {
+                    let asked: Vec<(usize, usize)> =
+                        group.iter().enumerate().filter(|(i, _)| i % 3 != 2).map(|(_, line)| *line).collect();
+                    find_each(text, &asked, |i, hint| {
+                        let (s, e) = asked[i];
+                        assert_eq!(hint, find(&text[s..e]), "{:?}", String::from_utf8_lossy(&text[s..e]));
+                        compared += 1;
+                        named += usize::from(hint.is_some());
+                    });
+                }
+            }
+        }
+        assert!(compared > 10_000 && named > 1_000, "{compared} lines compared, {named} with a hint");
     }
 }

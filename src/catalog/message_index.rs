@@ -341,6 +341,10 @@ fn request_id_start(text: &str) -> Option<usize> {
     let from = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
     let mut keyword = None;
     for at in from..bytes.len() {
+        // Each keyword starts with `r`, `x` or `l`, in either case: most bytes are ruled out here.
+        if !matches!(bytes[at] | 0x20, b'r' | b'x' | b'l') {
+            continue;
+        }
         let Some(end) = request_id_keyword(&bytes[at..]).map(|n| at + n) else {
             continue;
         };

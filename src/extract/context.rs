@@ -160,6 +160,13 @@ impl Context {
     /// the chunk, by one search over their stretch of it. Lines kept as copies, and lines cut
     /// to [`KEPT_BYTES`], are left to [`hints::find`] one by one.
     fn work_out_hints(&mut self, number: u64, chunk: &[u8]) {
+        // When the line just before has its hint (findings line after line, as in a log of
+        // errors), the lines before it are likely to have theirs: gathering would cost more
+        // than it saves. Whatever is not worked out here is, line by line, when asked.
+        let newest = if self.next == 0 { self.lines.len().checked_sub(1) } else { Some(self.next - 1) };
+        if newest.is_none_or(|slot| self.lines[slot].hint.is_some()) {
+            return;
+        }
         let (mut lines, mut slots) = (std::mem::take(&mut self.stretch), std::mem::take(&mut self.slots));
         lines.clear();
         slots.clear();

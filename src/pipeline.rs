@@ -63,7 +63,7 @@ impl Pipeline {
         }
     }
 
-    /// Takes one line; appends the errors it completes to `out`.
+    /// Takes one line; hands the errors it completes to `out`.
     pub fn push_line(&mut self, line: Line<'_>, catalog: &Catalog, out: &mut dyn Events) {
         self.extractor.push(line, &mut self.findings);
         if !self.findings.is_empty() {

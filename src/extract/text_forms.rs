@@ -48,16 +48,8 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
 fn openai_messages(text: &str) -> impl Iterator<Item = (usize, u16, &str)> {
     const LEAD: &str = "Error code: ";
     static FINDER: OnceLock<Finder<'static>> = OnceLock::new();
-    let finder = FINDER.get_or_init(|| Finder::new(LEAD));
-    let mut from = 0;
     let mut resume = 0;
-    // Each search from the last: `find_iter` would copy the searcher for every text.
-    std::iter::from_fn(move || {
-        let at = from + finder.find(text.as_bytes().get(from..)?)?;
-        from = at + 1;
-        Some(at)
-    })
-    .filter_map(move |at| {
+    occurrences(FINDER.get_or_init(|| Finder::new(LEAD)), text.as_bytes()).filter_map(move |at| {
         if at < resume {
             return None; // inside the message of the one before
         }
@@ -72,6 +64,19 @@ fn openai_messages(text: &str) -> impl Iterator<Item = (usize, u16, &str)> {
         let end = memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
         resume = end;
         (end > start).then(|| (start, status, &text[start..end]))
+    })
+}
+
+/// Where `finder`'s needle occurs in `text`, without overlaps. Each search starts from the
+/// last: `Finder::find_iter` would copy the searcher for every text, and these run on every
+/// error line.
+fn occurrences<'t>(finder: &'static Finder<'static>, text: &'t [u8]) -> impl Iterator<Item = usize> + 't {
+    let step = finder.needle().len().max(1);
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + finder.find(text.get(from..)?)?;
+        from = at + step;
+        Some(at)
     })
 }
 
@@ -182,6 +187,17 @@ fn looks_like_code(c: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn occurrences_are_where_find_iter_finds_them() {
+        static AA: OnceLock<Finder<'static>> = OnceLock::new();
+        let finder = AA.get_or_init(|| Finder::new("aa"));
+        for text in ["", "a", "aa", "aaa", "aaaaa", "xaaxaax", "baab aa"] {
+            let ours: Vec<usize> = occurrences(finder, text.as_bytes()).collect();
+            assert_eq!(ours, finder.find_iter(text.as_bytes()).collect::<Vec<_>>(), "{text:?}");
+        }
+        assert_eq!(occurrences(finder, b"aaaaa").collect::<Vec<_>>(), vec![0, 2]);
+    }
 
     fn kinds(text: &str) -> Vec<CandidateKind> {
         let mut out = Vec::new();

@@ -21,7 +21,7 @@ pub fn find(text: &str) -> impl Iterator<Item = (usize, &str, &str)> + '_ {
     let mut logids = NextFinding::new(text.as_bytes(), |h| logid_finder().find(h));
     let mut newlines = NextFinding::new(text.as_bytes(), |h| memchr::memchr(b'\n', h));
     let mut resume = 0;
-    code.find_iter(text.as_bytes()).filter_map(move |at| {
+    super::occurrences(code, text.as_bytes()).filter_map(move |at| {
         if at < resume || ends_in_word(&text[..at]) {
             return None;
         }

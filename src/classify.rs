@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use crate::catalog::descriptor::Context;
 use crate::catalog::{narrow, Catalog, Category, EntryId, EntryRef, Provider, Resolution};
 use crate::extract::hints::Strength;
 use crate::extract::{Candidate, CandidateKind, ShapeMatch, Surroundings};
@@ -85,7 +86,7 @@ impl std::fmt::Debug for LineMessage {
 
 /// Takes the candidate: its code and message become the detection's, not copies of them.
 pub fn classify(candidate: Candidate, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
-    match candidate.kind {
+    let found = match candidate.kind {
         CandidateKind::Shape(shape) => from_shape(shape, around, catalog),
         CandidateKind::Loose { code, message, http_status } => {
             from_loose(code, message, http_status, around, catalog)
@@ -94,7 +95,10 @@ pub fn classify(candidate: Candidate, around: &Surroundings, catalog: &Catalog) 
             from_message(message, http_status, around, catalog)
         }
         CandidateKind::Status { status } => from_status(status, around, catalog),
-    }
+    };
+    // A provider only recognized (OpenAI, DashScope, ...) is named so that its errors are set
+    // aside, never counted.
+    found.filter(|d| catalog.counts(d.provider))
 }
 
 fn from_shape(shape: ShapeMatch, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
@@ -109,7 +113,10 @@ fn from_shape(shape: ShapeMatch, around: &Surroundings, catalog: &Catalog) -> Op
         }
         _ => shape.provider,
     };
-    let recent = shape.recent_evidence_suffices && !around.foreign_url;
+    if !shape.counted {
+        return None;
+    }
+    let recent = shape.context == Context::Recent && !around.foreign_url;
     let named = around.close().is_some_and(|h| h.provider == provider)
         || (recent && around.recent.is_some_and(|h| h.provider == provider))
         || around.sse_error;

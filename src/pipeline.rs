@@ -65,7 +65,7 @@ impl Pipeline {
 
     /// Takes one line; hands the errors it completes to `out`.
     pub fn push_line(&mut self, line: Line<'_>, catalog: &Catalog, out: &mut dyn Events) {
-        self.extractor.push(line, &mut self.findings);
+        self.extractor.push(line, catalog.lexicon(), &mut self.findings);
         if !self.findings.is_empty() {
             self.correlate(catalog, out);
         }
@@ -81,7 +81,7 @@ impl Pipeline {
 
     /// End of input, or the source is idle: nothing more will claim what is held.
     pub fn flush(&mut self, catalog: &Catalog, out: &mut dyn Events) {
-        self.extractor.flush(&mut self.findings);
+        self.extractor.flush(catalog.lexicon(), &mut self.findings);
         self.correlate(catalog, out);
         self.pending.drain(..).for_each(|p| out.put(p.event));
     }

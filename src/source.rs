@@ -58,7 +58,7 @@ impl Source {
         // One pass over the chunk answers, for the lines wholly inside it, what a pass per
         // line would: which hold a trigger, and whether all are valid UTF-8 (a newline never
         // splits a character, so when the chunk up to its last newline is valid, each line is).
-        let mut triggers = Triggers::scan(chunk);
+        let mut triggers = Triggers::scan(chunk, catalog.lexicon());
         let complete = memchr::memrchr(b'\n', chunk).map_or(0, |i| i + 1);
         let valid = simdutf8::basic::from_utf8(&chunk[..complete]).ok();
         let Source { splitter, pipeline, line_no, stats } = self;

@@ -19,3 +19,14 @@ pub fn combinations(parts: &[&[&str]], mut seed: u64, count: usize) -> Vec<Strin
         })
         .collect()
 }
+
+/// The embedded catalog, built once for all the tests of a run.
+pub fn catalog() -> &'static crate::catalog::Catalog {
+    static CATALOG: std::sync::OnceLock<crate::catalog::Catalog> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(crate::catalog::Catalog::embedded)
+}
+
+/// The embedded catalog's lexicon.
+pub fn lexicon() -> &'static crate::extract::Lexicon {
+    catalog().lexicon()
+}

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use super::descriptor::{Api, Descriptor, Identify, Shape};
 use super::{Action, CatalogEntry, Category, Provider, Severity};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -21,8 +22,28 @@ pub enum CatalogError {
 #[serde(deny_unknown_fields)]
 struct FileShape {
     provider: Provider,
+    name: Option<String>,
+    /// `false` for providers only recognized so that their errors are set aside.
+    #[serde(default = "yes")]
+    counted: bool,
+    #[serde(default)]
+    identify: Identify,
+    #[serde(default)]
+    api: Vec<Api>,
+    #[serde(default)]
+    shape: Vec<Shape>,
     #[serde(default)]
     entry: Vec<EntryShape>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What one catalog file declares.
+pub struct ParsedFile {
+    pub descriptor: Descriptor,
+    pub entries: Vec<CatalogEntry>,
 }
 
 #[derive(Deserialize)]
@@ -49,13 +70,36 @@ struct EntryShape {
     remedy_en: String,
 }
 
-/// The file's provider and its entries.
-pub fn parse_file(name: &str, text: &str) -> Result<(Provider, Vec<CatalogEntry>), CatalogError> {
+pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, CatalogError> {
     let file: FileShape = toml::from_str(text).map_err(|e| CatalogError::Syntax {
         file: name.to_string(),
         line: e.span().map_or(1, |s| line_of(text, s.start)),
         message: e.message().to_string(),
     })?;
+    let descriptor = Descriptor {
+        id: file.provider,
+        name: file.name.unwrap_or_else(|| file.provider.to_string()),
+        counted: file.counted,
+        identify: file.identify,
+        apis: file.api,
+        shapes: file.shape,
+    };
+    let at_table = |table: &str| line_of(text, text.find(table).unwrap_or(0));
+    descriptor.check().map_err(|message| CatalogError::Syntax {
+        file: name.to_string(),
+        line: at_table("[identify]").max(at_table("[[shape]]")),
+        message: format!("provider {:?}: {message}", file.provider.as_str()),
+    })?;
+    if !file.counted && !file.entry.is_empty() {
+        return Err(CatalogError::Syntax {
+            file: name.to_string(),
+            line: at_table("[[entry]]"),
+            message: format!(
+                "provider {:?} is not counted (counted = false) but has entries",
+                file.provider.as_str()
+            ),
+        });
+    }
     let mut out = Vec::with_capacity(file.entry.len());
     for e in file.entry {
         if e.category == Category::Unknown {
@@ -85,15 +129,54 @@ pub fn parse_file(name: &str, text: &str) -> Result<(Provider, Vec<CatalogEntry>
             remedy_en: e.remedy_en,
         });
     }
-    Ok((file.provider, out))
+    Ok(ParsedFile { descriptor, entries: out })
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
     1 + text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
 }
 
-/// Whole-catalog rules: keys are unique, and rows sharing a code have exactly one default.
-pub fn check(entries: &[CatalogEntry]) -> Result<(), CatalogError> {
+/// Whole-catalog rules: keys are unique, rows sharing a code have exactly one default, every
+/// row belongs to an API family its provider declares, and no clue names two providers.
+pub fn check(entries: &[CatalogEntry], descriptors: &[Descriptor]) -> Result<(), CatalogError> {
+    for e in entries {
+        let Some(d) = descriptors.iter().find(|d| d.id == e.provider) else {
+            return Err(CatalogError::Inconsistent(format!("{} has no provider descriptor", e.key())));
+        };
+        if d.api(&e.api).is_none() {
+            let known: Vec<&str> = d.apis.iter().map(|a| a.id.as_str()).collect();
+            return Err(CatalogError::Inconsistent(format!(
+                "{}: api {:?} is not one of provider {}'s ({})",
+                e.key(),
+                e.api,
+                e.provider,
+                if known.is_empty() { "it declares none".to_string() } else { known.join(", ") }
+            )));
+        }
+    }
+    if let Some(d) =
+        descriptors.iter().find(|d| d.counted && d.shapes.is_empty() && d.identify.hosts.is_empty())
+    {
+        return Err(CatalogError::Inconsistent(format!(
+            "provider {} declares neither a [[shape]] nor a host in [identify]: none of its errors could be found",
+            d.id
+        )));
+    }
+    let mut owners: HashMap<String, Provider> = HashMap::new();
+    for d in descriptors {
+        for (word, _) in d.clues() {
+            let word = word.strip_prefix("*.").unwrap_or(word).to_ascii_lowercase();
+            match owners.insert(word.clone(), d.id) {
+                Some(other) if other != d.id => {
+                    return Err(CatalogError::Inconsistent(format!(
+                        "clue {word:?} names two providers: {other} and {}",
+                        d.id
+                    )))
+                }
+                _ => {}
+            }
+        }
+    }
     let mut keys: HashMap<String, usize> = HashMap::new();
     let mut shared: HashMap<(Provider, &str), Vec<&CatalogEntry>> = HashMap::new();
     for e in entries {

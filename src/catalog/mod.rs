@@ -5,6 +5,7 @@
 //! logs or lines: the classifier asks it questions, it answers with entries.
 
 mod code_pattern;
+pub mod descriptor;
 mod load;
 mod message_index;
 mod taxonomy;
@@ -18,18 +19,31 @@ use serde::Serialize;
 use rustc_hash::FxHashMap;
 
 pub use code_pattern::CodePattern;
+pub use descriptor::{ClueKind, Descriptor};
 pub use load::CatalogError;
 pub use message_index::MessageMatch;
 pub use taxonomy::{Action, Category, Provider, Severity};
 
 use message_index::MessageIndex;
 
-/// The catalog files compiled into the binary, one per provider.
-const EMBEDDED: [(&str, &str); 4] = [
+use crate::extract::Lexicon;
+
+/// The catalog files compiled into the binary, one per provider: the four counted ones, then
+/// the providers recognized only so that their errors are never taken for those four's.
+const EMBEDDED: &[(&str, &str)] = &[
     ("zhipu.toml", include_str!("zhipu.toml")),
     ("ppio.toml", include_str!("ppio.toml")),
     ("coze.toml", include_str!("coze.toml")),
     ("volcengine.toml", include_str!("volcengine.toml")),
+    ("others/openai.toml", include_str!("others/openai.toml")),
+    ("others/deepseek.toml", include_str!("others/deepseek.toml")),
+    ("others/moonshot.toml", include_str!("others/moonshot.toml")),
+    ("others/dashscope.toml", include_str!("others/dashscope.toml")),
+    ("others/tencent.toml", include_str!("others/tencent.toml")),
+    ("others/minimax.toml", include_str!("others/minimax.toml")),
+    ("others/qianfan.toml", include_str!("others/qianfan.toml")),
+    ("others/anthropic.toml", include_str!("others/anthropic.toml")),
+    ("others/gemini.toml", include_str!("others/gemini.toml")),
 ];
 
 /// One documented error of one provider.
@@ -115,7 +129,11 @@ pub struct Resolution {
 pub struct Catalog {
     entries: Vec<EntryRef>,
     /// Every provider the catalog's files declare, embedded ones first, in file order.
+    descriptors: Vec<Descriptor>,
+    /// The counted ones among them.
     providers: Vec<Provider>,
+    /// The matchers derived from the descriptors, which the extractor reads.
+    lexicon: Lexicon,
     /// Keyed by provider, then code: looked up with the line's `&str`, no key built. FxHash:
     /// the keys are the catalog's own, so crafted log text cannot make them collide.
     exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>>,
@@ -145,26 +163,29 @@ impl Catalog {
 
     fn load(user: &[(String, String)]) -> Result<Catalog, CatalogError> {
         let mut entries: Vec<CatalogEntry> = Vec::new();
-        let mut providers: Vec<Provider> = Vec::new();
+        let mut descriptors: Vec<Descriptor> = Vec::new();
         let files =
             EMBEDDED.iter().map(|(n, t)| (*n, *t)).chain(user.iter().map(|(n, t)| (n.as_str(), t.as_str())));
         for (name, text) in files {
-            let (provider, parsed) = load::parse_file(name, text)?;
-            if !providers.contains(&provider) {
-                providers.push(provider);
+            let parsed = load::parse_file(name, text)?;
+            match descriptors.iter_mut().find(|d| d.id == parsed.descriptor.id) {
+                Some(d) => d.extend(parsed.descriptor),
+                None => descriptors.push(parsed.descriptor),
             }
-            for entry in parsed {
+            for entry in parsed.entries {
                 match entries.iter_mut().find(|e| e.key() == entry.key()) {
                     Some(slot) => *slot = entry,
                     None => entries.push(entry),
                 }
             }
         }
-        load::check(&entries)?;
-        Ok(Catalog::index(entries.into_iter().map(Arc::new).collect(), providers))
+        load::check(&entries, &descriptors)?;
+        let lexicon = Lexicon::build(&descriptors).map_err(CatalogError::Inconsistent)?;
+        Ok(Catalog::index(entries.into_iter().map(Arc::new).collect(), descriptors, lexicon))
     }
 
-    fn index(entries: Vec<EntryRef>, providers: Vec<Provider>) -> Catalog {
+    fn index(entries: Vec<EntryRef>, descriptors: Vec<Descriptor>, lexicon: Lexicon) -> Catalog {
+        let providers = descriptors.iter().filter(|d| d.counted).map(|d| d.id).collect();
         let mut exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>> = FxHashMap::default();
         let mut templated = Vec::new();
         for (id, e) in entries.iter().enumerate() {
@@ -174,7 +195,7 @@ impl Catalog {
             }
         }
         let messages = MessageIndex::build(&entries);
-        Catalog { entries, providers, exact, templated, messages }
+        Catalog { entries, descriptors, providers, lexicon, exact, templated, messages }
     }
 
     /// Turns matching by message off: only codes and statuses identify errors. For measuring
@@ -197,9 +218,27 @@ impl Catalog {
         self.entries[id].clone()
     }
 
-    /// The providers this catalog knows, embedded ones first.
+    /// The providers whose errors are counted, embedded ones first.
     pub fn providers(&self) -> &[Provider] {
         &self.providers
+    }
+
+    /// Every provider declared, counted or not.
+    pub fn descriptors(&self) -> &[Descriptor] {
+        &self.descriptors
+    }
+
+    pub fn descriptor(&self, provider: Provider) -> Option<&Descriptor> {
+        self.descriptors.iter().find(|d| d.id == provider)
+    }
+
+    /// Is this provider's error to be counted (not only recognized as someone else's)?
+    pub fn counts(&self, provider: Provider) -> bool {
+        self.providers.contains(&provider)
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     /// The provider with this id, if the catalog declares it.

@@ -5,6 +5,7 @@
 //! chunk is done with are copied ([`Context::end_chunk`]).
 
 use super::hints::{self, Hint};
+use super::lexicon::Lexicon;
 use crate::timestamp::{self, EpochMillis};
 
 /// Bytes of a line kept for context; hosts and SDK names sit early in a line.
@@ -131,8 +132,14 @@ impl Context {
 
     /// Provider evidence before line `number` of record `record`: the strongest in the same
     /// record, and the newest among all the kept lines. `chunk` is the chunk being fed.
-    pub fn nearby(&mut self, number: u64, record: u64, chunk: &[u8]) -> (Option<Hint>, Option<Hint>) {
-        self.work_out_hints(number, chunk);
+    pub fn nearby(
+        &mut self,
+        number: u64,
+        record: u64,
+        chunk: &[u8],
+        lexicon: &Lexicon,
+    ) -> (Option<Hint>, Option<Hint>) {
+        self.work_out_hints(number, chunk, lexicon);
         let mut in_record: Option<Hint> = None;
         let mut newest: Option<Hint> = None;
         // Newest first: the slots before `next`, then (once the ring has wrapped) those after.
@@ -146,7 +153,7 @@ impl Context {
             if r.record != record && newest.is_some() {
                 break;
             }
-            let hint = *r.hint.get_or_insert_with(|| hints::find(r.text.bytes(chunk)));
+            let hint = *r.hint.get_or_insert_with(|| hints::find(r.text.bytes(chunk), lexicon));
             let Some(h) = hint else { continue };
             if r.record == record && in_record.is_none_or(|b| h.strength > b.strength) {
                 in_record = Some(h);
@@ -159,7 +166,7 @@ impl Context {
     /// Works out the hints not yet known of the kept lines before `number` that lie whole in
     /// the chunk, by one search over their stretch of it. Lines kept as copies, and lines cut
     /// to [`KEPT_BYTES`], are left to [`hints::find`] one by one.
-    fn work_out_hints(&mut self, number: u64, chunk: &[u8]) {
+    fn work_out_hints(&mut self, number: u64, chunk: &[u8], lexicon: &Lexicon) {
         // When the line just before has its hint (findings line after line, as in a log of
         // errors), the lines before it are likely to have theirs: gathering would cost more
         // than it saves. Whatever is not worked out here is, line by line, when asked.
@@ -183,7 +190,7 @@ impl Context {
             }
         }
         if lines.len() > 1 {
-            hints::find_each(chunk, &lines, |i, hint| self.lines[slots[i]].hint = Some(hint));
+            hints::find_each(chunk, &lines, lexicon, |i, hint| self.lines[slots[i]].hint = Some(hint));
         }
         (self.stretch, self.slots) = (lines, slots);
     }
@@ -204,7 +211,8 @@ mod tests {
         c.end_chunk(&chunk);
         // The next chunk reuses the buffer: what was kept must not be read from it.
         let next = vec![b'x'; chunk.len()];
-        let (_, recent) = c.nearby(3, 3, &next);
+        let catalog = crate::test_support::catalog();
+        let (_, recent) = c.nearby(3, 3, &next, catalog.lexicon());
         assert_eq!(recent.map(|h| h.provider), Some(Provider::from_static("coze")));
         assert_eq!(
             c.record_time(&next).map(crate::timestamp::format).as_deref(),

@@ -1,124 +1,127 @@
 //! Provider evidence in a text other than a response's shape: endpoint hosts, an explicit
 //! `provider`/`channel` field, SDK module names, model families.
 //!
-//! The rule when a text names several providers: the strongest kind of evidence wins (explicit
-//! field, then host, then SDK or model name); among equals, the first on the line.
+//! The clues are every provider's descriptor words (`[identify]` in its catalog file), compiled
+//! into the lexicon. The rule when a text names several providers: the strongest kind of
+//! evidence wins (explicit field, then host, then exception class, then SDK package or logger,
+//! then model name); among equals, the first on the line.
 
-use std::sync::OnceLock;
+use crate::catalog::{ClueKind, Provider};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use super::lexicon::{Lexicon, FIELD_KEYS};
 
-use crate::catalog::Provider;
-
-/// How much a piece of evidence says; declared weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Strength {
-    /// An SDK module or a model family.
-    Name,
-    /// The provider's API host.
-    Host,
-    /// `provider=coze`, `"channel": "zhipu"`.
-    Field,
-}
+/// How much a piece of evidence says: the kind of clue it came from.
+pub type Strength = ClueKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hint {
     pub provider: Provider,
     pub strength: Strength,
-}
-
-/// Matched as written (lowercase, as hosts and module names are, plus the capitalized product
-/// names loggers print), longest first where one is a prefix of another.
-const NEEDLES: &[(&str, Provider, Strength)] = &[
-    ("open.bigmodel.cn", Provider::from_static("zhipu"), Strength::Host),
-    ("bigmodel.cn", Provider::from_static("zhipu"), Strength::Host),
-    ("api.z.ai", Provider::from_static("zhipu"), Strength::Host),
-    ("zhipuai", Provider::from_static("zhipu"), Strength::Name),
-    ("zhipu", Provider::from_static("zhipu"), Strength::Name),
-    ("zai.core", Provider::from_static("zhipu"), Strength::Name),
-    ("/zai/", Provider::from_static("zhipu"), Strength::Name),
-    ("glm-", Provider::from_static("zhipu"), Strength::Name),
-    ("chatglm", Provider::from_static("zhipu"), Strength::Name),
-    ("cogview", Provider::from_static("zhipu"), Strength::Name),
-    ("cogvideo", Provider::from_static("zhipu"), Strength::Name),
-    ("volces.com", Provider::from_static("volcengine"), Strength::Host),
-    ("volcengineapi.com", Provider::from_static("volcengine"), Strength::Host),
-    ("volcenginesdkarkruntime", Provider::from_static("volcengine"), Strength::Name),
-    ("volcengine", Provider::from_static("volcengine"), Strength::Name),
-    ("doubao", Provider::from_static("volcengine"), Strength::Name),
-    ("api.coze.cn", Provider::from_static("coze"), Strength::Host),
-    ("api.coze.com", Provider::from_static("coze"), Strength::Host),
-    ("cozepy", Provider::from_static("coze"), Strength::Name),
-    ("coze", Provider::from_static("coze"), Strength::Name),
-    ("ppinfra.com", Provider::from_static("ppio"), Strength::Host),
-    ("ppio.com", Provider::from_static("ppio"), Strength::Host),
-    ("ppinfra", Provider::from_static("ppio"), Strength::Name),
-    ("ppio", Provider::from_static("ppio"), Strength::Name),
-    ("ZhipuAI", Provider::from_static("zhipu"), Strength::Name),
-    ("Zhipu", Provider::from_static("zhipu"), Strength::Name),
-    ("BigModel", Provider::from_static("zhipu"), Strength::Name),
-    ("GLM-", Provider::from_static("zhipu"), Strength::Name),
-    ("Volcengine", Provider::from_static("volcengine"), Strength::Name),
-    ("Doubao", Provider::from_static("volcengine"), Strength::Name),
-    ("Coze", Provider::from_static("coze"), Strength::Name),
-    ("PPIO", Provider::from_static("ppio"), Strength::Name),
-];
-
-/// Keys whose value names the provider outright.
-const FIELD_KEYS: &[&str] = &["provider", "channel", "vendor", "platform"];
-
-fn automaton() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(NEEDLES.iter().map(|n| n.0))
-            .expect("hint needles compile")
-    })
+    /// `false`: a provider only recognized, whose errors are set aside.
+    pub counted: bool,
 }
 
 /// The provider a text points to, if any.
-pub fn find(text: impl AsRef<[u8]>) -> Option<Hint> {
+pub fn find(text: impl AsRef<[u8]>, lexicon: &Lexicon) -> Option<Hint> {
     let text = text.as_ref();
-    automaton().find_iter(text).fold(None, |best, m| better(best, text, m.pattern().as_usize(), m.start()))
+    let mut best = Best::default();
+    lexicon
+        .clues()
+        .0
+        .each(text, |clue, start, end, field| best.offer(text, clue, start, end, field, lexicon));
+    best.hint
 }
 
 /// The hints of several lines of `text`, `lines` giving each one's `(start, end)` in order, found
 /// by one search over the stretch they span: the context asks for twenty lines at a time, and
-/// one search of them costs far less than twenty. No needle spans a line break, so the matches
+/// one search of them costs far less than twenty. No clue spans a line break, so the clues
 /// inside a line are the ones a search of that line alone finds.
-pub fn find_each(text: &[u8], lines: &[(usize, usize)], mut found: impl FnMut(usize, Option<Hint>)) {
+pub fn find_each(
+    text: &[u8],
+    lines: &[(usize, usize)],
+    lexicon: &Lexicon,
+    mut found: impl FnMut(usize, Option<Hint>),
+) {
     let (Some(&(from, _)), Some(&(_, to))) = (lines.first(), lines.last()) else {
         return;
     };
     debug_assert!(lines.windows(2).all(|w| w[0].1 <= w[1].0), "lines in order, apart");
-    let mut matches =
-        automaton().find_iter(&text[from..to]).map(|m| (m.pattern().as_usize(), from + m.start()));
-    let mut next = matches.next();
+    let mut clues: Vec<(usize, usize, usize, bool)> = Vec::new();
+    lexicon.clues().0.each(&text[from..to], |clue, start, end, field| {
+        clues.push((clue, from + start, from + end, field));
+    });
+    clues.sort_unstable_by_key(|c| c.1);
+    let mut next = 0;
     for (i, &(start, end)) in lines.iter().enumerate() {
-        while next.is_some_and(|(_, at)| at < start) {
-            next = matches.next();
+        while clues.get(next).is_some_and(|c| c.1 < start) {
+            next += 1;
         }
-        let mut best = None;
-        while let Some((pattern, at)) = next.filter(|&(_, at)| at < end) {
-            best = better(best, &text[start..end], pattern, at - start);
-            next = matches.next();
+        let mut best = Best::default();
+        for &(clue, at, stop, field) in clues[next..].iter().take_while(|c| c.1 < end) {
+            if stop <= end {
+                best.offer(&text[start..end], clue, at - start, stop - start, field, lexicon);
+            }
         }
-        found(i, best);
+        found(i, best.hint);
     }
 }
 
-/// `best` after a match of needle `pattern` at `at` in `line`: the strongest kind of evidence
-/// wins, and among equals the first on the line.
-fn better(best: Option<Hint>, line: &[u8], pattern: usize, at: usize) -> Option<Hint> {
-    let (_, provider, mut strength) = NEEDLES[pattern];
-    if strength == Strength::Name && is_field_value(line, at) {
-        strength = Strength::Field;
+/// The strongest kind of evidence wins, and among equals the first on the line.
+#[derive(Default)]
+struct Best {
+    hint: Option<Hint>,
+    at: usize,
+}
+
+impl Best {
+    fn offer(&mut self, line: &[u8], clue: usize, at: usize, stop: usize, field: bool, lexicon: &Lexicon) {
+        let c = &lexicon.clues().1[clue];
+        let strength = if field || is_field_value(line, at) {
+            ClueKind::Field
+        } else {
+            match c.kind {
+                Some(kind) if stands_alone(line, at, stop, kind, c.wildcard) => kind,
+                _ => return,
+            }
+        };
+        let better = match self.hint {
+            None => true,
+            Some(b) => strength > b.strength || (strength == b.strength && at < self.at),
+        };
+        if better {
+            self.hint = Some(Hint { provider: c.provider, strength, counted: c.counted });
+            self.at = at;
+        }
     }
-    if best.is_none_or(|b| strength > b.strength) {
-        Some(Hint { provider, strength })
-    } else {
-        best
+}
+
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
+}
+
+/// Is the word at `at..stop` a word of its own, not part of a longer one? A host must not be
+/// part of a longer host (`api.z.ai.example.com`, `xapi.z.ai`; a wildcard's subdomains are
+/// fine); another word must not continue a word before it, except that a capitalized one may
+/// end a CamelCase name (`ChatZhipuAI`).
+fn stands_alone(line: &[u8], at: usize, stop: usize, kind: ClueKind, wildcard: bool) -> bool {
+    let before = at.checked_sub(1).map(|i| line[i]);
+    if kind == ClueKind::Host {
+        let after_ok = match line.get(stop) {
+            None => true,
+            Some(b'.') => !line.get(stop + 1).is_some_and(|b| b.is_ascii_alphanumeric()),
+            Some(&b) => !is_host_byte(b),
+        };
+        let before_ok = match before {
+            None => true,
+            Some(b'.') => wildcard,
+            Some(b) => !is_host_byte(b),
+        };
+        return before_ok && after_ok;
+    }
+    match before {
+        None => true,
+        Some(b) if !b.is_ascii_alphanumeric() => true,
+        Some(b) => line[at].is_ascii_uppercase() && (b.is_ascii_lowercase() || b.is_ascii_digit()),
     }
 }
 
@@ -139,6 +142,10 @@ fn is_field_value(text: &[u8], at: usize) -> bool {
 mod tests {
     use super::*;
 
+    fn find(text: impl AsRef<[u8]>) -> Option<Hint> {
+        super::find(text, crate::test_support::lexicon())
+    }
+
     #[test]
     fn hosts_fields_and_names() {
         let h = find("POST https://open.bigmodel.cn/api/paas/v4/chat/completions").unwrap();
@@ -157,6 +164,8 @@ mod tests {
     /// left out between runs): each line's hint is the one a search of it alone gives.
     #[test]
     fn hints_of_a_stretch_are_each_lines_own() {
+        let catalog = crate::test_support::catalog();
+        let find = |text: &[u8]| super::find(text, catalog.lexicon());
         let mut compared = 0;
         let mut named = 0;
         for log in super::super::spans::fixture_logs() {
@@ -172,7 +181,7 @@ mod tests {
                 for group in lines.chunks(run * 3 / 2 + 1) {
                     let asked: Vec<(usize, usize)> =
                         group.iter().enumerate().filter(|(i, _)| i % 3 != 2).map(|(_, line)| *line).collect();
-                    find_each(text, &asked, |i, hint| {
+                    find_each(text, &asked, catalog.lexicon(), |i, hint| {
                         let (s, e) = asked[i];
                         assert_eq!(hint, find(&text[s..e]), "{:?}", String::from_utf8_lossy(&text[s..e]));
                         compared += 1;

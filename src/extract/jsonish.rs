@@ -381,6 +381,7 @@ pub struct Object<'t>(Value<'t>);
 
 impl<'t> Object<'t> {
     /// Its fields in the order written: keys and values.
+    #[cfg(test)]
     pub fn fields(self) -> impl Iterator<Item = (Text<'t>, Value<'t>)> {
         let value = self.0;
         let end = value.after();
@@ -396,6 +397,7 @@ impl<'t> Object<'t> {
         })
     }
 
+    #[cfg(test)]
     pub fn contains_key(self, key: &str) -> bool {
         self.fields().any(|(k, _)| k.is(key))
     }
@@ -532,6 +534,7 @@ impl<'t> Text<'t> {
     }
 
     /// Does it decode to `s`?
+    #[cfg(test)]
     pub fn is(self, s: &str) -> bool {
         match self.plain() {
             Some(raw) => raw == s,

@@ -9,6 +9,7 @@
 mod context;
 pub mod hints;
 mod jsonish;
+pub mod lexicon;
 mod prefilter;
 mod shapes;
 mod spans;
@@ -17,6 +18,7 @@ mod text_forms;
 use std::sync::OnceLock;
 
 pub use hints::Hint;
+pub use lexicon::Lexicon;
 pub use prefilter::Triggers;
 pub use shapes::ShapeMatch;
 pub use spans::{Candidate, CandidateKind};
@@ -140,7 +142,7 @@ impl Extractor {
     }
 
     /// Takes one line and appends what it finds to `out`.
-    pub fn push(&mut self, line: Line<'_>, out: &mut Vec<Finding>) {
+    pub fn push(&mut self, line: Line<'_>, lexicon: &Lexicon, out: &mut Vec<Finding>) {
         let (number, bytes) = (line.number, line.bytes);
         if let Some(block) = &mut self.block {
             let text = line.as_text();
@@ -152,7 +154,7 @@ impl Extractor {
                 || block.starts.len() >= MAX_BLOCK_LINES
                 || block.text.len() >= MAX_BLOCK_BYTES
             {
-                self.finish_block(line.chunk, out);
+                self.finish_block(line.chunk, lexicon, out);
             }
             return;
         }
@@ -165,10 +167,13 @@ impl Extractor {
             self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(bytes) });
             return;
         }
-        let mut hint = None;
-        if line.triggered.unwrap_or_else(|| prefilter::worth_searching(bytes)) {
+        // A line without a trigger word holds no clue worth knowing (every clue of a counted
+        // provider, and every host, holds one): its hint is known to be none without a search.
+        let mut hint = Some(None);
+        if line.triggered.unwrap_or_else(|| prefilter::worth_searching(bytes, lexicon)) {
+            hint = None;
             let text = line.as_text();
-            let found = self.search(&text, &[(0, number)], number, line.chunk, out);
+            let found = self.search(&text, &[(0, number)], number, line.chunk, lexicon, out);
             // The line's hint, worked out from its own bytes, is the one context would find.
             if matches!(text, std::borrow::Cow::Borrowed(_)) {
                 hint = found;
@@ -186,18 +191,18 @@ impl Extractor {
     }
 
     /// End of input, or the source went quiet: search whatever is still held.
-    pub fn flush(&mut self, out: &mut Vec<Finding>) {
+    pub fn flush(&mut self, lexicon: &Lexicon, out: &mut Vec<Finding>) {
         if self.block.is_some() {
             // Called between chunks: nothing kept is still in one.
-            self.finish_block(&[], out);
+            self.finish_block(&[], lexicon, out);
         }
     }
 
     /// `chunk`: the chunk being fed, where lines kept before the block may still be.
-    fn finish_block(&mut self, chunk: &[u8], out: &mut Vec<Finding>) {
+    fn finish_block(&mut self, chunk: &[u8], lexicon: &Lexicon, out: &mut Vec<Finding>) {
         let Some(block) = self.block.take() else { return };
         let last = block.starts.last().map_or(0, |s| s.1);
-        self.search(&block.text, &block.starts, last, chunk, out);
+        self.search(&block.text, &block.starts, last, chunk, lexicon, out);
         for (i, (at, number)) in block.starts.iter().enumerate() {
             let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
             // The block's text is its own, not the chunk's: its lines are kept as copies.
@@ -213,16 +218,18 @@ impl Extractor {
         starts: &[(usize, u64)],
         last: u64,
         chunk: &[u8],
+        lexicon: &Lexicon,
         out: &mut Vec<Finding>,
     ) -> Option<Option<Hint>> {
-        let candidates = spans::find(text);
+        let candidates = spans::find(text, lexicon);
         if candidates.is_empty() {
             return None;
         }
-        let line_hint = hints::find(text);
-        let foreign_url = line_hint.is_none_or(|h| h.strength < hints::Strength::Host) && has_url(text);
+        let line_hint = hints::find(text, lexicon);
+        let ours = line_hint.is_some_and(|h| h.counted && h.strength >= hints::Strength::Host);
+        let foreign_url = !ours && has_url(text);
         let first = starts.first().map_or(last, |s| s.1);
-        let (record, recent) = self.context.nearby(first, self.record, chunk);
+        let (record, recent) = self.context.nearby(first, self.record, chunk, lexicon);
         let timestamp = self.context.record_time(chunk);
         for candidate in candidates {
             let line = starts.iter().rev().find(|(at, _)| *at <= candidate.offset).map_or(last, |s| s.1);
@@ -306,12 +313,13 @@ mod tests {
     use super::*;
 
     fn findings(lines: &[&str]) -> Vec<Finding> {
+        let catalog = crate::test_support::catalog();
         let mut x = Extractor::new(2026);
         let mut out = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            x.push(Line::alone(i as u64 + 1, l.as_bytes()), &mut out);
+            x.push(Line::alone(i as u64 + 1, l.as_bytes()), catalog.lexicon(), &mut out);
         }
-        x.flush(&mut out);
+        x.flush(catalog.lexicon(), &mut out);
         out
     }
 

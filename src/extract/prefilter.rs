@@ -1,29 +1,17 @@
 //! The cheap test every line takes: could it hold a provider error at all? Most lines of a
 //! busy log cannot, and must cost no more than one SIMD scan.
+//!
+//! Every form of evidence the span finder looks for contains one of the lexicon's trigger
+//! words: a key that holds a code, or a word that names a provider (its hosts, classes,
+//! packages, models), derived from the descriptors. A status alone (`status=200`, access logs)
+//! is not one: it says nothing without them.
 
-use std::sync::OnceLock;
+use aho_corasick::AhoCorasick;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use super::lexicon::Lexicon;
 
-/// Every form of evidence the span finder looks for contains one of these: a code or reason
-/// key, or (for status-only evidence, which counts only beside one) a provider's host. A
-/// status alone (`status=200`, access logs) is not one: it says nothing without them.
-const TRIGGERS: &[&str] =
-    &["code", "reason", "logid", "bigmodel.cn", "api.z.ai", "volces.com", "coze.c", "ppinfra", "ppio.com"];
-
-fn automaton() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(TRIGGERS)
-            .expect("prefilter compiles")
-    })
-}
-
-pub fn worth_searching(text: &[u8]) -> bool {
-    automaton().is_match(text)
+pub fn worth_searching(text: &[u8], lexicon: &Lexicon) -> bool {
+    lexicon.triggers().is_match(text)
 }
 
 /// Where triggers start in a chunk of lines, found as its lines ask: one search answers for all
@@ -33,20 +21,21 @@ pub fn worth_searching(text: &[u8]) -> bool {
 /// when one starts inside it.
 pub struct Triggers<'c> {
     chunk: &'c [u8],
+    automaton: &'c AhoCorasick,
     /// Where the last search found a trigger; `None`: none in the rest of the chunk.
     next: Option<usize>,
 }
 
 impl<'c> Triggers<'c> {
-    pub fn scan(chunk: &'c [u8]) -> Triggers<'c> {
-        let mut triggers = Triggers { chunk, next: None };
+    pub fn scan(chunk: &'c [u8], lexicon: &'c Lexicon) -> Triggers<'c> {
+        let mut triggers = Triggers { chunk, automaton: lexicon.triggers(), next: None };
         triggers.search_from(0);
         triggers
     }
 
     fn search_from(&mut self, start: usize) {
         let input = aho_corasick::Input::new(self.chunk).range(start..);
-        self.next = automaton().find(input).map(|m| m.start());
+        self.next = self.automaton.find(input).map(|m| m.start());
     }
 
     /// Does a trigger start in `start..end`? Asked for lines in the order they come.
@@ -72,13 +61,14 @@ host api.z.ai
 nothing here
 coze.cn reason
 end";
-        let mut triggers = Triggers::scan(chunk);
+        let catalog = crate::test_support::catalog();
+        let mut triggers = Triggers::scan(chunk, catalog.lexicon());
         let mut start = 0;
         for line in chunk.split(|b| *b == b'\n') {
             let end = start + line.len();
             assert_eq!(
                 triggers.within(start, end),
-                worth_searching(line),
+                worth_searching(line, catalog.lexicon()),
                 "{}",
                 String::from_utf8_lossy(line)
             );

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use memchr::memchr_iter;
 
 use super::jsonish::{Tape, Value};
+use super::lexicon::Lexicon;
 use super::shapes::{self, ShapeMatch};
 use super::text_forms;
 
@@ -44,9 +45,9 @@ pub enum CandidateKind {
 }
 
 /// Every candidate in `text`, in order of appearance.
-pub fn find(text: &str) -> Vec<Candidate> {
+pub fn find(text: &str, lexicon: &Lexicon) -> Vec<Candidate> {
     let mut out = Vec::new();
-    Scratch::with(|scratch| search(text, 0, 0, Pairs::Search, scratch, &mut out));
+    Scratch::with(|scratch| search(text, 0, 0, Pairs::Search, lexicon, scratch, &mut out));
     attach_status(&mut out);
     out.sort_by_key(|c| c.offset);
     out
@@ -124,6 +125,7 @@ fn search(
     base: usize,
     depth: usize,
     pairs: Pairs,
+    lexicon: &Lexicon,
     scratch: &mut Scratch,
     out: &mut Vec<Candidate>,
 ) {
@@ -136,7 +138,7 @@ fn search(
             continue;
         }
         if let Some((value, used)) = tape.parse_object(&text[at..]) {
-            visit(value, &text[at..at + used], base + at, depth, None, scratch, out);
+            visit(value, &text[at..at + used], base + at, depth, None, lexicon, scratch, out);
             scratch.uncovered.push((resume, at));
             resume = at + used;
             continue;
@@ -146,7 +148,7 @@ fn search(
             let end = (0..=end - at).rev().map(|n| at + n).find(|&e| text.is_char_boundary(e)).unwrap_or(at);
             let mut unescaped = scratch.string();
             unescape_once(&text[at..end], &mut unescaped);
-            search(&unescaped, base + at, depth + 1, Pairs::Skip, scratch, out);
+            search(&unescaped, base + at, depth + 1, Pairs::Skip, lexicon, scratch, out);
             scratch.give_string(unescaped);
             scratch.uncovered.push((resume, at));
             resume = end;
@@ -156,7 +158,7 @@ fn search(
     scratch.uncovered.push((resume, text.len()));
     let uncovered = &scratch.uncovered[first..];
     for &(start, end) in uncovered.iter().filter(|(s, e)| e > s) {
-        text_forms::exception_texts(&text[start..end], base + start, out);
+        text_forms::exception_texts(&text[start..end], base + start, lexicon, out);
     }
     if pairs == Pairs::Search {
         for &(start, end) in uncovered.iter().filter(|(s, e)| e > s) {
@@ -193,37 +195,39 @@ fn unescape_once(text: &str, out: &mut String) {
 /// Searches a parsed value, a body or a part of one that [`may_hold_candidates`] let through,
 /// for provider shapes. A matched object is not searched further: its insides are the same
 /// error. A `status` field beside a body is the body's status.
+#[allow(clippy::too_many_arguments)]
 fn visit(
     value: Value<'_>,
     span: &str,
     offset: usize,
     depth: usize,
     status: Option<u16>,
+    lexicon: &Lexicon,
     scratch: &mut Scratch,
     out: &mut Vec<Candidate>,
 ) {
     if let Some(obj) = value.as_object() {
-        let fields = shapes::Fields::of(obj);
-        if let Some(mut shape) = shapes::recognize(&fields) {
+        let fields = shapes::Fields::of(obj, lexicon);
+        if let Some(mut shape) = shapes::recognize(&fields, lexicon) {
             shape.http_status = shape.http_status.or(status);
             let at = first_place(span.as_bytes(), shape.code.as_bytes()).unwrap_or(0);
             out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
             return;
         }
-        let status = fields.http_status().or(status);
+        let status = fields.status(lexicon.status_keys()).or(status);
         // In key order, as a map of the fields would give them: the order of two candidates
         // of one object decides which of them correlation keeps, and it has always been this.
         let first = scratch.fields.len();
         obj.push_map_order(may_hold_candidates, &mut scratch.fields);
         for i in first..scratch.fields.len() {
             let field = obj.value(scratch.fields[i]);
-            visit(field, span, offset, depth, status, scratch, out);
+            visit(field, span, offset, depth, status, lexicon, scratch, out);
         }
         scratch.fields.truncate(first);
         return;
     }
     for item in value.items().filter(|v| may_hold_candidates(*v)) {
-        visit(item, span, offset, depth, status, scratch, out);
+        visit(item, span, offset, depth, status, lexicon, scratch, out);
     }
     let Some(text) = value.as_str().filter(|_| depth < MAX_STRING_DEPTH) else {
         return;
@@ -239,7 +243,7 @@ fn visit(
     };
     if let Some(s) = s {
         let before = out.len();
-        search(s, offset, depth + 1, Pairs::Search, scratch, out);
+        search(s, offset, depth + 1, Pairs::Search, lexicon, scratch, out);
         // Offsets inside a decoded string do not map back to the line; use the object's.
         for c in &mut out[before..] {
             c.offset = offset;
@@ -338,7 +342,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn shapes_in(text: &str) -> Vec<(Provider, String)> {
-        find(text)
+        find(text, crate::test_support::lexicon())
             .into_iter()
             .filter_map(|c| match c.kind {
                 CandidateKind::Shape(s) => Some((s.provider, s.code)),
@@ -370,7 +374,7 @@ mod tests {
     fn the_status_beside_a_body_is_its_status() {
         let line =
             r#"status=429 body={"error":{"code":"1302","message":"x"}} url=https://open.bigmodel.cn/api"#;
-        let found = find(line);
+        let found = find(line, crate::test_support::lexicon());
         assert_eq!(found.len(), 1);
         match &found[0].kind {
             CandidateKind::Shape(s) => assert_eq!(s.http_status, Some(429)),
@@ -385,10 +389,10 @@ mod tests {
         let lines = fixture_lines();
         assert!(lines.len() > 1000, "the fixtures were found");
         for line in &lines {
-            assert_eq!(find(line), oracle::find(line), "{line}");
+            assert_eq!(find(line, crate::test_support::lexicon()), oracle::find(line), "{line}");
         }
         for text in fixture_logs() {
-            assert_eq!(find(&text), oracle::find(&text));
+            assert_eq!(find(&text, crate::test_support::lexicon()), oracle::find(&text));
         }
     }
 
@@ -528,7 +532,7 @@ mod tests {
 
         #[test]
         fn agrees_with_the_old_finder(text in line()) {
-            proptest::prop_assert_eq!(find(&text), oracle::find(&text));
+            proptest::prop_assert_eq!(find(&text, crate::test_support::lexicon()), oracle::find(&text));
             for (at, _) in text.match_indices('{') {
                 let mut tape = Tape::default();
                 let new = tape.parse_object(&text[at..]).map(|(v, used)| (v.to_json(), used));

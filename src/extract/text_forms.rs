@@ -8,12 +8,13 @@ use memchr::memmem::Finder;
 mod cozepy;
 mod status_line;
 
-use super::shapes::{self, ShapeMatch};
+use super::jsonish::{Object, Tape};
+use super::lexicon::Lexicon;
+use super::shapes::{self, Fields};
 use super::spans::{Candidate, CandidateKind};
-use crate::catalog::Provider;
 
 /// SDK exception strings in `text`.
-pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
+pub fn exception_texts(text: &str, base: usize, lexicon: &Lexicon, out: &mut Vec<Candidate>) {
     for (at, status, rest) in openai_messages(text) {
         if rest.trim_start().starts_with('{') {
             continue; // the body itself is searched as an object
@@ -27,20 +28,50 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
             kind: CandidateKind::Message { message: message.to_string(), http_status: Some(status) },
         });
     }
-    for (at, code, message) in cozepy::find(text) {
-        let shape = ShapeMatch {
-            provider: Provider::from_static("coze"),
-            code: code.to_string(),
-            message: Some(message.to_string()),
-            http_status: None,
-            distinctive: true,
-            recent_evidence_suffices: true,
-        };
-        out.push(Candidate { offset: base + at, kind: CandidateKind::Shape(shape) });
+    for (at, code, message, logid) in cozepy::find(text) {
+        let fields = [("code", code), ("msg", message), ("logid", logid)];
+        if let Some(shape) = as_object(&fields, |obj| shapes::recognize(&Fields::of(obj, lexicon), lexicon)) {
+            out.push(Candidate { offset: base + at, kind: CandidateKind::Shape(shape) });
+        }
     }
     for (at, status) in status_line::find(text) {
         out.push(Candidate { offset: base + at, kind: CandidateKind::Status { status } });
     }
+}
+
+/// Shows the fields an SDK's text printed to `see` as the object they stand for, so that whose
+/// body it is and what its parts are is the shapes' to say, as for any body.
+fn as_object<R>(fields: &[(&str, &str)], see: impl FnOnce(Object<'_>) -> Option<R>) -> Option<R> {
+    let mut json = String::with_capacity(64 + fields.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>());
+    json.push('{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        push_json_string(&mut json, key);
+        json.push(':');
+        push_json_string(&mut json, value);
+    }
+    json.push('}');
+    let mut tape = Tape::default();
+    let obj = tape.parse_object(&json)?.0.as_object()?;
+    see(obj)
+}
+
+fn push_json_string(json: &mut String, text: &str) {
+    json.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                json.push('\\');
+                json.push(c);
+            }
+            // A control character would end the string: it stands for white space here.
+            c if (c as u32) < 0x20 => json.push(' '),
+            c => json.push(c),
+        }
+    }
+    json.push('"');
 }
 
 /// openai 1.x-3.x's `Error code: 429 - <body or message>`: for each, where the rest starts,
@@ -201,7 +232,7 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<CandidateKind> {
         let mut out = Vec::new();
-        exception_texts(text, 0, &mut out);
+        exception_texts(text, 0, crate::test_support::lexicon(), &mut out);
         key_values(text, 0, &mut out);
         out.into_iter().map(|c| c.kind).collect()
     }

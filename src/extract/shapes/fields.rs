@@ -1,108 +1,66 @@
-//! The fields of an object the recognizers read, gathered in one pass over it: every object of
-//! a line is shown to every recognizer, and most are not error bodies.
+//! The fields of an object the shapes read, gathered in one pass over it: every object of a
+//! searched line is shown to every shape, and most are not error bodies. Which keys matter is
+//! the lexicon's to say (the union of what the descriptors' shapes read).
 
 use crate::extract::jsonish::{Object, Text, Value};
+use crate::extract::lexicon::{Lexicon, MAX_KEYS};
 
-/// A key some provider's body has.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Key {
-    Error,
-    Code,
-    Message,
-    Msg,
-    Reason,
-    Type,
-    Detail,
-    Status,
-    StatusCode,
-    HttpStatus,
-    StatusCamel,
-}
-
-const NAMES: [(&str, Key); 11] = [
-    ("error", Key::Error),
-    ("code", Key::Code),
-    ("message", Key::Message),
-    ("msg", Key::Msg),
-    ("reason", Key::Reason),
-    ("type", Key::Type),
-    ("detail", Key::Detail),
-    ("status", Key::Status),
-    ("status_code", Key::StatusCode),
-    ("http_status", Key::HttpStatus),
-    ("statusCode", Key::StatusCamel),
-];
-
-/// An object's values for each [`Key`]: the last one of a repeated key, as a map keeps.
+/// An object's values for each key the shapes read: the last one of a repeated key, as a map
+/// keeps.
 #[derive(Clone, Copy)]
 pub struct Fields<'t> {
     obj: Object<'t>,
-    /// Where each key's value is on the tape; 0 when the object has none (node 0 is the
-    /// body parsed, never a field's value). Places, not values: this is made for every
-    /// object, and is small to copy.
-    places: [usize; NAMES.len()],
+    /// Where each key's value is on the tape; 0 when the object has none (node 0 is the body
+    /// parsed, never a field's value). Places, not values: this is made for every object, and
+    /// is small to copy.
+    places: [u32; MAX_KEYS],
 }
 
 impl<'t> Fields<'t> {
-    pub fn of(obj: Object<'t>) -> Fields<'t> {
-        let mut places = [0; NAMES.len()];
+    pub fn of(obj: Object<'t>, lexicon: &Lexicon) -> Fields<'t> {
+        let mut places = [0; MAX_KEYS];
         for (key, at) in obj.keys() {
-            if let Some(key) = key_of(key) {
-                places[key as usize] = at;
+            if let Some(k) = key_of(key, lexicon) {
+                places[k as usize] = at as u32;
             }
         }
         Fields { obj, places }
     }
 
-    pub fn get(&self, key: Key) -> Option<Value<'t>> {
+    pub fn get(&self, key: u8) -> Option<Value<'t>> {
         let at = self.places[key as usize];
-        (at != 0).then(|| self.obj.value(at))
+        (at != 0).then(|| self.obj.value(at as usize))
     }
 
-    /// The first of `status`, `status_code`, `http_status` and `statusCode` that holds an
-    /// HTTP error status.
-    pub fn http_status(&self) -> Option<u16> {
-        [Key::Status, Key::StatusCode, Key::HttpStatus, Key::StatusCamel]
-            .into_iter()
-            .filter_map(|k| self.get(k)?.as_u64())
-            .find(|s| (400..600).contains(s))
-            .map(|s| s as u16)
-    }
-}
-
-fn key_of(key: Text<'_>) -> Option<Key> {
-    let Some(name) = key.plain() else {
-        return NAMES.iter().find(|(name, _)| key.is(name)).map(|(_, k)| *k);
-    };
-    // Bytes, not `str`s: byte-string patterns compile to a length test and a few compares.
-    Some(match name.as_bytes() {
-        b"error" => Key::Error,
-        b"code" => Key::Code,
-        b"message" => Key::Message,
-        b"msg" => Key::Msg,
-        b"reason" => Key::Reason,
-        b"type" => Key::Type,
-        b"detail" => Key::Detail,
-        b"status" => Key::Status,
-        b"status_code" => Key::StatusCode,
-        b"http_status" => Key::HttpStatus,
-        b"statusCode" => Key::StatusCamel,
-        _ => return None,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_name_is_its_key() {
-        for (name, key) in NAMES {
-            assert_eq!(NAMES[key as usize].1, key);
-            let text = format!("{{\"{name}\":1}}");
-            let mut tape = crate::extract::jsonish::Tape::default();
-            let obj = tape.parse_object(&text).unwrap().0.as_object().unwrap();
-            assert_eq!(Fields::of(obj).get(key).and_then(Value::as_i64), Some(1), "{name}");
+    /// The value at a path of keys: `[detail, logid]` is `detail.logid`.
+    pub fn path(&self, path: &[u8], lexicon: &Lexicon) -> Option<Value<'t>> {
+        let (first, rest) = path.split_first()?;
+        let mut value = self.get(*first)?;
+        for key in rest {
+            let obj = value.as_object()?;
+            value = obj
+                .keys()
+                .filter(|(k, _)| key_of(*k, lexicon) == Some(*key))
+                .last()
+                .map(|(_, at)| obj.value(at))?;
         }
+        Some(value)
+    }
+
+    /// The first of `keys` that holds an HTTP error status, as a number or a string of digits.
+    pub fn status(&self, keys: &[u8]) -> Option<u16> {
+        keys.iter().filter_map(|k| status_of(self.get(*k)?)).next()
+    }
+}
+
+pub(super) fn status_of(v: Value<'_>) -> Option<u16> {
+    let n = v.as_u64().or_else(|| v.as_str()?.plain()?.parse().ok())?;
+    (400..600).contains(&n).then_some(n as u16)
+}
+
+fn key_of(key: Text<'_>, lexicon: &Lexicon) -> Option<u8> {
+    match key.plain() {
+        Some(name) => lexicon.key(name.as_bytes()),
+        None => lexicon.key(key.decoded().as_bytes()),
     }
 }

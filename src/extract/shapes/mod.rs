@@ -1,47 +1,116 @@
 //! Which provider a parsed response object looks like it came from, by its shape alone.
 //!
-//! One small recognizer per provider, same signature, tried in the order of [`RECOGNIZERS`].
-//! A recognizer says whether its shape is *distinctive* (could not plausibly be another
-//! service's body); a body that is not distinctive is only reported when other evidence on the
-//! line names the provider, or its code and message are documented.
+//! The shapes are the descriptors' (`[[shape]]` in each catalog file), compiled into the
+//! lexicon and tried most specific first. A shape says whether it is *distinctive* (could not
+//! plausibly be another service's body); one that is not is only reported when other evidence
+//! names the provider, or its code and message are documented.
 
-mod coze;
 mod fields;
-mod ppio;
-mod volcengine;
-mod zhipu;
 
 use super::jsonish::Value;
+use super::lexicon::{AloneSpec, Form, Lexicon, ShapeSpec};
+use crate::catalog::descriptor::Context;
 use crate::catalog::Provider;
 
-pub use fields::{Fields, Key};
+pub use fields::Fields;
 
 /// A provider-shaped response found in an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShapeMatch {
     pub provider: Provider,
+    /// `false`: the body is another service's, recognized only to be set aside.
+    pub counted: bool,
     pub code: String,
     pub message: Option<String>,
     pub http_status: Option<u16>,
     /// Could not plausibly be another service's body.
     pub distinctive: bool,
-    /// Provider evidence in the lines just before is enough to take it as the provider's
-    /// (not so for shapes as common as Coze's `code` + `msg`).
-    pub recent_evidence_suffices: bool,
+    /// The weakest provider evidence that makes a body of this shape the provider's.
+    pub context: Context,
 }
 
-type Recognizer = fn(&Fields<'_>) -> Option<ShapeMatch>;
-
-/// Ark before Zhipu: both wrap `{"error":{"code":..}}`, told apart by the code's form.
-const RECOGNIZERS: [Recognizer; 4] =
-    [volcengine::recognize, zhipu::recognize, ppio::recognize, coze::recognize];
-
-pub fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
-    RECOGNIZERS.iter().find_map(|r| r(obj))
+/// The shape `obj` fits best, if any: one object may fit several (PPIO's `code` + `reason` +
+/// `message` also has the `code` and `message` of a bare Zhipu body), and the shape that finds
+/// more of its parts in it is the better fit; among equals, the first declared.
+pub fn recognize(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<ShapeMatch> {
+    let mut best: Option<(usize, ShapeMatch)> = None;
+    let shapes = lexicon.shapes();
+    for (envelope, members) in lexicon.shape_groups() {
+        let enveloped;
+        let body = match envelope {
+            Some(path) => match obj.path(path, lexicon).and_then(|v| v.as_object()) {
+                Some(inner) => {
+                    enveloped = Fields::of(inner, lexicon);
+                    &enveloped
+                }
+                None => continue,
+            },
+            None => obj,
+        };
+        for &i in members {
+            if let Some((score, found)) = fit(&shapes[i], body, lexicon) {
+                if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                    best = Some((score, found));
+                }
+            }
+        }
+    }
+    best.map(|(_, found)| found)
 }
 
-pub(super) fn text_field(obj: &Fields<'_>, key: Key) -> Option<String> {
-    Some(obj.get(key)?.as_str()?.decoded().into_owned())
+/// The match and how many of the shape's parts `body` (the object, or what its envelope
+/// wraps) has.
+fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize, ShapeMatch)> {
+    let code = spec.code.iter().find_map(|k| body.get(*k)).and_then(|v| read_code(v, &spec.code_form))?;
+    if spec.ok_codes.contains(&code) || !spec.requires.iter().all(|p| body.path(p, lexicon).is_some()) {
+        return None;
+    }
+    let text = |keys: &[u8]| keys.iter().find_map(|k| Some(body.get(*k)?.as_str()?.decoded().into_owned()));
+    let error_type = text(&spec.type_keys);
+    let typed_status = error_type
+        .as_deref()
+        .and_then(|t| spec.type_status.iter().find(|(name, _)| name == t))
+        .map(|(_, s)| *s);
+    let distinctive = match &spec.alone {
+        AloneSpec::Never => false,
+        AloneSpec::Always => true,
+        AloneSpec::CodeRange(lo, hi) => code.parse::<u64>().is_ok_and(|n| (*lo..=*hi).contains(&n)),
+        AloneSpec::Has(paths) => paths.iter().any(|p| body.path(p, lexicon).is_some()),
+        AloneSpec::TypeKnown => typed_status.is_some(),
+    };
+    let score = usize::from(spec.envelope.is_some())
+        + spec.parts.iter().filter(|p| body.path(p, lexicon).is_some()).count();
+    let found = ShapeMatch {
+        provider: spec.provider,
+        counted: spec.counted,
+        message: text(&spec.message),
+        http_status: body.status(&spec.status).or(typed_status),
+        code,
+        distinctive,
+        context: spec.context,
+    };
+    Some((score, found))
+}
+
+/// The code in `v`, if it has the shape's form.
+fn read_code(v: Value<'_>, form: &Form) -> Option<String> {
+    match form {
+        Form::Digits => numeric_text(v),
+        Form::Any => {
+            numeric_text(v).or_else(|| v.as_str().map(|s| s.decoded().into_owned())).filter(|c| !c.is_empty())
+        }
+        Form::Camel => string_if(v, is_camel_code),
+        Form::UpperSnake => string_if(v, is_upper_snake),
+        Form::LowerSnake => string_if(v, is_lower_snake),
+        Form::Pattern(re) => numeric_text(v)
+            .or_else(|| v.as_str().map(|s| s.decoded().into_owned()))
+            .filter(|c| re.is_match(c)),
+    }
+}
+
+fn string_if(v: Value<'_>, form: fn(&str) -> bool) -> Option<String> {
+    let s = v.as_str()?.decoded();
+    form(&s).then(|| s.into_owned())
 }
 
 /// A code sent as a number or as a string of digits.
@@ -70,6 +139,14 @@ pub fn is_upper_snake(code: &str) -> bool {
         && code.as_bytes()[0].is_ascii_uppercase()
 }
 
+/// `insufficient_quota`: at least one underscore, so a plain word like `error` is not one.
+pub fn is_lower_snake(code: &str) -> bool {
+    code.contains('_')
+        && code.len() <= 64
+        && code.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+        && code.as_bytes()[0].is_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,38 +154,35 @@ mod tests {
     use serde_json::json;
 
     fn shape(v: serde_json::Value) -> Option<ShapeMatch> {
+        let catalog = crate::test_support::catalog();
         let text = v.to_string();
         let mut tape = Tape::default();
-        recognize(&Fields::of(tape.parse_object(&text).unwrap().0.as_object().unwrap()))
+        let lexicon = catalog.lexicon();
+        recognize(&Fields::of(tape.parse_object(&text).unwrap().0.as_object().unwrap(), lexicon), lexicon)
+    }
+
+    fn p(id: &'static str) -> Provider {
+        Provider::from_static(id)
     }
 
     #[test]
     fn each_provider_shape() {
         let ark = shape(json!({"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":"m","type":"TooManyRequests"}})).unwrap();
-        assert_eq!(
-            (ark.provider, ark.http_status, ark.distinctive),
-            (Provider::from_static("volcengine"), Some(429), true)
-        );
+        assert_eq!((ark.provider, ark.http_status, ark.distinctive), (p("volcengine"), Some(429), true));
         let zhipu = shape(json!({"error":{"code":"1113","message":"欠费"}})).unwrap();
-        assert_eq!(
-            (zhipu.provider, zhipu.code.as_str(), zhipu.distinctive),
-            (Provider::from_static("zhipu"), "1113", true)
-        );
+        assert_eq!((zhipu.provider, zhipu.code.as_str(), zhipu.distinctive), (p("zhipu"), "1113", true));
         let ppio =
             shape(json!({"code":429,"reason":"RATE_LIMIT_EXCEEDED","message":"m","metadata":{}})).unwrap();
-        assert_eq!((ppio.provider, ppio.http_status), (Provider::from_static("ppio"), Some(429)));
+        assert_eq!((ppio.provider, ppio.http_status), (p("ppio"), Some(429)));
         let coze = shape(json!({"code":4011,"msg":"余额不足","detail":{"logid":"x"}})).unwrap();
-        assert_eq!(
-            (coze.provider, coze.code.as_str(), coze.distinctive),
-            (Provider::from_static("coze"), "4011", true)
-        );
+        assert_eq!((coze.provider, coze.code.as_str(), coze.distinctive), (p("coze"), "4011", true));
     }
 
     #[test]
     fn ordinary_objects_are_not_provider_shaped() {
         assert_eq!(shape(json!({"code":0,"msg":"success"})), None);
         assert_eq!(shape(json!({"user_id":1113,"status":"ok"})), None);
-        assert_eq!(shape(json!({"error":{"code":"rate_limit_exceeded"}})), None);
+        assert!(shape(json!({"error":{"code":"rate_limit_exceeded"}})).is_none_or(|s| !s.counted));
         assert!(!shape(json!({"error":{"code":"500","message":"x"}})).unwrap().distinctive);
         assert!(!shape(json!({"code":1062,"msg":"Duplicate entry"})).unwrap().distinctive);
     }

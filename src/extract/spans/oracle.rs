@@ -18,7 +18,6 @@ use super::super::jsonish::MAX_DEPTH;
 use super::super::shapes::{self, ShapeMatch};
 use super::super::text_forms;
 use super::{attach_status, Candidate, CandidateKind, MAX_STRING_DEPTH, MAX_UNESCAPE_BYTES};
-use crate::catalog::Provider;
 
 /// [`super::find`], the old way.
 pub fn find(text: &str) -> Vec<Candidate> {
@@ -57,7 +56,7 @@ fn search(text: &str, base: usize, depth: usize, out: &mut Vec<Candidate>) -> Ve
     uncovered.push((resume, text.len()));
     uncovered.retain(|(s, e)| e > s);
     for &(start, end) in &uncovered {
-        text_forms::exception_texts(&text[start..end], base + start, out);
+        text_forms::exception_texts(&text[start..end], base + start, crate::test_support::lexicon(), out);
     }
     uncovered
 }
@@ -137,103 +136,14 @@ fn might_hold_error(s: &str) -> bool {
     s.len() > 8 && (s.contains('{') || s.contains("code") || s.contains("HTTP/"))
 }
 
+/// The shapes are the lexicon's, whichever finder reads the body: the object, written out as
+/// JSON, is read by the tape and shown to them.
 fn shape(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    [volcengine, zhipu, ppio, coze].iter().find_map(|r| r(obj))
-}
-
-fn text_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
-    obj.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn numeric_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Number(n) => n.as_i64().map(|i| i.to_string()),
-        Value::String(s) if !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(s.clone())
-        }
-        _ => None,
-    }
-}
-
-fn zhipu(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let err = obj.get("error")?.as_object()?;
-    let code = numeric_text(err.get("code")?)?;
-    let n: u32 = code.parse().ok()?;
-    Some(ShapeMatch {
-        provider: Provider::from_static("zhipu"),
-        code,
-        message: text_field(err, "message"),
-        http_status: None,
-        // 1000..1399 is Zhipu's business-code family; a bare HTTP-like code is not distinctive.
-        distinctive: (1000..1400).contains(&n),
-        recent_evidence_suffices: (1000..1400).contains(&n),
-    })
-}
-
-fn ppio(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let reason = obj.get("reason")?.as_str()?;
-    if !shapes::is_upper_snake(reason) {
-        return None;
-    }
-    let status = obj.get("code").and_then(numeric_text).and_then(|s| s.parse::<u16>().ok());
-    let status = status.filter(|s| (400..600).contains(s));
-    Some(ShapeMatch {
-        provider: Provider::from_static("ppio"),
-        code: reason.to_string(),
-        message: text_field(obj, "message"),
-        http_status: status,
-        // Go-kratos services answer in this very shape: only evidence or a documented
-        // message makes it PPIO's.
-        distinctive: false,
-        recent_evidence_suffices: true,
-    })
-}
-
-fn coze(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let code = numeric_text(obj.get("code")?)?;
-    let msg = text_field(obj, "msg")?;
-    if code == "0" {
-        return None;
-    }
-    let has_logid = obj.get("detail").and_then(Value::as_object).is_some_and(|d| d.contains_key("logid"));
-    Some(ShapeMatch {
-        provider: Provider::from_static("coze"),
-        code,
-        message: Some(msg),
-        http_status: None,
-        distinctive: has_logid,
-        recent_evidence_suffices: false,
-    })
-}
-
-fn volcengine(obj: &Map<String, Value>) -> Option<ShapeMatch> {
-    let err = obj.get("error")?.as_object()?;
-    let code = err.get("code")?.as_str()?;
-    if !shapes::is_camel_code(code) {
-        return None;
-    }
-    let error_type = err.get("type").and_then(Value::as_str);
-    Some(ShapeMatch {
-        provider: Provider::from_static("volcengine"),
-        code: code.to_string(),
-        message: text_field(err, "message"),
-        http_status: error_type.and_then(ark_type_status),
-        distinctive: error_type.and_then(ark_type_status).is_some(),
-        recent_evidence_suffices: true,
-    })
-}
-
-/// Ark's `type` names its HTTP status.
-fn ark_type_status(t: &str) -> Option<u16> {
-    Some(match t {
-        "BadRequest" => 400,
-        "Unauthorized" => 401,
-        "Forbidden" => 403,
-        "NotFound" => 404,
-        "TooManyRequests" => 429,
-        "InternalServerError" => 500,
-        _ => return None,
-    })
+    let catalog = crate::test_support::catalog();
+    let text = Value::Object(obj.clone()).to_string();
+    let mut tape = super::super::jsonish::Tape::default();
+    let parsed = tape.parse_object(&text)?.0.as_object()?;
+    shapes::recognize(&shapes::Fields::of(parsed, catalog.lexicon()), catalog.lexicon())
 }
 
 /// Parses one object at the start of `input`: the value and the number of bytes it took.

@@ -14,8 +14,9 @@ use memchr::memmem::Finder;
 
 use super::status_line::{digit_end, ends_in_word};
 
-/// Each such error in `text`, in order: where its code starts, the code and the message.
-pub fn find(text: &str) -> impl Iterator<Item = (usize, &str, &str)> + '_ {
+/// Each such error in `text`, in order: where its code starts, the code, the message and the
+/// log id.
+pub fn find(text: &str) -> impl Iterator<Item = (usize, &str, &str, &str)> + '_ {
     static CODE: OnceLock<Finder<'static>> = OnceLock::new();
     let code = CODE.get_or_init(|| Finder::new("code: "));
     let mut logids = NextFinding::new(text.as_bytes(), |h| logid_finder().find(h));
@@ -39,7 +40,12 @@ pub fn find(text: &str) -> impl Iterator<Item = (usize, &str, &str)> + '_ {
         let id_start = logid + ", logid: ".len();
         let id_len = text.as_bytes()[id_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         resume = id_start + id_len;
-        Some((code_start, &text[code_start..code_end], &text[message_start..logid]))
+        Some((
+            code_start,
+            &text[code_start..code_end],
+            &text[message_start..logid],
+            &text[id_start..id_start + id_len],
+        ))
     })
 }
 
@@ -83,19 +89,22 @@ mod tests {
     use super::*;
     use regex::Regex;
 
-    fn by_regex(text: &str) -> Vec<(usize, &str, &str)> {
+    fn by_regex(text: &str) -> Vec<(usize, &str, &str, &str)> {
         static RE: OnceLock<Regex> = OnceLock::new();
         let re =
             RE.get_or_init(|| Regex::new(r"(?-u:\b)code: (\d+), msg: (.*?), logid: ([0-9A-Za-z]*)").unwrap());
         re.captures_iter(text)
-            .map(|c| (c.get(1).unwrap().start(), c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+            .map(|c| {
+                let part = |i| c.get(i).unwrap().as_str();
+                (c.get(1).unwrap().start(), part(1), part(2), part(3))
+            })
             .collect()
     }
 
     #[test]
     fn the_sdk_text() {
         let text = "llm call failed: code: 4015, msg: bot 未发布到API, logid: 2026110208 and code: 5000, msg: x, logid: ";
-        let want = vec![(23, "4015", "bot 未发布到API"), (83, "5000", "x")];
+        let want = vec![(23, "4015", "bot 未发布到API", "2026110208"), (83, "5000", "x", "")];
         assert_eq!(find(text).collect::<Vec<_>>(), want);
         assert_eq!(by_regex(text), want);
     }

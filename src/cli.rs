@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::catalog::Lang;
 use crate::input::DEFAULT_MAX_LINE_BYTES;
@@ -17,8 +18,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9847";
     name = "errwatch",
     version,
     about = "Finds LLM provider errors (Zhipu/Z.ai, PPIO, Coze, Volcengine Ark) in logs; counts them for Prometheus; reports what to do.",
-    args_conflicts_with_subcommands = true,
-    after_help = "With no subcommand, `errwatch [FILE]...` is `errwatch watch [FILE]...`."
+    after_help = "With no subcommand, `errwatch [FILE]...` is `errwatch watch [FILE]...`. Global options go before or after the subcommand."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -40,9 +40,64 @@ pub struct Global {
     /// Distinct unknown codes counted per provider; more count as code "other".
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_UNKNOWN_CODES, global = true)]
     pub max_unknown_codes: usize,
-    /// errwatch's own log level (error, warn, info, debug, trace); also RUST_LOG.
+    /// errwatch's own log on stderr: error, warn, info, debug, trace (RUST_LOG overrides it).
+    /// Colored only on a terminal, and never when NO_COLOR is set.
     #[arg(long, value_name = "LEVEL", default_value = "warn", global = true)]
     pub log_level: String,
+    /// The zone of timestamps written without one, and of the report's times: an IANA name
+    /// (Asia/Shanghai, UTC). Default: the local zone (TZ, else /etc/localtime).
+    #[arg(long, value_name = "ZONE", global = true)]
+    pub timezone: Option<String>,
+}
+
+impl Cli {
+    /// Parses the command line, exiting with clap's message (status 2) when it is wrong.
+    pub fn parse_args() -> Cli {
+        Cli::from_matches(Cli::command().get_matches())
+    }
+
+    /// [`Cli::parse_args`] over given arguments (the first is the program name).
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        Cli::check(&matches)?;
+        Cli::from_arg_matches(&matches)
+    }
+
+    fn from_matches(matches: ArgMatches) -> Cli {
+        Cli::check(&matches).and_then(|()| Cli::from_arg_matches(&matches)).unwrap_or_else(|e| e.exit())
+    }
+
+    /// `watch`'s own options are accepted before any subcommand only when the subcommand is
+    /// `watch` or absent (`errwatch --print app.log`): put before `scan`, they would be
+    /// ignored, so they are refused.
+    fn check(matches: &ArgMatches) -> Result<(), clap::Error> {
+        let Some((name, _)) = matches.subcommand() else { return Ok(()) };
+        if name == "watch" {
+            return Ok(());
+        }
+        let stray = WatchArgs::augment_args(clap::Command::new("watch"))
+            .get_arguments()
+            .map(|a| a.get_id().as_str().to_string())
+            .find(|id| matches.value_source(id) == Some(ValueSource::CommandLine));
+        match stray {
+            None => Ok(()),
+            Some(id) => {
+                let shown = match id.as_str() {
+                    "files" => "FILE".to_string(),
+                    "web_config_file" => "--web.config.file".to_string(),
+                    other => format!("--{}", other.replace('_', "-")),
+                };
+                Err(Cli::command().error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!("{shown} belongs to `watch`, not to `{name}`: put it after `errwatch watch`"),
+                ))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,8 +132,9 @@ pub struct WatchArgs {
     /// Read files that exist at start from their beginning (not their end).
     #[arg(long)]
     pub from_start: bool,
-    /// Also print each error as it is found.
-    #[arg(long, value_name = "FORMAT", num_args = 0..=1, default_missing_value = "text")]
+    /// Also print each error as it is found: `--print` (text) or `--print=jsonl`. The format
+    /// is given with `=`, so `--print app.log` prints app.log's errors as text.
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "text")]
     pub print: Option<PrintFormat>,
     /// Seconds between polls of followed files (change events also wake errwatch).
     #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
@@ -118,12 +174,16 @@ pub struct ReportArgs {
     pub format: ReportFormat,
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
-    /// Color: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+    /// Color: auto (when stdout is a terminal and NO_COLOR is unset or empty), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// Worker threads for reading (0: one per core).
+    /// Worker threads for reading (0: one per core); the report is the same for any number.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// List every action item (text and markdown show every critical and high one, and up to
+    /// 10 in all; JSON always has them all).
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

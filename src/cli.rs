@@ -41,7 +41,7 @@ pub struct Global {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_UNKNOWN_CODES, global = true)]
     pub max_unknown_codes: usize,
     /// errwatch's own log on stderr: error, warn, info, debug, trace (RUST_LOG overrides it).
-    /// Colored only on a terminal, and never when NO_COLOR is set.
+    /// Colored only on a terminal, and never when NO_COLOR is set and not empty.
     #[arg(long, value_name = "LEVEL", default_value = "warn", global = true)]
     pub log_level: String,
     /// The zone of timestamps written without one, and of the report's times: an IANA name
@@ -155,6 +155,7 @@ pub struct ScanArgs {
     /// Files to read; "-" or none for stdin.
     #[arg(value_name = "FILE|-")]
     pub files: Vec<String>,
+    /// jsonl: one JSON record per error (for machines); text: one aligned line per error.
     #[arg(long, value_enum, default_value_t = ScanFormat::Jsonl)]
     pub format: ScanFormat,
 }
@@ -170,8 +171,11 @@ pub struct ReportArgs {
     /// Files to read; "-" or none for stdin.
     #[arg(value_name = "FILE|-")]
     pub files: Vec<String>,
+    /// text for a terminal (at its width: COLUMNS, else the terminal's, else 100 columns),
+    /// markdown for a ticket, json for machines, prometheus for a textfile collector.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Language of the text and markdown reports and of the catalog's descriptions.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
     /// Color: auto (when stdout is a terminal and NO_COLOR is unset or empty), always, never.
@@ -218,11 +222,14 @@ impl From<LangArg> for Lang {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The code as the provider sends it (1113, 4011, RateLimitExceeded.EndpointRPMExceeded, ...).
+    /// The code as the provider sends it (1113, 4011, RateLimitExceeded.EndpointRPMExceeded,
+    /// ...), in any case, or as errwatch prints it: 429#balance_exhausted, 429
+    /// (balance_exhausted), zhipu:1113. A code not in the catalog gets the nearest that are.
     pub code: String,
     /// A provider id: zhipu, ppio, coze, volcengine, or one a --catalog file declares.
     #[arg(long, value_name = "PROVIDER")]
     pub provider: Option<String>,
+    /// The language shown first (both are shown).
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
 }
@@ -232,6 +239,7 @@ pub struct CatalogArgs {
     /// A provider id: zhipu, ppio, coze, volcengine, or one a --catalog file declares.
     #[arg(long, value_name = "PROVIDER")]
     pub provider: Option<String>,
+    /// table at the terminal's width (messages cut, marked …), or json with every field.
     #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
     pub format: CatalogFormat,
 }

@@ -353,6 +353,70 @@ mod tests {
         assert!(t.counts.values().all(|r| r.len() == TIMELINE_BUCKETS));
     }
 
+    /// Times spread over `spread` ms, from a fixed seed.
+    fn times(n: usize, spread: i64, seed: u64) -> Vec<EpochMillis> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                1_793_613_600_000 + (x >> 33) as i64 % spread
+            })
+            .collect()
+    }
+
+    fn layout(t: &Timeline) -> (EpochMillis, i64, Vec<(Provider, Vec<u64>)>) {
+        (t.start, t.width, t.counts.iter().map(|(p, r)| (*p, r.clone())).collect())
+    }
+
+    #[test]
+    fn timeline_is_the_same_whatever_the_order_or_the_split() {
+        let providers = [Provider::from_static("zhipu"), Provider::from_static("coze")];
+        for (spread, seed) in [(5_000, 1), (90_000, 2), (7_200_000, 3), (400_000_000, 4)] {
+            let at = times(500, spread, seed);
+            let p = |i: usize| providers[i % 2];
+            let mut whole = Timeline::default();
+            at.iter().enumerate().for_each(|(i, t)| whole.add(*t, p(i), 1));
+            let mut reversed = Timeline::default();
+            at.iter().enumerate().rev().for_each(|(i, t)| reversed.add(*t, p(i), 1));
+            assert_eq!(layout(&reversed), layout(&whole), "spread {spread}");
+            for parts in [2, 3, 7] {
+                let mut merged = Timeline::default();
+                for chunk in (0..at.len()).collect::<Vec<_>>().chunks(at.len().div_ceil(parts)) {
+                    let mut part = Timeline::default();
+                    chunk.iter().for_each(|&i| part.add(at[i], p(i), 1));
+                    merged.merge(&part);
+                }
+                assert_eq!(layout(&merged), layout(&whole), "spread {spread}, {parts} parts");
+            }
+            // The layout is the narrowest that holds the span.
+            let (lo, hi) = (*at.iter().min().unwrap(), *at.iter().max().unwrap());
+            assert!(hi < whole.start + whole.width * TIMELINE_BUCKETS as i64 && lo >= whole.start);
+            let half = whole.width / 2;
+            assert!(
+                whole.width == 1000 || hi.div_euclid(half) - lo.div_euclid(half) >= TIMELINE_BUCKETS as i64
+            );
+        }
+    }
+
+    #[test]
+    fn seen_times_are_the_extremes_of_the_timestamps_and_none_without_any() {
+        let mut g = Group {
+            entry: None,
+            count: 0,
+            first_seen: None,
+            last_seen: None,
+            retryable: false,
+            http_status: None,
+            ambiguous: 0,
+        };
+        g.see(None, None);
+        assert_eq!((g.first_seen, g.last_seen), (None, None));
+        for t in [Some(50), None, Some(10), Some(90), None] {
+            g.see(t, t);
+        }
+        assert_eq!((g.first_seen, g.last_seen), (Some(10), Some(90)));
+    }
+
     #[test]
     fn masking_makes_templates() {
         assert_eq!(mask("model 'glm-9' not found, id 12345"), "model <*> not found, id <*>");

@@ -98,9 +98,10 @@ pub fn render(report: &Report, view: &View) -> String {
         );
         let _ = writeln!(out, "\n### {heading}\n");
         let _ = writeln!(out, "```");
+        let used = report.timeline.used_buckets();
         for (p, total) in report.provider_totals() {
             if let Some(b) = report.timeline.buckets.get(&p) {
-                let _ = writeln!(out, "{:<11}|{}| {total}", p.as_str(), sparkline(b));
+                let _ = writeln!(out, "{:<11}|{}| {total}", p.as_str(), sparkline(&b[..used]));
             }
         }
         let _ = writeln!(out, "```");

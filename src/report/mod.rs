@@ -165,6 +165,13 @@ fn label(code: &str, variant: Option<&str>) -> String {
     }
 }
 
+impl Timeline {
+    /// Buckets up to the last that holds an error, of any provider: what a sparkline shows.
+    pub fn used_buckets(&self) -> usize {
+        self.buckets.values().filter_map(|b| b.iter().rposition(|n| *n > 0)).max().map_or(0, |i| i + 1)
+    }
+}
+
 impl CodeRow {
     pub fn label(&self) -> String {
         label(&self.code, self.variant.as_deref())

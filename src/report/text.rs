@@ -120,7 +120,7 @@ fn actions(out: &mut String, report: &Report, view: &View, w: &Words, width: usi
             "{:>6}×  {} {}  {}  {}",
             a.count,
             a.provider,
-            printable(&a.label()),
+            unbreakable(&printable(&a.label())),
             a.category,
             since(a.since, view.zone, w)
         );
@@ -272,13 +272,7 @@ fn templates(out: &mut String, report: &Report, view: &View, w: &Words, width: u
 /// One labelled sparkline per provider, up to the last mark that holds an error.
 fn timeline(out: &mut String, report: &Report, view: &View, w: &Words) {
     let Some(start) = report.timeline.start else { return };
-    let used = report
-        .timeline
-        .buckets
-        .values()
-        .filter_map(|b| b.iter().rposition(|n| *n > 0))
-        .max()
-        .map_or(0, |i| i + 1);
+    let used = report.timeline.used_buckets();
     let label = fill(
         w.timeline,
         &[

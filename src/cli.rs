@@ -1,6 +1,7 @@
 //! The command line, as clap sees it. Parsed here and turned into plain settings by the
 //! commands; nothing below `commands` sees clap.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::parser::ValueSource;
@@ -53,16 +54,16 @@ pub struct Global {
 impl Cli {
     /// Parses the command line, exiting with clap's message (status 2) when it is wrong.
     pub fn parse_args() -> Cli {
-        Cli::from_matches(Cli::command().get_matches())
+        Cli::from_matches(Cli::command().get_matches_from(print_format_joined(std::env::args_os())))
     }
 
     /// [`Cli::parse_args`] over given arguments (the first is the program name).
     pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
     where
         I: IntoIterator<Item = T>,
-        T: Into<std::ffi::OsString> + Clone,
+        T: Into<OsString>,
     {
-        let matches = Cli::command().try_get_matches_from(args)?;
+        let matches = Cli::command().try_get_matches_from(print_format_joined(args))?;
         Cli::check(&matches)?;
         Cli::from_arg_matches(&matches)
     }
@@ -71,14 +72,11 @@ impl Cli {
         Cli::check(&matches).and_then(|()| Cli::from_arg_matches(&matches)).unwrap_or_else(|e| e.exit())
     }
 
-    /// `watch`'s own options are accepted before any subcommand only when the subcommand is
-    /// `watch` or absent (`errwatch --print app.log`): put before `scan`, they would be
-    /// ignored, so they are refused.
+    /// `watch`'s own options before the files are for plain `errwatch [FILE]...`
+    /// (`errwatch --print app.log`); before a subcommand (`scan`, or `watch` itself, which has
+    /// its own) they would be ignored, so they are refused.
     fn check(matches: &ArgMatches) -> Result<(), clap::Error> {
         let Some((name, _)) = matches.subcommand() else { return Ok(()) };
-        if name == "watch" {
-            return Ok(());
-        }
         let stray = WatchArgs::augment_args(clap::Command::new("watch"))
             .get_arguments()
             .map(|a| a.get_id().as_str().to_string())
@@ -93,7 +91,11 @@ impl Cli {
                 };
                 Err(Cli::command().error(
                     clap::error::ErrorKind::ArgumentConflict,
-                    format!("{shown} belongs to `watch`, not to `{name}`: put it after `errwatch watch`"),
+                    if name == "watch" {
+                        format!("{shown} is an option of `watch`: put it after `errwatch watch`")
+                    } else {
+                        format!("{shown} belongs to `watch`, not to `{name}`: put it after `errwatch watch`")
+                    },
                 ))
             }
         }
@@ -132,8 +134,8 @@ pub struct WatchArgs {
     /// Read files that exist at start from their beginning (not their end).
     #[arg(long)]
     pub from_start: bool,
-    /// Also print each error as it is found: `--print` (text) or `--print=jsonl`. The format
-    /// is given with `=`, so `--print app.log` prints app.log's errors as text.
+    /// Also print each error as it is found: `--print` (text) or `--print=jsonl`. A word after
+    /// `--print` other than text or jsonl is a file: `--print app.log` follows app.log.
     #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "text")]
     pub print: Option<PrintFormat>,
     /// Seconds between polls of followed files (change events also wake errwatch).
@@ -142,6 +144,30 @@ pub struct WatchArgs {
     /// Print the summary report to stderr on exit.
     #[arg(long)]
     pub summary: bool,
+}
+
+/// `--print text` and `--print jsonl`, the spelling before the format took an `=`, stay what
+/// they were (`--print=jsonl`); any other word after `--print` is a file to follow.
+fn print_format_joined<I, T>(args: I) -> Vec<OsString>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let mut out: Vec<OsString> = Vec::new();
+    let mut args = args.into_iter().map(Into::into).peekable();
+    let mut options_end = false;
+    while let Some(arg) = args.next() {
+        options_end |= arg == "--";
+        let format = args.peek().and_then(|next| next.to_str()).filter(|f| ["text", "jsonl"].contains(f));
+        match format {
+            Some(f) if arg == "--print" && !options_end => {
+                out.push(format!("--print={f}").into());
+                args.next();
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -248,4 +274,52 @@ pub struct CatalogArgs {
 pub enum CatalogFormat {
     Table,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_args(std::iter::once("errwatch").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn print_takes_its_format_but_not_a_file() {
+        let cases: [(&[&str], Option<&str>, &[&str]); 6] = [
+            (&["--print", "app.log"], Some("Text"), &["app.log"]),
+            (&["--print"], Some("Text"), &[]),
+            (&["--print=jsonl", "app.log"], Some("Jsonl"), &["app.log"]),
+            (&["--print", "jsonl", "app.log"], Some("Jsonl"), &["app.log"]),
+            (&["--print", "text"], Some("Text"), &[]),
+            (&["app.log", "--", "--print", "jsonl"], None, &["app.log", "--print", "jsonl"]),
+        ];
+        for (args, print, files) in cases {
+            let cli = parse(args);
+            assert_eq!(cli.watch.print.map(|p| format!("{p:?}")).as_deref(), print, "{args:?}");
+            assert_eq!(cli.watch.files, files, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn global_options_go_before_any_subcommand_and_watch_options_only_before_watch() {
+        assert!(matches!(
+            parse(&["--catalog", "x.toml", "explain", "4027"]).command,
+            Some(Command::Explain(_))
+        ));
+        assert!(matches!(
+            parse(&["--log-level", "info", "report", "a.log"]).command,
+            Some(Command::Report(_))
+        ));
+        assert!(parse(&["--from-start", "a.log"]).watch.from_start);
+        let refused = Cli::try_parse_args(["errwatch", "--from-start", "watch", "a.log"]).unwrap_err();
+        assert!(refused.to_string().contains("put it after `errwatch watch`"), "{refused}");
+        let refused = Cli::try_parse_args(["errwatch", "--listen", "x", "scan", "a.log"]).unwrap_err();
+        assert!(refused.to_string().contains("--listen belongs to `watch`"), "{refused}");
+        let refused = Cli::try_parse_args(["errwatch", "a.log", "report"]);
+        assert!(
+            refused.is_ok_and(|c| c.command.is_none()),
+            "a file named like a command after a file is a file"
+        );
+    }
 }

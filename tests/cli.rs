@@ -527,6 +527,9 @@ fn print_alone_is_text_and_a_file_after_it_stays_a_file() {
     for l in jsonl.stdout.lines() {
         serde_json::from_str::<Value>(l).expect("a JSON line");
     }
+    // The spelling before `=`: a format word after --print is still the format.
+    let spaced = run(&["--print", "jsonl", "--listen", "none"], &[], Some(&input)).ok("--print jsonl");
+    assert_eq!(spaced.stdout, jsonl.stdout);
     // `--print FILE`: the file is followed and its errors printed as text.
     let mut child = Command::new(BIN)
         .current_dir(repo(""))

@@ -176,39 +176,43 @@ fn the_prometheus_format_passes_promtool() {
 #[test]
 fn threads_give_the_same_report_as_one_thread() {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.log");
     let demo = fs::read(repo(DEMO)).unwrap();
+    // Past the size at which a file is split among workers.
     let copies = (9 << 20) / demo.len() + 1;
-    // Past the size at which the file is split, with an error after each copy hours on from
-    // the last: each worker's part spans a different stretch of time, so the timeline's
-    // buckets of one part differ from another's, and from the whole's.
+    // The demo again and again: its times out of order within each copy, so a timeline laid
+    // out as times came would differ between a whole pass and parts that start mid-copy.
+    let repeated = dir.path().join("repeated.log");
+    fs::write(&repeated, demo.repeat(copies)).unwrap();
+    // And with an error after each copy further and further on: weeks in all.
+    let spread = dir.path().join("spread.log");
     let mut content = Vec::new();
     for i in 0..copies {
         content.extend_from_slice(&demo);
         let t = 1_793_613_600 + 1_000 * i as i64 * i as i64;
         let at = jiff::Timestamp::from_second(t).unwrap().strftime("%Y-%m-%d %H:%M:%S");
         let line = format!(
-            "{at} ERROR upstream call {i} failed body={{\"error\":{{\"code\":\"1302\",\"message\":\"m\"}}}}"
+            "{at} ERROR upstream call {i} failed body={{\"error\":{{\"code\":\"1302\",\"message\":\"m\"}}}}\n"
         );
         content.extend_from_slice(line.as_bytes());
-        content.push(b'\n');
     }
-    fs::write(&big, content).unwrap();
-    let big = big.to_str().unwrap();
-    let whole = |threads: &str| -> Vec<String> {
-        let mut outputs = Vec::new();
-        for args in [vec!["--format", "json"], vec!["--format", "markdown"], vec!["--lang", "zh"], vec![]] {
-            let mut all = vec!["report", "--threads", threads];
-            all.extend(args);
-            all.push(big);
-            outputs.push(errwatch_at(Some(120), &all));
-        }
-        outputs
-    };
-    let one = whole("1");
-    assert_eq!(whole("2"), one, "2 threads");
-    assert_eq!(whole("0"), one, "one per core");
-    let report: Value = serde_json::from_str(&one[0]).unwrap();
-    assert_eq!(report["errors"].as_u64(), Some(82 * copies as u64));
-    assert!(report["timeline"]["bucket_seconds"].as_f64().unwrap() > 3600.0, "the span is days long");
+    fs::write(&spread, content).unwrap();
+    for (log, errors) in [(&repeated, 81), (&spread, 82)] {
+        let log = log.to_str().unwrap();
+        let whole = |threads: &str| -> Vec<String> {
+            let mut outputs = Vec::new();
+            for args in [vec!["--format", "json"], vec!["--format", "markdown"], vec!["--lang", "zh"], vec![]]
+            {
+                let mut all = vec!["report", "--threads", threads];
+                all.extend(args);
+                all.push(log);
+                outputs.push(errwatch_at(Some(120), &all));
+            }
+            outputs
+        };
+        let one = whole("1");
+        assert_eq!(whole("2"), one, "{log}: 2 threads");
+        assert_eq!(whole("0"), one, "{log}: one per core");
+        let report: Value = serde_json::from_str(&one[0]).unwrap();
+        assert_eq!(report["errors"].as_u64(), Some(errors * copies as u64), "{log}");
+    }
 }

@@ -25,7 +25,7 @@ pub struct SourceError {
 #[derive(Debug, Clone, Copy)]
 pub struct BatchOptions {
     pub max_line: usize,
-    pub default_year: i32,
+    pub dating: crate::timestamp::Dating,
 }
 
 /// What the caller does with each event; an `Err` (say, a closed stdout) stops reading.
@@ -74,7 +74,7 @@ fn read_one(
     opts: BatchOptions,
     sink: &mut dyn EventSink,
 ) -> Result<(), Failure> {
-    let mut source = Source::new(opts.max_line, opts.default_year);
+    let mut source = Source::new(opts.max_line, opts.dating);
     let mut buf = vec![0u8; CHUNK_BYTES];
     let mut events = ToSink { name, sink, failed: None };
     let outcome = loop {
@@ -142,7 +142,7 @@ pub fn summarize_file(
         }
     }
     bounds.push(len);
-    let parts: Vec<io::Result<(Summary, u64)>> = std::thread::scope(|scope| {
+    let parts: Vec<io::Result<Summary>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| {
@@ -156,11 +156,8 @@ pub fn summarize_file(
             .collect()
     });
     let mut total = Summary::new(max_unknown_codes);
-    let mut lines_before = 0;
     for part in parts {
-        let (summary, lines) = part.map_err(fail)?;
-        total.merge(summary, lines_before);
-        lines_before += lines;
+        total.merge(part.map_err(fail)?);
     }
     Ok(total)
 }
@@ -172,7 +169,7 @@ fn summarize_range(
     catalog: &Catalog,
     opts: BatchOptions,
     max_unknown_codes: usize,
-) -> io::Result<(Summary, u64)> {
+) -> io::Result<Summary> {
     let file = File::open(path)?;
     let mut input = io::BufReader::with_capacity(CHUNK_BYTES, file);
     input.seek_relative(start as i64)?;
@@ -183,8 +180,7 @@ fn summarize_range(
         Ok(()) => {}
         Err(Failure::Source(e) | Failure::Sink(e)) => return Err(e),
     }
-    let lines = summary.read.lines;
-    Ok((summary, lines))
+    Ok(summary)
 }
 
 struct SummarySink<'a>(&'a mut Summary);

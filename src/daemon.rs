@@ -75,7 +75,7 @@ impl Shared {
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     pub max_line: usize,
-    pub default_year: i32,
+    pub dating: crate::timestamp::Dating,
     pub print: Option<LineFormat>,
     pub poll_interval: Duration,
     /// Builds the catalog again on SIGHUP.
@@ -113,8 +113,8 @@ impl Engine {
     }
 
     fn source(&mut self, name: &str) -> &mut Source {
-        let (max, year) = (self.config.max_line, self.config.default_year);
-        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, year))
+        let (max, dating) = (self.config.max_line, self.config.dating);
+        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, dating))
     }
 
     fn data(&mut self, name: &str, bytes: &[u8]) {
@@ -298,7 +298,7 @@ pub fn follow_files(
     // Restored read counts are already in the metrics: publish only what this run reads.
     for path in positions.keys() {
         let line = lines.get(path).copied().unwrap_or(0);
-        let source = Source::new(config.max_line, config.default_year).starting_after(line);
+        let source = Source::new(config.max_line, config.dating).starting_after(line);
         engine.sources.insert(path.display().to_string(), source);
     }
     let mut follower = Follower::new(patterns, from_start, positions);

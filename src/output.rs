@@ -1,5 +1,6 @@
-//! The print sink: one line per error, as JSON lines for machines or aligned text for people.
-//! Used by `scan` and by `watch --print`.
+//! The print sink: one line per error, as JSON lines for machines or aligned text for people
+//! (used by `scan` and by `watch --print`); and what text for people must know of the terminal
+//! it goes to: its width, whether it wants color, which characters are safe to show.
 
 use std::borrow::Cow;
 
@@ -70,11 +71,13 @@ pub fn format_event(format: LineFormat, source: &str, event: &ErrorEvent) -> Str
     }
 }
 
+/// The message is the line's own (redacted, whole): it names the parameter or the request
+/// that the catalog's template leaves as a placeholder. Only when the line had none, the
+/// catalog's.
 fn text_line(r: &ScanRecord<'_>) -> String {
     let place = format!("{}:{}", r.source, r.line);
     let status = r.http_status.map_or_else(|| "-".to_string(), |s| s.to_string());
-    let what = r.entry.or(r.message.as_deref()).unwrap_or("");
-    let what: String = what.chars().take(90).collect();
+    let what = r.message.as_deref().filter(|m| !m.trim().is_empty()).or(r.entry).unwrap_or("");
     let mut flags = String::new();
     if !r.known {
         flags.push_str(" [unknown]");
@@ -84,14 +87,50 @@ fn text_line(r: &ScanRecord<'_>) -> String {
     }
     format!(
         "{}  {}  {}  {}  {}  {}{}",
-        pad(&place, 28),
+        pad(&printable(&place), 28),
         pad(r.provider.as_str(), 10),
-        pad(r.code, 28),
+        pad(&printable(r.code), 28),
         pad(r.category.as_str(), 15),
         pad(&status, 3),
-        what,
+        printable(what),
         flags
     )
+}
+
+/// Log text made safe for a terminal: control characters (an escape sequence in a message
+/// would drive the reader's terminal) shown as `�`, tabs and line breaks as spaces.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\t' | '\n' | '\r' => ' ',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// no-color.org: `NO_COLOR` set to anything but the empty string turns color off.
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Display columns for text written to stdout: `COLUMNS` when set to a number, else the
+/// terminal's width, else `default` (a file or a pipe).
+pub fn terminal_width(default: usize) -> usize {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()) {
+        if n > 0 {
+            return n;
+        }
+    }
+    match terminal_size::terminal_size_of(std::io::stdout()) {
+        Some((terminal_size::Width(w), _)) if w > 0 => usize::from(w),
+        _ => default,
+    }
 }
 
 /// Pads to a display width, counting double-width (CJK) characters as two columns.
@@ -102,4 +141,33 @@ pub fn pad(text: &str, width: usize) -> String {
     } else {
         format!("{text}{}", " ".repeat(width - w))
     }
+}
+
+/// Right-aligns to a display width, as [`pad`] counts it.
+pub fn lpad(text: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(text);
+    if w >= width {
+        text.to_string()
+    } else {
+        format!("{}{text}", " ".repeat(width - w))
+    }
+}
+
+/// Cuts to at most `width` display columns, marking a cut with `…`.
+pub fn cut(text: &str, width: usize) -> Cow<'_, str> {
+    if UnicodeWidthStr::width(text) <= width {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut cols = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if cols + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        cols += w;
+    }
+    out.push('…');
+    Cow::Owned(out)
 }

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use crate::catalog::{Catalog, Provider};
 use crate::classify::{classify, Detection, Evidence};
 use crate::extract::{Extractor, Finding, Line};
-use crate::timestamp::EpochMillis;
+use crate::timestamp::{Dating, EpochMillis};
 
 /// Records after a status-only line during which an exception may still claim it.
 pub const PENDING_RECORDS: u64 = 10;
@@ -53,9 +53,9 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(default_year: i32) -> Pipeline {
+    pub fn new(dating: impl Into<Dating>) -> Pipeline {
         Pipeline {
-            extractor: Extractor::new(default_year),
+            extractor: Extractor::new(dating),
             findings: Vec::new(),
             seen_record: 0,
             seen: SeenCodes::default(),

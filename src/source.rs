@@ -34,10 +34,10 @@ pub struct Source {
 }
 
 impl Source {
-    pub fn new(max_line: usize, default_year: i32) -> Source {
+    pub fn new(max_line: usize, dating: impl Into<crate::timestamp::Dating>) -> Source {
         Source {
             splitter: LineSplitter::new(max_line),
-            pipeline: Pipeline::new(default_year),
+            pipeline: Pipeline::new(dating),
             line_no: 0,
             stats: ReadStats::default(),
         }

@@ -4,6 +4,10 @@
 //! Memory is bounded whatever the input: unknown codes beyond [`CodeLimiter`]'s limit per
 //! provider are grouped as `other`, unknown-message templates are capped, and the timeline
 //! keeps a fixed number of buckets whose width doubles as the span grows.
+//!
+//! A summary of a whole input equals the merge of summaries of its parts, in order: seen times
+//! are the least and greatest timestamps, and the timeline's layout follows from its earliest
+//! and latest times alone, so `report --threads N` is the same for any N.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
@@ -53,21 +57,6 @@ impl CodeLimiter {
     }
 }
 
-/// Where an error was seen: the line's own time, or its place when the line has none.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seen {
-    At(EpochMillis),
-    Line { source: String, line: u64 },
-}
-
-impl Seen {
-    fn shift(&mut self, lines: u64) {
-        if let Seen::Line { line, .. } = self {
-            *line += lines;
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 /// What errors are grouped by: the labels they are counted under, and which catalog row (by
 /// its stable key, never its place in a list a reload replaces).
@@ -85,8 +74,9 @@ pub struct Group {
     /// The catalog row as it was when first counted: it stays readable when a reload drops it.
     pub entry: Option<EntryRef>,
     pub count: u64,
-    pub first_seen: Seen,
-    pub last_seen: Seen,
+    /// The earliest and latest timestamps of its errors; `None` while none had a timestamp.
+    pub first_seen: Option<EpochMillis>,
+    pub last_seen: Option<EpochMillis>,
     pub retryable: bool,
     pub http_status: Option<u16>,
     pub ambiguous: u64,
@@ -101,40 +91,51 @@ pub struct Template {
     pub example: String,
 }
 
-/// Errors over time in a fixed number of buckets.
+/// Errors over time in a fixed number of buckets. The layout (start and width) is a function
+/// of the earliest and latest times alone: the narrowest width, a second times a power of two,
+/// at which both fall within [`TIMELINE_BUCKETS`] buckets aligned to the width. Widths nest
+/// and starts are aligned, so a narrower timeline folds exactly into a wider one, and the
+/// order in which times come (or parts are merged) cannot change the result.
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
     pub start: EpochMillis,
+    /// Milliseconds per bucket; 0 while empty.
     pub width: i64,
     pub counts: BTreeMap<Provider, Vec<u64>>,
+    /// The earliest and latest times counted.
+    span: Option<(EpochMillis, EpochMillis)>,
 }
+
+const FIRST_WIDTH: i64 = 1000;
 
 impl Timeline {
     fn add(&mut self, at: EpochMillis, provider: Provider, n: u64) {
-        if self.width == 0 {
-            self.width = 1000;
-            self.start = at.div_euclid(self.width) * self.width;
-        }
-        let buckets = TIMELINE_BUCKETS as i64;
-        if at < self.start || at >= self.start + self.width * buckets {
-            // Widen until the old span and the new time fit, the start aligned to the width,
-            // so that every old bucket folds whole into a new one.
-            let lo = self.start.min(at);
-            let hi = (self.start + self.width * buckets - 1).max(at);
-            let mut width = self.width;
-            while hi - lo.div_euclid(width) * width >= width * buckets {
-                width *= 2;
-            }
-            self.refold(lo.div_euclid(width) * width, width);
-        }
+        self.cover(at, at);
         let i = ((at - self.start) / self.width) as usize;
         self.counts.entry(provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += n;
+    }
+
+    /// Makes room for times from `lo` to `hi`: the layout of the whole span so far.
+    fn cover(&mut self, lo: EpochMillis, hi: EpochMillis) {
+        let (lo, hi) = match self.span {
+            Some((a, b)) => (a.min(lo), b.max(hi)),
+            None => (lo, hi),
+        };
+        self.span = Some((lo, hi));
+        let mut width = self.width.max(FIRST_WIDTH);
+        while hi.div_euclid(width) - lo.div_euclid(width) >= TIMELINE_BUCKETS as i64 {
+            width *= 2;
+        }
+        let start = lo.div_euclid(width) * width;
+        if (start, width) != (self.start, self.width) {
+            self.refold(start, width);
+        }
     }
 
     fn refold(&mut self, start: EpochMillis, width: i64) {
         for row in self.counts.values_mut() {
             let mut folded = vec![0; TIMELINE_BUCKETS];
-            for (i, n) in row.iter().enumerate() {
+            for (i, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
                 let t = self.start + i as i64 * self.width;
                 folded[((t - start) / width) as usize] += n;
             }
@@ -144,10 +145,16 @@ impl Timeline {
         self.width = width;
     }
 
+    /// Adds another timeline's counts: its span is covered first, so each of its buckets
+    /// (no wider than the merged ones) falls whole into one of ours.
     fn merge(&mut self, other: &Timeline) {
+        let Some((lo, hi)) = other.span else { return };
+        self.cover(lo, hi);
         for (provider, row) in &other.counts {
+            let mine = self.counts.entry(*provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS]);
             for (i, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
-                self.add(other.start + i as i64 * other.width, *provider, *n);
+                let t = other.start + i as i64 * other.width;
+                mine[((t - self.start) / self.width) as usize] += n;
             }
         }
     }
@@ -168,6 +175,8 @@ pub struct Summary {
     pub templates: HashMap<String, Template>,
     pub templates_dropped: u64,
     pub timeline: Timeline,
+    /// Sources that could not be read (to their end), with the reason.
+    pub failed: BTreeMap<String, String>,
     limiter: CodeLimiter,
 }
 
@@ -181,6 +190,7 @@ impl Summary {
             templates: HashMap::new(),
             templates_dropped: 0,
             timeline: Timeline::default(),
+            failed: BTreeMap::new(),
             limiter: CodeLimiter::new(max_unknown_codes),
         }
     }
@@ -190,13 +200,14 @@ impl Summary {
         self.sources.entry(source.to_string()).or_default().add(stats);
     }
 
-    pub fn add(&mut self, source: &str, event: &ErrorEvent) {
+    /// A source that could not be read, or not to its end: the report names it.
+    pub fn add_failure(&mut self, source: &str, error: &std::io::Error) {
+        self.failed.insert(source.to_string(), error.to_string());
+    }
+
+    pub fn add(&mut self, _source: &str, event: &ErrorEvent) {
         let d = &event.detection;
         let code = self.limiter.label(d.provider, &d.code, d.known()).to_string();
-        let seen = match event.timestamp {
-            Some(t) => Seen::At(t),
-            None => Seen::Line { source: source.to_string(), line: event.line },
-        };
         let key = GroupKey {
             provider: d.provider,
             category: d.category,
@@ -207,20 +218,15 @@ impl Summary {
         let group = self.groups.entry(key).or_insert_with(|| Group {
             entry: d.entry.clone(),
             count: 0,
-            first_seen: seen.clone(),
-            last_seen: seen.clone(),
+            first_seen: None,
+            last_seen: None,
             retryable: d.retryable,
             http_status: d.http_status,
             ambiguous: 0,
         });
         group.count += 1;
         group.ambiguous += u64::from(d.ambiguous);
-        if earlier(&seen, &group.first_seen) {
-            group.first_seen = seen.clone();
-        }
-        if earlier(&group.last_seen, &seen) || group.last_seen == seen {
-            group.last_seen = seen;
-        }
+        group.see(event.timestamp, event.timestamp);
         *self.evidence.entry(d.evidence).or_default() += 1;
         if let Some(t) = event.timestamp {
             self.timeline.add(t, d.provider, 1);
@@ -244,17 +250,14 @@ impl Summary {
         }
     }
 
-    /// Adds what another summary counted, over a later part of the same input: its line-only
-    /// places are `line_offset` lines further on. Unknown codes go through this summary's
-    /// limiter again, so the cap holds for the merged whole.
-    pub fn merge(&mut self, other: Summary, line_offset: u64) {
+    /// Adds what another summary counted, over a later part of the same input. Unknown codes
+    /// go through this summary's limiter again, so the cap holds for the merged whole.
+    pub fn merge(&mut self, other: Summary) {
         self.read.add(&other.read);
         for (source, stats) in &other.sources {
             self.sources.entry(source.clone()).or_default().add(stats);
         }
-        for (mut key, mut group) in other.groups {
-            group.first_seen.shift(line_offset);
-            group.last_seen.shift(line_offset);
+        for (mut key, group) in other.groups {
             if !key.known {
                 key.code = self.limiter.label(key.provider, &key.code, false).to_string();
             }
@@ -262,12 +265,7 @@ impl Summary {
                 Some(g) => {
                     g.count += group.count;
                     g.ambiguous += group.ambiguous;
-                    if earlier(&group.first_seen, &g.first_seen) {
-                        g.first_seen = group.first_seen;
-                    }
-                    if earlier(&g.last_seen, &group.last_seen) {
-                        g.last_seen = group.last_seen;
-                    }
+                    g.see(group.first_seen, group.last_seen);
                 }
                 None => {
                     self.groups.insert(key, group);
@@ -289,6 +287,7 @@ impl Summary {
         }
         self.templates_dropped += other.templates_dropped;
         self.timeline.merge(&other.timeline);
+        self.failed.extend(other.failed);
     }
 
     pub fn errors(&self) -> u64 {
@@ -300,13 +299,21 @@ impl Summary {
     }
 }
 
-/// Timestamps order before and among themselves; places only among places of one source.
-fn earlier(a: &Seen, b: &Seen) -> bool {
+impl Group {
+    /// Widens the seen times to cover `first` and `last`; a missing time changes nothing.
+    fn see(&mut self, first: Option<EpochMillis>, last: Option<EpochMillis>) {
+        self.first_seen = min_some(self.first_seen, first);
+        self.last_seen = match (self.last_seen, last) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+fn min_some(a: Option<EpochMillis>, b: Option<EpochMillis>) -> Option<EpochMillis> {
     match (a, b) {
-        (Seen::At(x), Seen::At(y)) => x < y,
-        (Seen::At(_), Seen::Line { .. }) => true,
-        (Seen::Line { source: s1, line: l1 }, Seen::Line { source: s2, line: l2 }) => s1 == s2 && l1 < l2,
-        (Seen::Line { .. }, Seen::At(_)) => false,
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -344,6 +351,70 @@ mod tests {
         let total: u64 = t.counts.values().flatten().sum();
         assert_eq!(total, 1001);
         assert!(t.counts.values().all(|r| r.len() == TIMELINE_BUCKETS));
+    }
+
+    /// Times spread over `spread` ms, from a fixed seed.
+    fn times(n: usize, spread: i64, seed: u64) -> Vec<EpochMillis> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                1_793_613_600_000 + (x >> 33) as i64 % spread
+            })
+            .collect()
+    }
+
+    fn layout(t: &Timeline) -> (EpochMillis, i64, Vec<(Provider, Vec<u64>)>) {
+        (t.start, t.width, t.counts.iter().map(|(p, r)| (*p, r.clone())).collect())
+    }
+
+    #[test]
+    fn timeline_is_the_same_whatever_the_order_or_the_split() {
+        let providers = [Provider::from_static("zhipu"), Provider::from_static("coze")];
+        for (spread, seed) in [(5_000, 1), (90_000, 2), (7_200_000, 3), (400_000_000, 4)] {
+            let at = times(500, spread, seed);
+            let p = |i: usize| providers[i % 2];
+            let mut whole = Timeline::default();
+            at.iter().enumerate().for_each(|(i, t)| whole.add(*t, p(i), 1));
+            let mut reversed = Timeline::default();
+            at.iter().enumerate().rev().for_each(|(i, t)| reversed.add(*t, p(i), 1));
+            assert_eq!(layout(&reversed), layout(&whole), "spread {spread}");
+            for parts in [2, 3, 7] {
+                let mut merged = Timeline::default();
+                for chunk in (0..at.len()).collect::<Vec<_>>().chunks(at.len().div_ceil(parts)) {
+                    let mut part = Timeline::default();
+                    chunk.iter().for_each(|&i| part.add(at[i], p(i), 1));
+                    merged.merge(&part);
+                }
+                assert_eq!(layout(&merged), layout(&whole), "spread {spread}, {parts} parts");
+            }
+            // The layout is the narrowest that holds the span.
+            let (lo, hi) = (*at.iter().min().unwrap(), *at.iter().max().unwrap());
+            assert!(hi < whole.start + whole.width * TIMELINE_BUCKETS as i64 && lo >= whole.start);
+            let half = whole.width / 2;
+            assert!(
+                whole.width == 1000 || hi.div_euclid(half) - lo.div_euclid(half) >= TIMELINE_BUCKETS as i64
+            );
+        }
+    }
+
+    #[test]
+    fn seen_times_are_the_extremes_of_the_timestamps_and_none_without_any() {
+        let mut g = Group {
+            entry: None,
+            count: 0,
+            first_seen: None,
+            last_seen: None,
+            retryable: false,
+            http_status: None,
+            ambiguous: 0,
+        };
+        g.see(None, None);
+        assert_eq!((g.first_seen, g.last_seen), (None, None));
+        for t in [Some(50), None, Some(10), Some(90), None] {
+            g.see(t, t);
+        }
+        assert_eq!((g.first_seen, g.last_seen), (Some(10), Some(90)));
     }
 
     #[test]

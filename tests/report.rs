@@ -1,5 +1,6 @@
-//! The report: golden files for each format over the bundled demo log, totals that agree with
-//! `scan`, a text layout that fits 100 columns, colors only when asked, no secret anywhere.
+//! The report: golden files for each format over the bundled demo log (text at 80 and 120
+//! columns in both languages), totals that agree with `scan`, a text layout within the width,
+//! colors only when asked, no secret anywhere, the same report for any `--threads`.
 
 mod common;
 
@@ -12,10 +13,20 @@ use unicode_width::UnicodeWidthStr;
 
 const DEMO: &str = "fixtures/logs/demo/app.log";
 
-fn errwatch(args: &[&str]) -> String {
-    let out = Command::new(BIN).current_dir(repo("")).args(args).env_remove("NO_COLOR").output().unwrap();
+/// Runs errwatch in UTC, at `columns` when given, else at the width of a pipe.
+fn errwatch_at(columns: Option<usize>, args: &[&str]) -> String {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(repo("")).args(args).env_remove("NO_COLOR").env_remove("COLUMNS").env("TZ", "UTC");
+    if let Some(c) = columns {
+        cmd.env("COLUMNS", c.to_string());
+    }
+    let out = cmd.output().unwrap();
     assert!(out.status.success(), "errwatch {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
+}
+
+fn errwatch(args: &[&str]) -> String {
+    errwatch_at(None, args)
 }
 
 fn golden(name: &str, got: &str) {
@@ -32,9 +43,17 @@ fn golden(name: &str, got: &str) {
 
 #[test]
 fn golden_reports_in_every_format() {
-    golden("demo.report.txt", &errwatch(&["report", "--color", "never", DEMO]));
-    golden("demo.report.zh.txt", &errwatch(&["report", "--color", "never", "--lang", "zh", DEMO]));
+    for columns in [80, 120] {
+        for lang in ["en", "zh"] {
+            let text = errwatch_at(Some(columns), &["report", "--color", "never", "--lang", lang, DEMO]);
+            golden(&format!("demo.report.{lang}.{columns}.txt"), &text);
+        }
+    }
+    // With the times in another zone, and every action item.
+    let shanghai = errwatch(&["--timezone", "Asia/Shanghai", "report", "--all", DEMO]);
+    golden("demo.report.shanghai.all.txt", &shanghai);
     golden("demo.report.md", &errwatch(&["report", "--format", "markdown", DEMO]));
+    golden("demo.report.zh.md", &errwatch(&["report", "--format", "markdown", "--lang", "zh", DEMO]));
     golden("demo.report.json", &errwatch(&["report", "--format", "json", DEMO]));
     golden("demo.report.prom", &errwatch(&["report", "--format", "prometheus", DEMO]));
 }
@@ -99,12 +118,14 @@ fn actions_put_traffic_stoppers_first() {
 }
 
 #[test]
-fn text_report_fits_100_columns_and_colors_only_when_asked() {
+fn text_report_fits_its_width_and_colors_only_when_asked() {
+    // A pipe, with no COLUMNS: 100 columns.
     for lang in ["en", "zh"] {
         let text = errwatch(&["report", "--color", "never", "--lang", lang, DEMO]);
         for line in text.lines() {
             assert!(line.width() <= 100, "{} columns: {line}", line.width());
         }
+        assert!(text.lines().any(|l| l.width() > 90), "laid out for 100 columns");
         assert!(!text.contains('\x1b'));
     }
     assert!(errwatch(&["report", "--color", "always", DEMO]).contains("\x1b["));
@@ -155,31 +176,43 @@ fn the_prometheus_format_passes_promtool() {
 #[test]
 fn threads_give_the_same_report_as_one_thread() {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.log");
     let demo = fs::read(repo(DEMO)).unwrap();
+    // Past the size at which a file is split among workers.
     let copies = (9 << 20) / demo.len() + 1;
-    fs::write(&big, demo.repeat(copies)).unwrap();
-    let big = big.to_str().unwrap();
-    let counts = |threads: &str| -> Vec<(String, u64)> {
-        let r: Value =
-            serde_json::from_str(&errwatch(&["report", "--format", "json", "--threads", threads, big]))
-                .unwrap();
-        let mut rows: Vec<(String, u64)> = r["by_code"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|row| {
-                (
-                    format!("{} {} {}", row["provider"], row["category"], row["code"]),
-                    row["count"].as_u64().unwrap(),
-                )
-            })
-            .collect();
-        rows.sort();
-        rows
-    };
-    let one = counts("1");
-    assert_eq!(one.iter().map(|r| r.1).sum::<u64>(), 81 * copies as u64);
-    assert_eq!(counts("3"), one);
-    assert_eq!(counts("0"), one);
+    // The demo again and again: its times out of order within each copy, so a timeline laid
+    // out as times came would differ between a whole pass and parts that start mid-copy.
+    let repeated = dir.path().join("repeated.log");
+    fs::write(&repeated, demo.repeat(copies)).unwrap();
+    // And with an error after each copy further and further on: weeks in all.
+    let spread = dir.path().join("spread.log");
+    let mut content = Vec::new();
+    for i in 0..copies {
+        content.extend_from_slice(&demo);
+        let t = 1_793_613_600 + 1_000 * i as i64 * i as i64;
+        let at = jiff::Timestamp::from_second(t).unwrap().strftime("%Y-%m-%d %H:%M:%S");
+        let line = format!(
+            "{at} ERROR upstream call {i} failed body={{\"error\":{{\"code\":\"1302\",\"message\":\"m\"}}}}\n"
+        );
+        content.extend_from_slice(line.as_bytes());
+    }
+    fs::write(&spread, content).unwrap();
+    for (log, errors) in [(&repeated, 81), (&spread, 82)] {
+        let log = log.to_str().unwrap();
+        let whole = |threads: &str| -> Vec<String> {
+            let mut outputs = Vec::new();
+            for args in [vec!["--format", "json"], vec!["--format", "markdown"], vec!["--lang", "zh"], vec![]]
+            {
+                let mut all = vec!["report", "--threads", threads];
+                all.extend(args);
+                all.push(log);
+                outputs.push(errwatch_at(Some(120), &all));
+            }
+            outputs
+        };
+        let one = whole("1");
+        assert_eq!(whole("2"), one, "{log}: 2 threads");
+        assert_eq!(whole("0"), one, "{log}: one per core");
+        let report: Value = serde_json::from_str(&one[0]).unwrap();
+        assert_eq!(report["errors"].as_u64(), Some(errors * copies as u64), "{log}");
+    }
 }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use crate::batch::{BatchOptions, SourceError};
 use crate::catalog::Catalog;
 use crate::cli::{Cli, Command, Global};
-use crate::timestamp;
+use crate::timestamp::{self, Dating, Zone};
 
 /// What an exit status means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,14 @@ impl From<Outcome> for ExitCode {
 }
 
 pub fn run(cli: Cli) -> Outcome {
+    let zone = match zone(&cli.global) {
+        Ok(z) => z,
+        Err(e) => {
+            eprintln!("errwatch: --timezone {e}");
+            return Outcome::Usage;
+        }
+    };
+    let dating = Dating::now_in(zone);
     let catalog = match Catalog::with_overrides(&cli.global.catalogs) {
         Ok(c) => c,
         Err(e) => {
@@ -40,12 +48,12 @@ pub fn run(cli: Cli) -> Outcome {
         }
     };
     let result = match cli.command {
-        Some(Command::Scan(args)) => scan::run(&args, &catalog, &cli.global),
-        Some(Command::Report(args)) => report::run(&args, &catalog, &cli.global),
+        Some(Command::Scan(args)) => scan::run(&args, &catalog, batch_options(&cli.global, dating)),
+        Some(Command::Report(args)) => report::run(&args, &catalog, &cli.global, dating),
         Some(Command::Explain(args)) => explain::run(&args, &catalog),
         Some(Command::Catalog(args)) => catalog::run(&args, &catalog),
-        Some(Command::Watch(args)) => watch::run(args, catalog, &cli.global),
-        None => watch::run(cli.watch, catalog, &cli.global),
+        Some(Command::Watch(args)) => watch::run(args, catalog, &cli.global, dating),
+        None => watch::run(cli.watch, catalog, &cli.global, dating),
     };
     match result {
         Ok(outcome) => outcome,
@@ -58,8 +66,21 @@ pub fn run(cli: Cli) -> Outcome {
     }
 }
 
-fn batch_options(global: &Global) -> BatchOptions {
-    BatchOptions { max_line: global.max_line_bytes, default_year: timestamp::current_year() }
+fn batch_options(global: &Global, dating: Dating) -> BatchOptions {
+    BatchOptions { max_line: global.max_line_bytes, dating }
+}
+
+/// The zone of zone-less timestamps and of the report's times: `--timezone`, else the local
+/// one (an unreadable `TZ` is reported, and UTC used).
+fn zone(global: &Global) -> Result<Zone, timestamp::ZoneError> {
+    if let Some(name) = &global.timezone {
+        return Zone::named(name);
+    }
+    let (zone, problem) = Zone::local();
+    if let Some(e) = problem {
+        tracing::warn!("the local time zone: {e}; times written without a zone are read as UTC");
+    }
+    Ok(zone)
 }
 
 /// A `--provider` value: one of the catalog's providers (embedded, or declared by a

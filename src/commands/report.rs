@@ -6,10 +6,12 @@ use crate::batch::{read_all, summarize_file, EventSink};
 use crate::catalog::{Catalog, Lang};
 use crate::cli::{ColorArg, Global, ReportArgs, ReportFormat};
 use crate::metrics::Metrics;
+use crate::output::{no_color, terminal_width};
 use crate::pipeline::ErrorEvent;
-use crate::report::{render_json, render_markdown, render_text, Report, Style};
+use crate::report::{render_json, render_markdown, render_text, Report, Style, View};
 use crate::source::ReadStats;
 use crate::summary::Summary;
+use crate::timestamp::Dating;
 
 use super::{batch_options, report_failures, write_out, Outcome};
 
@@ -36,11 +38,11 @@ impl EventSink for Collect<'_> {
     }
 }
 
-pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global) -> io::Result<Outcome> {
+pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating) -> io::Result<Outcome> {
     let metrics =
         (args.format == ReportFormat::Prometheus).then(|| Metrics::new(catalog, global.max_unknown_codes));
     let mut collect = Collect { summary: Summary::new(global.max_unknown_codes), metrics: metrics.as_ref() };
-    let opts = batch_options(global);
+    let opts = batch_options(global, dating);
     let threads = match args.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -52,7 +54,7 @@ pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global) -> io::Result<
             let mut failures = Vec::new();
             for file in &args.files {
                 match summarize_file(file, threads, catalog, opts, global.max_unknown_codes) {
-                    Ok(s) => collect.summary.merge(s, 0),
+                    Ok(s) => collect.summary.merge(s),
                     Err(e) => failures.push(e),
                 }
             }
@@ -60,22 +62,29 @@ pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global) -> io::Result<
         } else {
             read_all(&args.files, catalog, opts, &mut collect)?
         };
+    // Named in the report too, not only on stderr: a report of nothing must not look like a
+    // report of a quiet log.
+    for f in &failures {
+        collect.summary.add_failure(&f.source_name, &f.error);
+    }
     let lang = Lang::from(args.lang);
+    let view = View {
+        lang,
+        zone: dating.zone,
+        width: terminal_width(crate::report::DEFAULT_WIDTH),
+        style: match args.color {
+            ColorArg::Always => Style::Color,
+            ColorArg::Never => Style::Plain,
+            ColorArg::Auto if io::stdout().is_terminal() && !no_color() => Style::Color,
+            ColorArg::Auto => Style::Plain,
+        },
+        all_actions: args.all,
+    };
     let text = match args.format {
         ReportFormat::Prometheus => metrics.as_ref().map(Metrics::render).unwrap_or_default(),
         ReportFormat::Json => render_json(&Report::build(&collect.summary, catalog, lang)),
-        ReportFormat::Markdown => render_markdown(&Report::build(&collect.summary, catalog, lang), lang),
-        ReportFormat::Text => {
-            let style = match args.color {
-                ColorArg::Always => Style::Color,
-                ColorArg::Never => Style::Plain,
-                ColorArg::Auto if io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() => {
-                    Style::Color
-                }
-                ColorArg::Auto => Style::Plain,
-            };
-            render_text(&Report::build(&collect.summary, catalog, lang), lang, style)
-        }
+        ReportFormat::Markdown => render_markdown(&Report::build(&collect.summary, catalog, lang), &view),
+        ReportFormat::Text => render_text(&Report::build(&collect.summary, catalog, lang), &view),
     };
     write_out(&mut io::stdout().lock(), &text)?;
     Ok(report_failures(&failures))

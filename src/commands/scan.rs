@@ -2,13 +2,14 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 
+use crate::batch::BatchOptions;
 use crate::batch::{read_all, EventSink};
 use crate::catalog::Catalog;
-use crate::cli::{Global, ScanArgs, ScanFormat};
+use crate::cli::{ScanArgs, ScanFormat};
 use crate::output::{format_event, LineFormat};
 use crate::pipeline::ErrorEvent;
 
-use super::{batch_options, report_failures, Outcome};
+use super::{report_failures, Outcome};
 
 struct Printer {
     out: BufWriter<Stdout>,
@@ -23,13 +24,13 @@ impl EventSink for Printer {
     }
 }
 
-pub fn run(args: &ScanArgs, catalog: &Catalog, global: &Global) -> io::Result<Outcome> {
+pub fn run(args: &ScanArgs, catalog: &Catalog, opts: BatchOptions) -> io::Result<Outcome> {
     let format = match args.format {
         ScanFormat::Jsonl => LineFormat::Jsonl,
         ScanFormat::Text => LineFormat::Text,
     };
     let mut printer = Printer { out: BufWriter::new(io::stdout()), format };
-    let failures = read_all(&args.files, catalog, batch_options(global), &mut printer)?;
+    let failures = read_all(&args.files, catalog, opts, &mut printer)?;
     printer.out.flush()?;
     Ok(report_failures(&failures))
 }

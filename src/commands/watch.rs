@@ -12,13 +12,13 @@ use crate::cli::{Global, PrintFormat, WatchArgs};
 use crate::daemon::{follow_files, read_stdin, EngineConfig, Shared};
 use crate::http;
 use crate::output::LineFormat;
-use crate::report::{render_text, Report, Style};
-use crate::timestamp;
+use crate::report::{render_text, Report, View};
+use crate::timestamp::Dating;
 use crate::web_config::WebConfig;
 
 use super::Outcome;
 
-pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Outcome> {
+pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -> io::Result<Outcome> {
     let listen: Option<SocketAddr> = match args.listen.as_str() {
         "none" => None,
         a => match a.parse() {
@@ -45,7 +45,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Out
     }
     let config = EngineConfig {
         max_line: global.max_line_bytes,
-        default_year: timestamp::current_year(),
+        dating,
         print: args.print.map(|p| match p {
             PrintFormat::Text => LineFormat::Text,
             PrintFormat::Jsonl => LineFormat::Jsonl,
@@ -92,7 +92,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global) -> io::Result<Out
     if from_stdin || args.summary {
         let summary = shared.summary.lock().unwrap_or_else(|e| e.into_inner());
         let report = Report::build(&summary, &shared.catalog(), Lang::En);
-        eprint!("{}", render_text(&report, Lang::En, Style::Plain));
+        eprint!("{}", render_text(&report, &View { zone: dating.zone, ..View::new(Lang::En) }));
     }
     Ok(Outcome::Success)
 }

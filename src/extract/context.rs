@@ -6,7 +6,7 @@
 
 use super::hints::{self, Hint};
 use super::lexicon::Lexicon;
-use crate::timestamp::{self, EpochMillis};
+use crate::timestamp::{self, Dating, EpochMillis};
 
 /// Bytes of a line kept for context; hosts and SDK names sit early in a line.
 const KEPT_BYTES: usize = 2048;
@@ -74,7 +74,7 @@ pub struct Context {
     next: usize,
     head: Kept,
     head_time: Option<Option<EpochMillis>>,
-    default_year: i32,
+    dating: Dating,
     /// Where the lines whose hints are worked out together are, and their slots: kept
     /// between calls.
     stretch: Vec<(usize, usize)>,
@@ -82,14 +82,14 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(capacity: usize, default_year: i32) -> Context {
+    pub fn new(capacity: usize, dating: impl Into<Dating>) -> Context {
         Context {
             capacity: capacity.max(1),
             lines: Vec::with_capacity(capacity),
             next: 0,
             head: Kept::default(),
             head_time: None,
-            default_year,
+            dating: dating.into(),
             stretch: Vec::new(),
             slots: Vec::new(),
         }
@@ -125,7 +125,7 @@ impl Context {
     /// The record's time, from its first line. `chunk` is the chunk being fed.
     pub fn record_time(&mut self, chunk: &[u8]) -> Option<EpochMillis> {
         if self.head_time.is_none() {
-            self.head_time = Some(timestamp::parse(self.head.bytes(chunk), self.default_year));
+            self.head_time = Some(timestamp::parse(self.head.bytes(chunk), self.dating));
         }
         self.head_time.flatten()
     }

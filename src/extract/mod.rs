@@ -23,7 +23,7 @@ pub use prefilter::Triggers;
 pub use shapes::ShapeMatch;
 pub use spans::{Candidate, CandidateKind};
 
-use crate::timestamp::EpochMillis;
+use crate::timestamp::{Dating, EpochMillis};
 
 use context::{Context, Placed};
 
@@ -121,11 +121,11 @@ pub struct Extractor {
 }
 
 impl Extractor {
-    /// `default_year` dates syslog lines, which carry none.
-    pub fn new(default_year: i32) -> Extractor {
+    /// `dating` reads timestamps that lack a zone or (syslog) a year.
+    pub fn new(dating: impl Into<Dating>) -> Extractor {
         Extractor {
             record: 0,
-            context: Context::new(CONTEXT_LINES as usize, default_year),
+            context: Context::new(CONTEXT_LINES as usize, dating),
             sse_error_at: None,
             block: None,
         }

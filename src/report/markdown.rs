@@ -1,45 +1,76 @@
 //! The report as Markdown, for an issue tracker or a chat: a summary line, the action list,
-//! one table of codes, unknown templates.
+//! one table of codes, the timeline, unknown templates; in the view's language and zone.
 
 use std::fmt::Write;
 
-use super::{sparkline, text::human_bytes, Report};
-use crate::catalog::Lang;
+use super::words::{self, fill, Words};
+use super::{sparkline, Moment, Report, View};
+use crate::timestamp::{Local, Zone};
 
-pub fn render(report: &Report, lang: Lang) -> String {
+pub fn render(report: &Report, view: &View) -> String {
+    let w = Words::of(view.lang);
+    let zone = view.zone;
     let mut out = String::new();
-    let _ = writeln!(out, "## errwatch report\n");
-    let _ = writeln!(
-        out,
-        "{} lines ({}) read; **{} provider errors** ({} known, {} unknown).\n",
-        report.lines,
-        human_bytes(report.bytes),
-        report.errors,
-        report.known,
-        report.unknown
+    let _ = writeln!(out, "## {}\n", w.title);
+    let summary = fill(
+        w.summary,
+        &[
+            ("lines", &report.lines),
+            ("bytes", &super::text::human_bytes(report.bytes)),
+            ("errors", &report.errors),
+            ("known", &report.known),
+            ("unknown", &report.unknown),
+        ],
     );
+    let _ = writeln!(out, "{summary}\n\n{}\n", fill(w.times_in, &[("zone", &zone.name())]));
+    let failed: Vec<_> = report.sources.iter().filter(|s| s.error.is_some()).collect();
+    for s in &failed {
+        let problem = fill(
+            w.cannot_read,
+            &[("source", &cell(&s.source)), ("error", &cell(s.error.as_deref().unwrap_or("")))],
+        );
+        let _ = writeln!(out, "- **✗** {problem}");
+    }
+    if !failed.is_empty() {
+        out.push('\n');
+    }
     if report.errors == 0 {
+        let _ = writeln!(out, "{}", w.none);
         return out;
     }
-    let _ = writeln!(out, "### {}\n", if lang == Lang::Zh { "优先处理" } else { "What to do first" });
-    for a in &report.actions {
+    let _ = writeln!(out, "### {}\n", w.md_act);
+    let shown = view.shown_actions(&report.actions);
+    for a in &report.actions[..shown] {
         let _ = writeln!(
             out,
-            "1. **{}** `{}` `{}` ({}) — {}× since {}: {} → {}",
-            a.severity.as_str().to_uppercase(),
+            "1. **{}** `{}` `{}` ({}) — {}× {}: {} → {}",
+            w.severity(a.severity),
             a.provider,
-            cell(&a.code),
+            cell(&a.label()),
             a.category,
             a.count,
-            a.since,
+            since(a.since, zone, w),
             cell(&a.what),
             cell(&a.todo)
         );
     }
-    let _ = writeln!(out, "\n### {}\n", if lang == Lang::Zh { "错误码" } else { "By code" });
+    let hidden = report.actions.len() - shown;
+    if hidden > 0 {
+        let _ = writeln!(out, "\n_{}_", fill(w.more_actions, &[("n", &hidden), ("how", &"`--all`")]));
+    }
+    let _ = writeln!(out, "\n### {}\n", w.md_by_code);
     let _ = writeln!(
         out,
-        "| provider | category | code | count | share | first seen | last seen | retryable | description |"
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        w.provider,
+        w.category,
+        w.code,
+        w.count,
+        w.share,
+        w.first_seen,
+        w.last_seen,
+        w.retryable,
+        w.description
     );
     let _ = writeln!(out, "|---|---|---|---:|---:|---|---|---|---|");
     for r in &report.by_code {
@@ -51,25 +82,33 @@ pub fn render(report: &Report, lang: Lang) -> String {
             cell(&r.label()),
             r.count,
             100.0 * r.share,
-            r.first_seen,
-            r.last_seen,
-            if r.retryable { "yes" } else { "no" },
-            cell(r.description.as_deref().unwrap_or("(unknown code)"))
+            time(r.first_seen, zone, w),
+            time(r.last_seen, zone, w),
+            w.yes_no(r.retryable),
+            cell(r.description.as_deref().unwrap_or(w.unknown_code))
         );
     }
-    if !report.timeline.buckets.is_empty() {
-        let _ = writeln!(out, "\n### Over time (from {})\n", report.timeline.start.as_deref().unwrap_or("-"));
+    if let Some(start) = report.timeline.start {
+        let heading = fill(
+            w.md_timeline,
+            &[
+                ("width", &words::seconds(report.timeline.bucket_seconds, view.lang)),
+                ("start", &Local::new(start.0, zone)),
+            ],
+        );
+        let _ = writeln!(out, "\n### {heading}\n");
         let _ = writeln!(out, "```");
-        for (p, _) in report.provider_totals() {
+        let used = report.timeline.used_buckets();
+        for (p, total) in report.provider_totals() {
             if let Some(b) = report.timeline.buckets.get(&p) {
-                let _ = writeln!(out, "{:<11}{}", p.as_str(), sparkline(b));
+                let _ = writeln!(out, "{:<11}|{}| {total}", p.as_str(), sparkline(&b[..used]));
             }
         }
         let _ = writeln!(out, "```");
     }
     if !report.unknown_templates.is_empty() {
-        let _ = writeln!(out, "\n### Unknown codes\n");
-        let _ = writeln!(out, "| provider | code | count | example |");
+        let _ = writeln!(out, "\n### {}\n", w.md_unknown);
+        let _ = writeln!(out, "| {} | {} | {} | {} |", w.provider, w.code, w.count, w.example);
         let _ = writeln!(out, "|---|---|---:|---|");
         for t in &report.unknown_templates {
             let _ = writeln!(
@@ -82,15 +121,31 @@ pub fn render(report: &Report, lang: Lang) -> String {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "\n_Evidence: {} by code, {} by message, {} by status only._",
-        report.evidence.code, report.evidence.message, report.evidence.status
+    let evidence = fill(
+        w.evidence,
+        &[
+            ("code", &report.evidence.code),
+            ("message", &report.evidence.message),
+            ("status", &report.evidence.status),
+        ],
     );
+    let _ = writeln!(out, "\n_{evidence}_");
     out
 }
 
-/// Text safe inside a table cell or inline code: no pipes, backticks or newlines.
+fn since(at: Option<Moment>, zone: Zone, w: &Words) -> String {
+    match at {
+        Some(m) => format!("{} {}", w.since, Local::new(m.0, zone)),
+        None => format!("({})", w.no_timestamp),
+    }
+}
+
+fn time(at: Option<Moment>, zone: Zone, w: &Words) -> String {
+    at.map_or_else(|| w.no_timestamp.to_string(), |m| Local::new(m.0, zone).to_string())
+}
+
+/// Text safe inside a table cell or inline code: no pipes, backticks, newlines or other
+/// control characters.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('`', "'").replace(['\n', '\r'], " ")
+    crate::output::printable(text).replace('|', "\\|").replace('`', "'")
 }

@@ -1,24 +1,67 @@
 //! The summary report: what broke, how often, since when, what to do. Built once from a
 //! [`Summary`] into a [`Report`], then rendered as text, Markdown or JSON. The JSON shape is
-//! versioned ([`REPORT_VERSION`]) and its field names are a contract.
+//! versioned ([`REPORT_VERSION`]) and its field names are a contract. The report holds every
+//! fact in one form (times as instants, every action item); how much of it a person is shown,
+//! in which language, zone and width, is the renderers' [`View`].
 
 mod json;
 mod markdown;
 mod text;
+mod words;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::catalog::{Action, Catalog, Category, Lang, Provider, Severity};
-use crate::summary::{Seen, Summary};
-use crate::timestamp;
+use crate::summary::Summary;
+use crate::timestamp::{self, EpochMillis, Zone};
 
 pub use json::render as render_json;
 pub use markdown::render as render_markdown;
-pub use text::{render as render_text, Style};
+pub use text::{render as render_text, Style, DEFAULT_WIDTH, MIN_WIDTH};
 
 pub const REPORT_VERSION: u32 = 1;
-/// Action items shown at the top.
-const MAX_ACTIONS: usize = 10;
+/// Action items shown to a person without `--all`: every critical and high one, and less
+/// urgent ones while fewer than this many are shown.
+pub const SHOWN_ACTIONS: usize = 10;
+
+/// How a report is shown to a person: language, zone of the times, terminal width, colors,
+/// and whether every action item is listed.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    pub lang: Lang,
+    pub zone: Zone,
+    /// Display columns of the text report; at least [`MIN_WIDTH`].
+    pub width: usize,
+    pub style: Style,
+    pub all_actions: bool,
+}
+
+impl View {
+    /// English, UTC, 100 columns, plain, the usual action items.
+    pub fn new(lang: Lang) -> View {
+        View { lang, zone: Zone::UTC, width: DEFAULT_WIDTH, style: Style::Plain, all_actions: false }
+    }
+
+    /// How many of `actions` to show: all with `--all`, else every critical and high one and
+    /// the others up to [`SHOWN_ACTIONS`].
+    pub fn shown_actions(&self, actions: &[ActionItem]) -> usize {
+        if self.all_actions {
+            return actions.len();
+        }
+        let urgent = actions.iter().filter(|a| a.severity <= Severity::High).count();
+        urgent.max(SHOWN_ACTIONS.min(actions.len()))
+    }
+}
+
+/// A moment: serialized as RFC 3339 in UTC, shown to people in their zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment(pub EpochMillis);
+
+impl Serialize for Moment {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&timestamp::format(self.0))
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -50,6 +93,8 @@ pub struct SourceRow {
     pub source: String,
     pub lines: u64,
     pub bytes: u64,
+    /// Why the source could not be read (to its end); null when it was.
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -62,13 +107,16 @@ pub struct CodeRow {
     pub count: u64,
     /// Of all errors, 0..1.
     pub share: f64,
-    pub first_seen: String,
-    pub last_seen: String,
+    /// The earliest and latest timestamps of these errors; null when none had one.
+    pub first_seen: Option<Moment>,
+    pub last_seen: Option<Moment>,
     pub retryable: bool,
     pub severity: Option<Severity>,
     pub action: Option<Action>,
     pub http_status: Option<u16>,
     pub known: bool,
+    /// How many of `count` were matched by message alone with several entries fitting (a
+    /// number here; each `scan` record has a boolean of its own).
     pub ambiguous: u64,
     /// The provider's documented message.
     pub message: Option<String>,
@@ -81,9 +129,12 @@ pub struct ActionItem {
     pub severity: Severity,
     pub provider: Provider,
     pub code: String,
+    /// Which of the rows sharing `code`, as in `by_code`.
+    pub variant: Option<String>,
     pub category: Category,
     pub count: u64,
-    pub since: String,
+    /// The first timestamp of these errors; null when none had one.
+    pub since: Option<Moment>,
     /// What it is, in the report's language.
     pub what: String,
     /// What to do, in the report's language.
@@ -100,25 +151,36 @@ pub struct TemplateRow {
 
 #[derive(Debug, Serialize)]
 pub struct Timeline {
-    pub start: Option<String>,
+    pub start: Option<Moment>,
     pub bucket_seconds: f64,
     pub buckets: std::collections::BTreeMap<Provider, Vec<u64>>,
 }
 
-impl CodeRow {
-    /// The code, with its variant where several rows share it: `500 (zai)`.
-    pub fn label(&self) -> String {
-        match &self.variant {
-            Some(v) => format!("{} ({v})", self.code),
-            None => self.code.clone(),
-        }
+/// The code, with its variant where several rows share it: `500 (zai)`, a form `explain`
+/// takes.
+fn label(code: &str, variant: Option<&str>) -> String {
+    match variant {
+        Some(v) => format!("{code} ({v})"),
+        None => code.to_string(),
     }
 }
 
-fn seen_text(seen: &Seen) -> String {
-    match seen {
-        Seen::At(ms) => timestamp::format(*ms),
-        Seen::Line { source, line } => format!("{source}:{line}"),
+impl Timeline {
+    /// Buckets up to the last that holds an error, of any provider: what a sparkline shows.
+    pub fn used_buckets(&self) -> usize {
+        self.buckets.values().filter_map(|b| b.iter().rposition(|n| *n > 0)).max().map_or(0, |i| i + 1)
+    }
+}
+
+impl CodeRow {
+    pub fn label(&self) -> String {
+        label(&self.code, self.variant.as_deref())
+    }
+}
+
+impl ActionItem {
+    pub fn label(&self) -> String {
+        label(&self.code, self.variant.as_deref())
     }
 }
 
@@ -142,8 +204,8 @@ impl Report {
                     variant: entry.and_then(|e| e.variant.clone()),
                     count: g.count,
                     share: if errors == 0 { 0.0 } else { g.count as f64 / errors as f64 },
-                    first_seen: seen_text(&g.first_seen),
-                    last_seen: seen_text(&g.last_seen),
+                    first_seen: g.first_seen.map(Moment),
+                    last_seen: g.last_seen.map(Moment),
                     retryable: g.retryable,
                     severity: entry.map(|e| e.severity),
                     action: entry.map(|e| e.action),
@@ -178,8 +240,14 @@ impl Report {
                 example: t.example.clone(),
             })
             .collect();
+        // Down to the example: templates of one code tie on everything else, and the map's
+        // order is no order.
         unknown_templates.sort_by(|a, b| {
-            b.count.cmp(&a.count).then((rank(a.provider), &a.code).cmp(&(rank(b.provider), &b.code)))
+            b.count.cmp(&a.count).then((rank(a.provider), &a.code, &a.example).cmp(&(
+                rank(b.provider),
+                &b.code,
+                &b.example,
+            )))
         });
         let ev = |e| summary.evidence.get(&e).copied().unwrap_or(0);
         Report {
@@ -196,16 +264,12 @@ impl Report {
                 message: ev(crate::classify::Evidence::Message),
                 status: ev(crate::classify::Evidence::Status),
             },
-            sources: summary
-                .sources
-                .iter()
-                .map(|(s, r)| SourceRow { source: s.clone(), lines: r.lines, bytes: r.bytes })
-                .collect(),
+            sources: sources(summary),
             actions,
             by_code,
             unknown_templates,
             timeline: Timeline {
-                start: (!summary.timeline.is_empty()).then(|| timestamp::format(summary.timeline.start)),
+                start: (!summary.timeline.is_empty()).then_some(Moment(summary.timeline.start)),
                 bucket_seconds: summary.timeline.width as f64 / 1000.0,
                 buckets: summary.timeline.counts.clone(),
             },
@@ -225,7 +289,26 @@ impl Report {
     }
 }
 
-/// The rows worth acting on, most urgent first: by severity, then count. Traffic-stopping
+/// Every source named, read or not, in name order.
+fn sources(summary: &Summary) -> Vec<SourceRow> {
+    let mut names: Vec<&String> = summary.sources.keys().chain(summary.failed.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let read = summary.sources.get(name).cloned().unwrap_or_default();
+            SourceRow {
+                source: name.clone(),
+                lines: read.lines,
+                bytes: read.bytes,
+                error: summary.failed.get(name).cloned(),
+            }
+        })
+        .collect()
+}
+
+/// Every row as an action item, most urgent first: by severity, then count. Traffic-stopping
 /// categories (billing, auth, account) are never below a pile of retryable rate limits.
 fn actions(rows: &[CodeRow], providers: &[Provider], lang: Lang) -> Vec<ActionItem> {
     let rank = |p: Provider| providers.iter().position(|q| *q == p).unwrap_or(usize::MAX);
@@ -240,25 +323,19 @@ fn actions(rows: &[CodeRow], providers: &[Provider], lang: Lang) -> Vec<ActionIt
                 r.provider,
             )
         };
-        key(a).cmp(&key(b)).then_with(|| a.code.cmp(&b.code))
+        key(a).cmp(&key(b)).then_with(|| (&a.code, &a.variant).cmp(&(&b.code, &b.variant)))
     });
     rows.into_iter()
-        .take(MAX_ACTIONS)
         .map(|r| ActionItem {
             severity: row_severity(r),
             provider: r.provider,
             code: r.code.clone(),
+            variant: r.variant.clone(),
             category: r.category,
             count: r.count,
-            since: r.first_seen.clone(),
-            what: r.description.clone().unwrap_or_else(|| match lang {
-                Lang::En => "code not in the catalog".to_string(),
-                Lang::Zh => "目录中没有此错误码".to_string(),
-            }),
-            todo: r.remedy.clone().unwrap_or_else(|| match lang {
-                Lang::En => "look at the example below; add the code with --catalog".to_string(),
-                Lang::Zh => "查看下方示例；用 --catalog 补充此错误码".to_string(),
-            }),
+            since: r.first_seen,
+            what: r.description.clone().unwrap_or_else(|| words::Words::of(lang).not_in_catalog.to_string()),
+            todo: r.remedy.clone().unwrap_or_else(|| words::Words::of(lang).teach.to_string()),
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 //! chunk is done with are copied ([`Context::end_chunk`]).
 
 use super::hints::{self, Hint};
-use crate::timestamp::{self, EpochMillis};
+use crate::timestamp::{self, EpochMillis, Stamp};
 
 /// Bytes of a line kept for context; hosts and SDK names sit early in a line.
 const KEPT_BYTES: usize = 2048;
@@ -73,6 +73,8 @@ pub struct Context {
     next: usize,
     head: Kept,
     head_time: Option<Option<EpochMillis>>,
+    /// The envelope's time for the record's first line, for when the line carries none.
+    head_stamp: Option<Stamp>,
     default_year: i32,
     /// Where the lines whose hints are worked out together are, and their slots: kept
     /// between calls.
@@ -88,16 +90,18 @@ impl Context {
             next: 0,
             head: Kept::default(),
             head_time: None,
+            head_stamp: None,
             default_year,
             stretch: Vec::new(),
             slots: Vec::new(),
         }
     }
 
-    /// A record starts at this line.
-    pub fn start_record(&mut self, first_line: Placed<'_>) {
+    /// A record starts at this line; `stamp` is the time its envelope gave it, if any.
+    pub fn start_record(&mut self, first_line: Placed<'_>, stamp: Option<Stamp>) {
         self.head.set(first_line, HEAD_BYTES);
         self.head_time = None;
+        self.head_stamp = stamp;
     }
 
     /// Keeps a line; `hint` is its hint if the caller already worked it out from all of `line`.
@@ -121,10 +125,13 @@ impl Context {
         self.head.detach(chunk);
     }
 
-    /// The record's time, from its first line. `chunk` is the chunk being fed.
+    /// The record's time, from its first line, else from that line's envelope. `chunk` is the
+    /// chunk being fed.
     pub fn record_time(&mut self, chunk: &[u8]) -> Option<EpochMillis> {
         if self.head_time.is_none() {
-            self.head_time = Some(timestamp::parse(self.head.bytes(chunk), self.default_year));
+            let own = timestamp::parse(self.head.bytes(chunk), self.default_year);
+            let year = self.default_year;
+            self.head_time = Some(own.or_else(|| self.head_stamp.and_then(|s| s.millis(year))));
         }
         self.head_time.flatten()
     }
@@ -198,7 +205,7 @@ mod tests {
     fn lines_kept_in_place_survive_their_chunk() {
         let mut c = Context::new(3, 2026);
         let chunk = b"2026-11-02 10:00:01 POST https://api.coze.cn/v3/chat\nnext\n".to_vec();
-        c.start_record(Placed { bytes: &chunk[..52], at: Some(0) });
+        c.start_record(Placed { bytes: &chunk[..52], at: Some(0) }, None);
         c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, None);
         c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, None);
         c.end_chunk(&chunk);

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::catalog::Catalog;
+use crate::framing::InputFormat;
 use crate::input::follow::{Change, Follower, Position, Restart};
 use crate::input::CHUNK_BYTES;
 use crate::metrics::Metrics;
@@ -80,6 +81,7 @@ pub struct EngineConfig {
     pub poll_interval: Duration,
     /// Builds the catalog again on SIGHUP.
     pub catalog_files: Vec<PathBuf>,
+    pub input_format: InputFormat,
 }
 
 struct Engine {
@@ -113,8 +115,8 @@ impl Engine {
     }
 
     fn source(&mut self, name: &str) -> &mut Source {
-        let (max, year) = (self.config.max_line, self.config.default_year);
-        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, year))
+        let (max, year, format) = (self.config.max_line, self.config.default_year, self.config.input_format);
+        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, year).input_format(format))
     }
 
     fn data(&mut self, name: &str, bytes: &[u8]) {

@@ -59,7 +59,11 @@ pub fn run(cli: Cli) -> Outcome {
 }
 
 fn batch_options(global: &Global) -> BatchOptions {
-    BatchOptions { max_line: global.max_line_bytes, default_year: timestamp::current_year() }
+    BatchOptions {
+        max_line: global.max_line_bytes,
+        default_year: timestamp::current_year(),
+        input_format: global.input_format.into(),
+    }
 }
 
 /// Reports unreadable sources on stderr and says what the exit status must be.

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::catalog::Catalog;
-use crate::framing::InputFormat;
-use crate::input::follow::{Change, Follower, Position, Restart};
+use crate::framing::{InputFormat, Replay};
+use crate::input::follow::{Change, Follower, Identity, Position, Restart};
 use crate::input::CHUNK_BYTES;
 use crate::metrics::Metrics;
 use crate::output::{format_event, LineFormat};
@@ -215,17 +215,17 @@ impl Engine {
         let files = follower
             .positions()
             .map(|(path, pos)| {
-                let name = path.display().to_string();
-                let source = self.sources.get(&name);
-                // A partial last line is read again after a restart, in full.
-                let partial = source.map_or(0, |s| s.partial_bytes() as u64);
+                let source = self.sources.get(&path.display().to_string());
+                // A partial last line, or a line whose chunks are not all read, is read again
+                // after a restart, in full, from its start.
+                let resume = source.map(Source::resume_point).unwrap_or_default();
+                let offset = pos.offset - resume.back.min(pos.offset);
+                let line = if source.is_some() { resume.line } else { pos.line };
                 FileState {
                     path: path.to_path_buf(),
-                    position: Position {
-                        identity: pos.identity,
-                        offset: pos.offset - partial.min(pos.offset),
-                    },
-                    line: source.map_or(0, Source::line_no),
+                    position: Position { identity: pos.identity, offset, line },
+                    line,
+                    replay: resume.replay,
                 }
             })
             .collect();
@@ -295,14 +295,13 @@ pub fn follow_files(
     };
     let positions: BTreeMap<PathBuf, Position> =
         saved.as_ref().map(Checkpoint::positions).unwrap_or_default();
-    let lines = saved.as_ref().map(Checkpoint::lines).unwrap_or_default();
+    // Where a saved position is the first chunk of an unfinished line: what to skip after it.
+    let mut replays: HashMap<(Identity, u64), Replay> = saved
+        .iter()
+        .flat_map(|cp| &cp.files)
+        .filter_map(|f| Some(((f.position.identity, f.position.offset), f.replay.clone()?)))
+        .collect();
     let mut engine = Engine::new(shared.clone(), config.clone(), state);
-    // Restored read counts are already in the metrics: publish only what this run reads.
-    for path in positions.keys() {
-        let line = lines.get(path).copied().unwrap_or(0);
-        let source = Source::new(config.max_line, config.default_year).starting_after(line);
-        engine.sources.insert(path.display().to_string(), source);
-    }
     let mut follower = Follower::new(patterns, from_start, positions);
     let (wake_tx, wake) = mpsc::channel::<()>();
     let _watcher = watch_dirs(&follower, wake_tx);
@@ -311,14 +310,12 @@ pub fn follow_files(
         engine.maybe_reload();
         let mut got_data = false;
         follower.poll(|change| match change {
-            Change::Opened { path, offset } => {
-                tracing::debug!(path = %path.display(), offset, "following");
-                if offset == 0 {
-                    // Not the file a checkpoint was about: its lines count from one.
-                    if let Some(source) = engine.sources.get_mut(&path.display().to_string()) {
-                        source.restart_lines();
-                    }
-                }
+            Change::Opened { path, position } => {
+                tracing::debug!(path = %path.display(), offset = position.offset, line = position.line, "following");
+                // Line numbers go on from the position's; a checkpoint's replay, if any, says
+                // which lines after it were read before.
+                let replay = replays.remove(&(position.identity, position.offset));
+                engine.source(&path.display().to_string()).restart_at(position.line, replay);
             }
             Change::Data { path, bytes } => {
                 got_data = true;
@@ -328,7 +325,7 @@ pub fn follow_files(
                 let name = path.display().to_string();
                 tracing::info!(path = %name, ?why, "file restarted");
                 match why {
-                    Restart::Replaced => engine.end_of_content(&name),
+                    Restart::Replaced | Restart::Copied => engine.end_of_content(&name),
                     Restart::Truncated => engine.truncated(&name),
                 }
                 shared.metrics.rotation(&name);
@@ -338,6 +335,9 @@ pub fn follow_files(
                 let name = path.display().to_string();
                 engine.end_of_content(&name);
                 shared.metrics.rotation(&name);
+            }
+            Change::Skipped { path, compression } => {
+                tracing::debug!(path = %path.display(), "compressed ({}): not followed", compression.name());
             }
             Change::Unreadable { path, error } => {
                 let name = path.display().to_string();

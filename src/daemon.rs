@@ -19,7 +19,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::catalog::Catalog;
 use crate::framing::{InputFormat, Replay};
-use crate::input::follow::{Change, Follower, Identity, Position, Restart};
+use crate::input::follow::{Change, Follower, Position, Restart};
 use crate::input::CHUNK_BYTES;
 use crate::metrics::Metrics;
 use crate::output::{format_event, LineFormat};
@@ -296,10 +296,14 @@ pub fn follow_files(
     let positions: BTreeMap<PathBuf, Position> =
         saved.as_ref().map(Checkpoint::positions).unwrap_or_default();
     // Where a saved position is the first chunk of an unfinished line: what to skip after it.
-    let mut replays: HashMap<(Identity, u64), Replay> = saved
+    // Keyed by inode and offset: the file's fingerprint grows with it.
+    let mut replays: HashMap<(u64, u64, u64), Replay> = saved
         .iter()
         .flat_map(|cp| &cp.files)
-        .filter_map(|f| Some(((f.position.identity, f.position.offset), f.replay.clone()?)))
+        .filter_map(|f| {
+            let id = &f.position.identity;
+            Some(((id.dev, id.ino, f.position.offset), f.replay.clone()?))
+        })
         .collect();
     let mut engine = Engine::new(shared.clone(), config.clone(), state);
     let mut follower = Follower::new(patterns, from_start, positions);
@@ -314,7 +318,8 @@ pub fn follow_files(
                 tracing::debug!(path = %path.display(), offset = position.offset, line = position.line, "following");
                 // Line numbers go on from the position's; a checkpoint's replay, if any, says
                 // which lines after it were read before.
-                let replay = replays.remove(&(position.identity, position.offset));
+                let id = &position.identity;
+                let replay = replays.remove(&(id.dev, id.ino, position.offset));
                 engine.source(&path.display().to_string()).restart_at(position.line, replay);
             }
             Change::Data { path, bytes } => {

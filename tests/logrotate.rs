@@ -93,7 +93,7 @@ impl Writer {
                         }
                     }
                     seq += 1;
-                    let line = if seq % 3 == 0 {
+                    let line = if seq.is_multiple_of(3) {
                         e.fetch_add(1, Ordering::SeqCst);
                         format!(
                             "2026-11-02 10:00:{:02},000 ERROR app.llm: call {seq} failed body={{\"error\":{{\"code\":\"1113\",\"message\":\"seq {seq}\"}}}}\n",

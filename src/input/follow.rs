@@ -694,7 +694,7 @@ fn find_moved(
     }
     // Compressed ones, whatever their size: newest first, a few.
     packed.extend(copies);
-    packed.sort_by(|a, b| b.0.cmp(&a.0));
+    packed.sort_by_key(|c| std::cmp::Reverse(c.0));
     let open = |candidate: &Path| {
         let file = File::open(candidate).ok()?;
         match compressed::open(io::BufReader::new(file)) {

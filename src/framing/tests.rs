@@ -250,3 +250,58 @@ fn restarts_at_resume_points_read_every_line_once() {
     }
     assert!(replays > 20, "few cuts fell where a replay is needed: {replays}");
 }
+
+/// Whatever the bytes, in whatever envelope: no panic, every logical line numbered within the
+/// physical lines read, capped, and a resume point that lies within what was fed.
+mod arbitrary {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn pieces() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"2026-11-02T10:00:00.1Z stdout P ".to_vec()),
+            Just(b"2026-11-02T10:00:00.1Z stderr F ".to_vec()),
+            Just(b"{\"log\":\"".to_vec()),
+            Just(b"\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-02T10:00:00Z\"}".to_vec()),
+            Just(b"{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":[104,255]}".to_vec()),
+            Just(b"<14>1 - h a - - [x k=\"\\]\"] ".to_vec()),
+            Just(b"Nov  2 10:00:00 h a[1]: #012".to_vec()),
+            Just(b"\n".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..40),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn any_bytes_in_any_envelope(input in pieces(), cut in 0usize..2000, format in 0usize..6) {
+            let format = [InputFormat::Auto, InputFormat::Plain, InputFormat::Cri, InputFormat::Docker, InputFormat::Journald, InputFormat::Syslog][format];
+            let max_line = 64;
+            let mut framer = Framer::new(format, max_line);
+            let mut splitter = crate::input::LineSplitter::new(max_line);
+            let mut n = 0u64;
+            let mut numbers = Vec::new();
+            let mut emit = |l: Logical<'_>| {
+                assert!(l.bytes.len() <= max_line, "{}", l.bytes.len());
+                numbers.push(l.number);
+            };
+            let cut = cut.min(input.len());
+            for part in [&input[..cut], &input[cut..]] {
+                splitter.feed(part, |line| {
+                    n += 1;
+                    framer.frame(line, n, &mut emit);
+                });
+                let point = framer.resume_point(splitter.line_start(), n, splitter.fed());
+                prop_assert!(point.back <= splitter.fed() && point.line <= n);
+            }
+            splitter.finish(|line| {
+                n += 1;
+                framer.frame(line, n, &mut emit);
+            });
+            framer.finish(&mut emit);
+            prop_assert!(numbers.iter().all(|x| (1..=n).contains(x)), "{numbers:?} of {n}");
+        }
+    }
+}

@@ -531,14 +531,26 @@ impl Follower {
     /// from where it went, under its saved path's name.
     fn read_moved_tails(&mut self, paths: &BTreeSet<PathBuf>, on: &mut impl FnMut(Change<'_>)) {
         let saved: Vec<(PathBuf, Position)> = self.saved.iter().map(|(p, pos)| (p.clone(), *pos)).collect();
+        // The inodes at the paths the patterns match, looked up once (a node may have many).
+        let mut matched: Option<BTreeMap<(u64, u64), Vec<&PathBuf>>> = None;
         for (path, pos) in saved {
             let unclaimed =
                 self.remembered.iter().any(|r| r.identity == pos.identity && r.offset == pos.offset);
             if !unclaimed || is_at(&path, &pos.identity) {
                 continue;
             }
-            let matched_elsewhere = paths.iter().any(|p| is_at(p, &pos.identity));
-            if matched_elsewhere {
+            let matched = matched.get_or_insert_with(|| {
+                let mut by_inode: BTreeMap<(u64, u64), Vec<&PathBuf>> = BTreeMap::new();
+                for p in paths {
+                    if let Ok(m) = fs::metadata(p) {
+                        by_inode.entry((m.dev(), m.ino())).or_default().push(p);
+                    }
+                }
+                by_inode
+            });
+            let id = &pos.identity;
+            let elsewhere = matched.get(&(id.dev, id.ino)).is_some_and(|ps| ps.iter().any(|p| is_at(p, id)));
+            if elsewhere {
                 continue;
             }
             on(Change::Opened { path: &path, position: pos });

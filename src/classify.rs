@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::catalog::{narrow, Catalog, Category, EntryId, Provider, Resolution};
+use crate::catalog::{narrow, Catalog, Category, EntryId, EntryRef, Provider, Resolution};
 use crate::extract::hints::Strength;
 use crate::extract::{Candidate, CandidateKind, ShapeMatch, Surroundings};
 use crate::redact;
@@ -49,8 +49,9 @@ pub struct Detection {
     pub http_status: Option<u16>,
     pub category: Category,
     pub retryable: bool,
-    /// The catalog row, when the code (or message) is documented.
-    pub entry: Option<EntryId>,
+    /// The catalog row, when the code (or message) is documented: the entry itself, so that
+    /// a catalog reloaded before a sink reads it cannot change what was found.
+    pub entry: Option<EntryRef>,
     /// The provider's message from the line.
     pub message: Option<LineMessage>,
     pub evidence: Evidence,
@@ -141,7 +142,7 @@ fn from_loose(
         Some(h) => h.provider,
         None if !code.bytes().all(|b| b.is_ascii_digit()) => {
             let owners: Vec<Provider> =
-                Provider::ALL.iter().copied().filter(|p| catalog.knows_code(*p, &code)).collect();
+                catalog.providers().iter().copied().filter(|p| catalog.knows_code(*p, &code)).collect();
             match owners.as_slice() {
                 [one] => *one,
                 _ => return None,
@@ -196,7 +197,7 @@ fn from_message(
         http_status: status.or(entry.http_status),
         category: if shared { entry.category } else { Category::Unknown },
         retryable: entry.retryable,
-        entry: Some(pick),
+        entry: Some(catalog.entry_ref(pick)),
         message: Some(LineMessage(message)),
         evidence: Evidence::Message,
         ambiguous,
@@ -209,7 +210,7 @@ fn from_status(status: u16, around: &Surroundings, catalog: &Catalog) -> Option<
     let hint = around.line.filter(|h| h.strength >= Strength::Host)?;
     let provider = hint.provider;
     let mut rows = catalog.rows_for_status(provider, status);
-    if provider == Provider::Zhipu {
+    if provider == Provider::from_static("zhipu") {
         rows.retain(|&id| catalog.get(id).api == "bigmodel_http");
     }
     let code = status.to_string();
@@ -265,7 +266,7 @@ fn known(
         http_status: status.or(entry.http_status),
         category: entry.category,
         retryable: entry.retryable,
-        entry: Some(res.entry),
+        entry: Some(catalog.entry_ref(res.entry)),
         message: message.map(LineMessage),
         evidence,
         ambiguous: res.ambiguous,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::catalog::{Lang, Provider};
+use crate::catalog::Lang;
 use crate::framing::InputFormat;
 use crate::input::DEFAULT_MAX_LINE_BYTES;
 use crate::summary::DEFAULT_MAX_UNKNOWN_CODES;
@@ -185,39 +185,22 @@ impl From<LangArg> for Lang {
     }
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ProviderArg {
-    Zhipu,
-    Ppio,
-    Coze,
-    Volcengine,
-}
-
-impl From<ProviderArg> for Provider {
-    fn from(p: ProviderArg) -> Provider {
-        match p {
-            ProviderArg::Zhipu => Provider::Zhipu,
-            ProviderArg::Ppio => Provider::Ppio,
-            ProviderArg::Coze => Provider::Coze,
-            ProviderArg::Volcengine => Provider::Volcengine,
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The code as the provider sends it (1113, 4011, RateLimitExceeded.EndpointRPMExceeded, ...).
     pub code: String,
-    #[arg(long, value_enum)]
-    pub provider: Option<ProviderArg>,
+    /// A provider id: zhipu, ppio, coze, volcengine, or one a --catalog file declares.
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
 }
 
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
-    #[arg(long, value_enum)]
-    pub provider: Option<ProviderArg>,
+    /// A provider id: zhipu, ppio, coze, volcengine, or one a --catalog file declares.
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
     #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
     pub format: CatalogFormat,
 }

@@ -250,7 +250,7 @@ impl Engine {
         };
         let mut out = io::stdout().lock();
         for (name, e) in events {
-            let line = format_event(format, name, e, &self.catalog);
+            let line = format_event(format, name, e);
             if writeln!(out, "{line}").is_err() {
                 return;
             }

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use prometheus::{Encoder, GaugeVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Provider};
 use crate::pipeline::ErrorEvent;
 use crate::source::ReadStats;
 use crate::state::{CountState, SourceCount};
@@ -174,7 +174,8 @@ impl Metrics {
     pub fn restore(&self, errors: &[CountState], sources: &[SourceCount]) {
         let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
         for c in errors {
-            if let Ok(provider) = c.provider.parse() {
+            if Provider::check_id(&c.provider).is_ok() {
+                let provider = Provider::intern(&c.provider);
                 // Unknown codes take their places under the cardinality cap again.
                 limiter.label(provider, &c.code, c.category != "unknown");
             }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::catalog::{Action, Catalog, Category, Provider, Severity};
+use crate::catalog::{Action, Category, Provider, Severity};
 use crate::classify::LineMessage;
 use crate::pipeline::ErrorEvent;
 use crate::timestamp;
@@ -32,9 +32,9 @@ pub struct ScanRecord<'a> {
 }
 
 impl<'a> ScanRecord<'a> {
-    pub fn new(source: &'a str, event: &'a ErrorEvent, catalog: &'a Catalog) -> ScanRecord<'a> {
+    pub fn new(source: &'a str, event: &'a ErrorEvent) -> ScanRecord<'a> {
         let d = &event.detection;
-        let entry = d.entry.map(|id| catalog.get(id));
+        let entry = d.entry.as_deref();
         ScanRecord {
             source,
             line: event.line,
@@ -62,8 +62,8 @@ pub enum LineFormat {
 }
 
 /// Formats one event as one line (without newline).
-pub fn format_event(format: LineFormat, source: &str, event: &ErrorEvent, catalog: &Catalog) -> String {
-    let record = ScanRecord::new(source, event, catalog);
+pub fn format_event(format: LineFormat, source: &str, event: &ErrorEvent) -> String {
+    let record = ScanRecord::new(source, event);
     match format {
         LineFormat::Jsonl => serde_json::to_string(&record).expect("records serialize"),
         LineFormat::Text => text_line(&record),

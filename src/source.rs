@@ -214,6 +214,6 @@ mod tests {
         source.feed(&buffer, &catalog, &mut out);
         source.finish(&catalog, &mut out);
         let found: Vec<_> = out.iter().map(|e| (e.line, e.detection.provider)).collect();
-        assert_eq!(found, vec![(2, Provider::Volcengine)]);
+        assert_eq!(found, vec![(2, Provider::from_static("volcengine"))]);
     }
 }

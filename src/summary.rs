@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::catalog::{Category, EntryId, Provider};
+use crate::catalog::{Category, EntryRef, Provider};
 use crate::classify::{Evidence, LineMessage};
 use crate::pipeline::ErrorEvent;
 use crate::source::ReadStats;
@@ -69,15 +69,21 @@ impl Seen {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What errors are grouped by: the labels they are counted under, and which catalog row (by
+/// its stable key, never its place in a list a reload replaces).
 pub struct GroupKey {
     pub provider: Provider,
     pub category: Category,
     pub code: String,
-    pub entry: Option<EntryId>,
+    /// The row's variant, where rows share a code.
+    pub variant: Option<String>,
+    pub known: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Group {
+    /// The catalog row as it was when first counted: it stays readable when a reload drops it.
+    pub entry: Option<EntryRef>,
     pub count: u64,
     pub first_seen: Seen,
     pub last_seen: Seen,
@@ -191,8 +197,15 @@ impl Summary {
             Some(t) => Seen::At(t),
             None => Seen::Line { source: source.to_string(), line: event.line },
         };
-        let key = GroupKey { provider: d.provider, category: d.category, code, entry: d.entry };
+        let key = GroupKey {
+            provider: d.provider,
+            category: d.category,
+            code,
+            variant: d.entry.as_ref().and_then(|e| e.variant.clone()),
+            known: d.known(),
+        };
         let group = self.groups.entry(key).or_insert_with(|| Group {
+            entry: d.entry.clone(),
             count: 0,
             first_seen: seen.clone(),
             last_seen: seen.clone(),
@@ -242,7 +255,7 @@ impl Summary {
         for (mut key, mut group) in other.groups {
             group.first_seen.shift(line_offset);
             group.last_seen.shift(line_offset);
-            if key.entry.is_none() {
+            if !key.known {
                 key.code = self.limiter.label(key.provider, &key.code, false).to_string();
             }
             match self.groups.get_mut(&key) {
@@ -283,7 +296,7 @@ impl Summary {
     }
 
     pub fn unknown(&self) -> u64 {
-        self.groups.iter().filter(|(k, _)| k.entry.is_none()).map(|(_, g)| g.count).sum()
+        self.groups.iter().filter(|(k, _)| !k.known).map(|(_, g)| g.count).sum()
     }
 }
 
@@ -313,21 +326,21 @@ mod tests {
     #[test]
     fn unknown_codes_past_the_limit_are_other() {
         let mut l = CodeLimiter::new(2);
-        assert_eq!(l.label(Provider::Coze, "9001", false), "9001");
-        assert_eq!(l.label(Provider::Coze, "9002", false), "9002");
-        assert_eq!(l.label(Provider::Coze, "9003", false), OTHER_CODE);
-        assert_eq!(l.label(Provider::Coze, "9001", false), "9001");
-        assert_eq!(l.label(Provider::Coze, "4011", true), "4011");
-        assert_eq!(l.label(Provider::Ppio, "X_Y", false), "X_Y");
+        assert_eq!(l.label(Provider::from_static("coze"), "9001", false), "9001");
+        assert_eq!(l.label(Provider::from_static("coze"), "9002", false), "9002");
+        assert_eq!(l.label(Provider::from_static("coze"), "9003", false), OTHER_CODE);
+        assert_eq!(l.label(Provider::from_static("coze"), "9001", false), "9001");
+        assert_eq!(l.label(Provider::from_static("coze"), "4011", true), "4011");
+        assert_eq!(l.label(Provider::from_static("ppio"), "X_Y", false), "X_Y");
     }
 
     #[test]
     fn timeline_widens_and_keeps_every_count() {
         let mut t = Timeline::default();
         for i in 0..1000 {
-            t.add(1_700_000_000_000 + i * 7_919, Provider::Zhipu, 1);
+            t.add(1_700_000_000_000 + i * 7_919, Provider::from_static("zhipu"), 1);
         }
-        t.add(1_600_000_000_000, Provider::Coze, 1);
+        t.add(1_600_000_000_000, Provider::from_static("coze"), 1);
         let total: u64 = t.counts.values().flatten().sum();
         assert_eq!(total, 1001);
         assert!(t.counts.values().all(|r| r.len() == TIMELINE_BUCKETS));

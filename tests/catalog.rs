@@ -39,7 +39,7 @@ fn bigmodel_http() -> Vec<DocRow> {
         // 200 "业务处理成功" is success, not an error.
         .filter(|c| c[0] != "200")
         .map(|c| DocRow {
-            provider: Provider::Zhipu,
+            provider: Provider::from_static("zhipu"),
             api: "bigmodel_http",
             code: c[0].clone(),
             http_status: c[0].parse().ok(),
@@ -57,7 +57,7 @@ fn zai_business() -> Vec<DocRow> {
             let parts: Vec<&str> = line.split('|').map(str::trim).collect();
             let at = parts.iter().position(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))?;
             Some(DocRow {
-                provider: Provider::Zhipu,
+                provider: Provider::from_static("zhipu"),
                 api: "zai",
                 code: parts[at].to_string(),
                 http_status: None,
@@ -85,7 +85,7 @@ fn ppio() -> Vec<DocRow> {
             continue;
         };
         rows.push(DocRow {
-            provider: Provider::Ppio,
+            provider: Provider::from_static("ppio"),
             api,
             code: c[0].clone(),
             http_status: Some(status),
@@ -102,7 +102,7 @@ fn coze() -> Vec<DocRow> {
         .filter_map(cells)
         .filter(|c| c[0].parse::<u32>().is_ok())
         .map(|c| DocRow {
-            provider: Provider::Coze,
+            provider: Provider::from_static("coze"),
             api: "openapi",
             code: c[0].clone(),
             http_status: None,
@@ -128,7 +128,7 @@ fn volcengine() -> Vec<DocRow> {
             message = format!("{message} {}", lines[i + 4]);
         }
         rows.push(DocRow {
-            provider: Provider::Volcengine,
+            provider: Provider::from_static("volcengine"),
             api: "ark",
             code: lines[i + 2].to_string(),
             http_status: lines[i].parse().ok(),
@@ -148,7 +148,12 @@ fn the_documents_have_159_error_rows() {
     let rows = all_doc_rows();
     let per = |p: Provider| rows.iter().filter(|r| r.provider == p).count();
     assert_eq!(
-        (per(Provider::Zhipu), per(Provider::Ppio), per(Provider::Coze), per(Provider::Volcengine)),
+        (
+            per(Provider::from_static("zhipu")),
+            per(Provider::from_static("ppio")),
+            per(Provider::from_static("coze")),
+            per(Provider::from_static("volcengine"))
+        ),
         (46, 38, 36, 39)
     );
     assert_eq!(rows.len(), 159);
@@ -212,37 +217,52 @@ fn rows_sharing_a_code_are_told_apart() {
         catalog.get(res.entry)
     };
     // PPIO's INVALID_API_KEY: the media API's and the LLM API's, by message; the LLM one by default.
-    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", Some(403), Some("API Key 校验失败")).api, "media");
-    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", Some(403), Some("未提供 API Key")).api, "llm");
-    assert_eq!(pick(Provider::Ppio, "INVALID_API_KEY", None, None).api, "llm");
+    assert_eq!(
+        pick(Provider::from_static("ppio"), "INVALID_API_KEY", Some(403), Some("API Key 校验失败")).api,
+        "media"
+    );
+    assert_eq!(
+        pick(Provider::from_static("ppio"), "INVALID_API_KEY", Some(403), Some("未提供 API Key")).api,
+        "llm"
+    );
+    assert_eq!(pick(Provider::from_static("ppio"), "INVALID_API_KEY", None, None).api, "llm");
     // Ark's two QuotaExceeded rows: the free-trial one is billing, the queue one a rate limit.
     let trial = pick(
-        Provider::Volcengine,
+        Provider::from_static("volcengine"),
         "QuotaExceeded",
         Some(429),
         Some("Your account [2100001] has exhausted its free trial quota for the [doubao-pro] model. Request ID: 0217"),
     );
     assert_eq!(trial.category, Category::Billing);
     let queue = pick(
-        Provider::Volcengine,
+        Provider::from_static("volcengine"),
         "QuotaExceeded",
         Some(429),
         Some("The request has exceeded the quota. Request ID: 0217"),
     );
     assert_eq!(queue.category, Category::RateLimit);
     // BigModel's 429 rows by message; the concurrency row when nothing says which.
-    assert_eq!(pick(Provider::Zhipu, "429", Some(429), Some("账户余额已用完")).category, Category::Billing);
-    assert_eq!(pick(Provider::Zhipu, "429", Some(429), None).category, Category::RateLimit);
+    assert_eq!(
+        pick(Provider::from_static("zhipu"), "429", Some(429), Some("账户余额已用完")).category,
+        Category::Billing
+    );
+    assert_eq!(pick(Provider::from_static("zhipu"), "429", Some(429), None).category, Category::RateLimit);
 }
 
 #[test]
 fn templated_codes_match_concrete_names() {
     let catalog = Catalog::embedded();
-    let res = catalog.resolve_code(Provider::Volcengine, "InvalidParameter.model", None, None, None).unwrap();
+    let res = catalog
+        .resolve_code(Provider::from_static("volcengine"), "InvalidParameter.model", None, None, None)
+        .unwrap();
     assert_eq!(catalog.get(res.entry).code, "InvalidParameter.{{Parameter}}");
-    let res = catalog.resolve_code(Provider::Volcengine, "InvalidParameter", None, None, None).unwrap();
+    let res = catalog
+        .resolve_code(Provider::from_static("volcengine"), "InvalidParameter", None, None, None)
+        .unwrap();
     assert_eq!(catalog.get(res.entry).code, "InvalidParameter");
-    assert!(catalog.resolve_code(Provider::Volcengine, "NoSuchThing.x", None, None, None).is_none());
+    assert!(catalog
+        .resolve_code(Provider::from_static("volcengine"), "NoSuchThing.x", None, None, None)
+        .is_none());
 }
 
 #[test]
@@ -283,7 +303,7 @@ remedy_en = "Check the token."
     .unwrap();
     let catalog = Catalog::with_overrides(&[&path]).unwrap();
     assert_eq!(catalog.len(), 160);
-    assert!(catalog.knows_code(Provider::Coze, "700012006"));
+    assert!(catalog.knows_code(Provider::from_static("coze"), "700012006"));
 }
 
 #[test]

@@ -49,7 +49,8 @@ struct EntryShape {
     remedy_en: String,
 }
 
-pub fn parse_file(name: &str, text: &str) -> Result<Vec<CatalogEntry>, CatalogError> {
+/// The file's provider and its entries.
+pub fn parse_file(name: &str, text: &str) -> Result<(Provider, Vec<CatalogEntry>), CatalogError> {
     let file: FileShape = toml::from_str(text).map_err(|e| CatalogError::Syntax {
         file: name.to_string(),
         line: e.span().map_or(1, |s| line_of(text, s.start)),
@@ -84,7 +85,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<CatalogEntry>, CatalogEr
             remedy_en: e.remedy_en,
         });
     }
-    Ok(out)
+    Ok((file.provider, out))
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -16,7 +16,7 @@ use std::sync::{OnceLock, PoisonError, RwLock};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 
-use super::{CatalogEntry, EntryId};
+use super::{CatalogEntry, EntryId, EntryRef};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageMatch {
@@ -115,7 +115,7 @@ fn forms(e: &CatalogEntry) -> Vec<String> {
 const MIN_ANCHOR_BYTES: usize = 6;
 
 impl MessageIndex {
-    pub fn build(entries: &[CatalogEntry]) -> MessageIndex {
+    pub fn build(entries: &[EntryRef]) -> MessageIndex {
         let mut anchors = Vec::new();
         let mut templates = Vec::new();
         for (id, e) in entries.iter().enumerate() {
@@ -405,7 +405,7 @@ mod tests {
     /// The index as it was when every template ran its regex: what the index must still answer.
     mod before {
         use super::super::{forms, pattern, placeholder, request_id_tail};
-        use super::super::{CatalogEntry, EntryId, MessageMatch, MIN_ANCHOR_BYTES};
+        use super::super::{EntryId, EntryRef, MessageMatch, MIN_ANCHOR_BYTES};
         use aho_corasick::{AhoCorasick, MatchKind};
         use regex::Regex;
         use std::borrow::Cow;
@@ -423,7 +423,7 @@ mod tests {
         }
 
         impl MessageIndex {
-            pub fn build(entries: &[CatalogEntry]) -> MessageIndex {
+            pub fn build(entries: &[EntryRef]) -> MessageIndex {
                 let mut anchors = Vec::new();
                 let mut templates = Vec::new();
                 for (id, e) in entries.iter().enumerate() {

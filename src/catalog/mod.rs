@@ -11,6 +11,7 @@ mod taxonomy;
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -93,8 +94,14 @@ pub enum Lang {
     Zh,
 }
 
-/// Index of an entry in its catalog.
+/// Index of an entry in one catalog: valid only with the catalog that gave it, so it never
+/// leaves a lookup. What outlives a lookup (a detection, a report's group) holds the entry
+/// itself, an [`EntryRef`], and a reload cannot make it point elsewhere.
 pub type EntryId = usize;
+
+/// An entry as detections and sinks hold it: shared, and kept alive by whoever counted it
+/// even after a reload drops it from the catalog.
+pub type EntryRef = Arc<CatalogEntry>;
 
 /// What a lookup by code found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +113,9 @@ pub struct Resolution {
 
 #[derive(Debug)]
 pub struct Catalog {
-    entries: Vec<CatalogEntry>,
+    entries: Vec<EntryRef>,
+    /// Every provider the catalog's files declare, embedded ones first, in file order.
+    providers: Vec<Provider>,
     /// Keyed by provider, then code: looked up with the line's `&str`, no key built. FxHash:
     /// the keys are the catalog's own, so crafted log text cannot make them collide.
     exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>>,
@@ -136,11 +145,15 @@ impl Catalog {
 
     fn load(user: &[(String, String)]) -> Result<Catalog, CatalogError> {
         let mut entries: Vec<CatalogEntry> = Vec::new();
-        for (name, text) in EMBEDDED {
-            entries.extend(load::parse_file(name, text)?);
-        }
-        for (name, text) in user {
-            for entry in load::parse_file(name, text)? {
+        let mut providers: Vec<Provider> = Vec::new();
+        let files =
+            EMBEDDED.iter().map(|(n, t)| (*n, *t)).chain(user.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        for (name, text) in files {
+            let (provider, parsed) = load::parse_file(name, text)?;
+            if !providers.contains(&provider) {
+                providers.push(provider);
+            }
+            for entry in parsed {
                 match entries.iter_mut().find(|e| e.key() == entry.key()) {
                     Some(slot) => *slot = entry,
                     None => entries.push(entry),
@@ -148,10 +161,10 @@ impl Catalog {
             }
         }
         load::check(&entries)?;
-        Ok(Catalog::index(entries))
+        Ok(Catalog::index(entries.into_iter().map(Arc::new).collect(), providers))
     }
 
-    fn index(entries: Vec<CatalogEntry>) -> Catalog {
+    fn index(entries: Vec<EntryRef>, providers: Vec<Provider>) -> Catalog {
         let mut exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>> = FxHashMap::default();
         let mut templated = Vec::new();
         for (id, e) in entries.iter().enumerate() {
@@ -161,7 +174,7 @@ impl Catalog {
             }
         }
         let messages = MessageIndex::build(&entries);
-        Catalog { entries, exact, templated, messages }
+        Catalog { entries, providers, exact, templated, messages }
     }
 
     /// Turns matching by message off: only codes and statuses identify errors. For measuring
@@ -171,12 +184,27 @@ impl Catalog {
         self
     }
 
-    pub fn entries(&self) -> &[CatalogEntry] {
+    pub fn entries(&self) -> &[EntryRef] {
         &self.entries
     }
 
     pub fn get(&self, id: EntryId) -> &CatalogEntry {
         &self.entries[id]
+    }
+
+    /// The entry to hold on to beyond this lookup.
+    pub fn entry_ref(&self, id: EntryId) -> EntryRef {
+        self.entries[id].clone()
+    }
+
+    /// The providers this catalog knows, embedded ones first.
+    pub fn providers(&self) -> &[Provider] {
+        &self.providers
+    }
+
+    /// The provider with this id, if the catalog declares it.
+    pub fn provider(&self, id: &str) -> Option<Provider> {
+        self.providers.iter().copied().find(|p| p.as_str() == id)
     }
 
     pub fn len(&self) -> usize {
@@ -278,11 +306,11 @@ impl Catalog {
 
     /// Entries for `explain`: every provider's rows for the code, or one provider's.
     pub fn explain(&self, code: &str, provider: Option<Provider>) -> Vec<&CatalogEntry> {
-        Provider::ALL
+        self.providers
             .iter()
             .filter(|p| provider.is_none_or(|want| want == **p))
             .flat_map(|p| self.rows_for_code(*p, code))
-            .map(|id| &self.entries[id])
+            .map(|id| &*self.entries[id])
             .collect()
     }
 }

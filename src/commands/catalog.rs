@@ -3,16 +3,19 @@
 use std::fmt::Write as _;
 use std::io;
 
-use crate::catalog::{Catalog, CatalogEntry, Provider};
+use crate::catalog::{Catalog, CatalogEntry};
 use crate::cli::{CatalogArgs, CatalogFormat};
 use crate::output::pad;
 
 use super::{write_out, Outcome};
 
 pub fn run(args: &CatalogArgs, catalog: &Catalog) -> io::Result<Outcome> {
-    let want: Option<Provider> = args.provider.map(Into::into);
+    let want = match args.provider.as_deref().map(|id| super::provider_arg(catalog, id)).transpose() {
+        Ok(want) => want,
+        Err(outcome) => return Ok(outcome),
+    };
     let entries: Vec<&CatalogEntry> =
-        catalog.entries().iter().filter(|e| want.is_none_or(|p| p == e.provider)).collect();
+        catalog.entries().iter().map(|e| &**e).filter(|e| want.is_none_or(|p| p == e.provider)).collect();
     let text = match args.format {
         CatalogFormat::Json => {
             let mut t = serde_json::to_string_pretty(&entries).expect("entries serialize");

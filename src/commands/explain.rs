@@ -9,10 +9,13 @@ use crate::cli::ExplainArgs;
 use super::{write_out, Outcome};
 
 pub fn run(args: &ExplainArgs, catalog: &Catalog) -> io::Result<Outcome> {
-    let entries = catalog.explain(&args.code, args.provider.map(Into::into));
+    let provider = match args.provider.as_deref().map(|id| super::provider_arg(catalog, id)).transpose() {
+        Ok(p) => p,
+        Err(outcome) => return Ok(outcome),
+    };
+    let entries = catalog.explain(&args.code, provider);
     if entries.is_empty() {
-        let scope =
-            args.provider.map_or_else(|| "any provider".to_string(), |p| format!("{:?}", p).to_lowercase());
+        let scope = provider.map_or_else(|| "any provider".to_string(), |p| p.to_string());
         eprintln!("errwatch: code {:?} is not in the catalog of {scope}", args.code);
         eprintln!("  (errwatch catalog lists every code; --catalog FILE adds your own)");
         return Ok(Outcome::Usage);

@@ -66,6 +66,19 @@ fn batch_options(global: &Global) -> BatchOptions {
     }
 }
 
+/// A `--provider` value: one of the catalog's providers (embedded, or declared by a
+/// `--catalog` file), else a usage error naming them.
+fn provider_arg(catalog: &Catalog, id: &str) -> Result<crate::catalog::Provider, Outcome> {
+    catalog.provider(id).ok_or_else(|| {
+        let known: Vec<&str> = catalog.providers().iter().map(|p| p.as_str()).collect();
+        eprintln!(
+            "errwatch: --provider {id:?} is not a provider of the catalog (known: {})",
+            known.join(", ")
+        );
+        Outcome::Usage
+    })
+}
+
 /// Reports unreadable sources on stderr and says what the exit status must be.
 fn report_failures(failures: &[SourceError]) -> Outcome {
     for f in failures {

@@ -10,15 +10,14 @@ use crate::pipeline::ErrorEvent;
 
 use super::{batch_options, report_failures, Outcome};
 
-struct Printer<'c> {
+struct Printer {
     out: BufWriter<Stdout>,
     format: LineFormat,
-    catalog: &'c Catalog,
 }
 
-impl EventSink for Printer<'_> {
+impl EventSink for Printer {
     fn event(&mut self, source: &str, event: &ErrorEvent) -> io::Result<()> {
-        let line = format_event(self.format, source, event, self.catalog);
+        let line = format_event(self.format, source, event);
         self.out.write_all(line.as_bytes())?;
         self.out.write_all(b"\n")
     }
@@ -29,7 +28,7 @@ pub fn run(args: &ScanArgs, catalog: &Catalog, global: &Global) -> io::Result<Ou
         ScanFormat::Jsonl => LineFormat::Jsonl,
         ScanFormat::Text => LineFormat::Text,
     };
-    let mut printer = Printer { out: BufWriter::new(io::stdout()), format, catalog };
+    let mut printer = Printer { out: BufWriter::new(io::stdout()), format };
     let failures = read_all(&args.files, catalog, batch_options(global), &mut printer)?;
     printer.out.flush()?;
     Ok(report_failures(&failures))

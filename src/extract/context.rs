@@ -212,7 +212,7 @@ mod tests {
         // The next chunk reuses the buffer: what was kept must not be read from it.
         let next = vec![b'x'; chunk.len()];
         let (_, recent) = c.nearby(3, 3, &next);
-        assert_eq!(recent.map(|h| h.provider), Some(Provider::Coze));
+        assert_eq!(recent.map(|h| h.provider), Some(Provider::from_static("coze")));
         assert_eq!(
             c.record_time(&next).map(crate::timestamp::format).as_deref(),
             Some("2026-11-02T10:00:01Z")

@@ -30,38 +30,38 @@ pub struct Hint {
 /// Matched as written (lowercase, as hosts and module names are, plus the capitalized product
 /// names loggers print), longest first where one is a prefix of another.
 const NEEDLES: &[(&str, Provider, Strength)] = &[
-    ("open.bigmodel.cn", Provider::Zhipu, Strength::Host),
-    ("bigmodel.cn", Provider::Zhipu, Strength::Host),
-    ("api.z.ai", Provider::Zhipu, Strength::Host),
-    ("zhipuai", Provider::Zhipu, Strength::Name),
-    ("zhipu", Provider::Zhipu, Strength::Name),
-    ("zai.core", Provider::Zhipu, Strength::Name),
-    ("/zai/", Provider::Zhipu, Strength::Name),
-    ("glm-", Provider::Zhipu, Strength::Name),
-    ("chatglm", Provider::Zhipu, Strength::Name),
-    ("cogview", Provider::Zhipu, Strength::Name),
-    ("cogvideo", Provider::Zhipu, Strength::Name),
-    ("volces.com", Provider::Volcengine, Strength::Host),
-    ("volcengineapi.com", Provider::Volcengine, Strength::Host),
-    ("volcenginesdkarkruntime", Provider::Volcengine, Strength::Name),
-    ("volcengine", Provider::Volcengine, Strength::Name),
-    ("doubao", Provider::Volcengine, Strength::Name),
-    ("api.coze.cn", Provider::Coze, Strength::Host),
-    ("api.coze.com", Provider::Coze, Strength::Host),
-    ("cozepy", Provider::Coze, Strength::Name),
-    ("coze", Provider::Coze, Strength::Name),
-    ("ppinfra.com", Provider::Ppio, Strength::Host),
-    ("ppio.com", Provider::Ppio, Strength::Host),
-    ("ppinfra", Provider::Ppio, Strength::Name),
-    ("ppio", Provider::Ppio, Strength::Name),
-    ("ZhipuAI", Provider::Zhipu, Strength::Name),
-    ("Zhipu", Provider::Zhipu, Strength::Name),
-    ("BigModel", Provider::Zhipu, Strength::Name),
-    ("GLM-", Provider::Zhipu, Strength::Name),
-    ("Volcengine", Provider::Volcengine, Strength::Name),
-    ("Doubao", Provider::Volcengine, Strength::Name),
-    ("Coze", Provider::Coze, Strength::Name),
-    ("PPIO", Provider::Ppio, Strength::Name),
+    ("open.bigmodel.cn", Provider::from_static("zhipu"), Strength::Host),
+    ("bigmodel.cn", Provider::from_static("zhipu"), Strength::Host),
+    ("api.z.ai", Provider::from_static("zhipu"), Strength::Host),
+    ("zhipuai", Provider::from_static("zhipu"), Strength::Name),
+    ("zhipu", Provider::from_static("zhipu"), Strength::Name),
+    ("zai.core", Provider::from_static("zhipu"), Strength::Name),
+    ("/zai/", Provider::from_static("zhipu"), Strength::Name),
+    ("glm-", Provider::from_static("zhipu"), Strength::Name),
+    ("chatglm", Provider::from_static("zhipu"), Strength::Name),
+    ("cogview", Provider::from_static("zhipu"), Strength::Name),
+    ("cogvideo", Provider::from_static("zhipu"), Strength::Name),
+    ("volces.com", Provider::from_static("volcengine"), Strength::Host),
+    ("volcengineapi.com", Provider::from_static("volcengine"), Strength::Host),
+    ("volcenginesdkarkruntime", Provider::from_static("volcengine"), Strength::Name),
+    ("volcengine", Provider::from_static("volcengine"), Strength::Name),
+    ("doubao", Provider::from_static("volcengine"), Strength::Name),
+    ("api.coze.cn", Provider::from_static("coze"), Strength::Host),
+    ("api.coze.com", Provider::from_static("coze"), Strength::Host),
+    ("cozepy", Provider::from_static("coze"), Strength::Name),
+    ("coze", Provider::from_static("coze"), Strength::Name),
+    ("ppinfra.com", Provider::from_static("ppio"), Strength::Host),
+    ("ppio.com", Provider::from_static("ppio"), Strength::Host),
+    ("ppinfra", Provider::from_static("ppio"), Strength::Name),
+    ("ppio", Provider::from_static("ppio"), Strength::Name),
+    ("ZhipuAI", Provider::from_static("zhipu"), Strength::Name),
+    ("Zhipu", Provider::from_static("zhipu"), Strength::Name),
+    ("BigModel", Provider::from_static("zhipu"), Strength::Name),
+    ("GLM-", Provider::from_static("zhipu"), Strength::Name),
+    ("Volcengine", Provider::from_static("volcengine"), Strength::Name),
+    ("Doubao", Provider::from_static("volcengine"), Strength::Name),
+    ("Coze", Provider::from_static("coze"), Strength::Name),
+    ("PPIO", Provider::from_static("ppio"), Strength::Name),
 ];
 
 /// Keys whose value names the provider outright.
@@ -142,14 +142,14 @@ mod tests {
     #[test]
     fn hosts_fields_and_names() {
         let h = find("POST https://open.bigmodel.cn/api/paas/v4/chat/completions").unwrap();
-        assert_eq!((h.provider, h.strength), (Provider::Zhipu, Strength::Host));
+        assert_eq!((h.provider, h.strength), (Provider::from_static("zhipu"), Strength::Host));
         let h = find(r#"{"provider": "coze", "model": "doubao-pro"}"#).unwrap();
-        assert_eq!((h.provider, h.strength), (Provider::Coze, Strength::Field));
+        assert_eq!((h.provider, h.strength), (Provider::from_static("coze"), Strength::Field));
         let h = find("provider=ppio url=https://ark.cn-beijing.volces.com").unwrap();
-        assert_eq!(h.provider, Provider::Ppio);
+        assert_eq!(h.provider, Provider::from_static("ppio"));
         assert_eq!(find("GET /healthz 200"), None);
         let h = find("模型代码 provider=zhipu code=1211").unwrap();
-        assert_eq!((h.provider, h.strength), (Provider::Zhipu, Strength::Field));
+        assert_eq!((h.provider, h.strength), (Provider::from_static("zhipu"), Strength::Field));
         assert_eq!(find("代码码码 provider码=x"), None);
     }
 

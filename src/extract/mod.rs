@@ -345,7 +345,10 @@ mod tests {
         let f = findings(&lines);
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].line, f[0].record), (4, 1));
-        assert_eq!(f[0].around.record.map(|h| h.provider), Some(crate::catalog::Provider::Zhipu));
+        assert_eq!(
+            f[0].around.record.map(|h| h.provider),
+            Some(crate::catalog::Provider::from_static("zhipu"))
+        );
         assert_eq!(crate::timestamp::format(f[0].timestamp.unwrap()), "2026-11-02T10:00:01Z");
     }
 

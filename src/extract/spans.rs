@@ -350,17 +350,20 @@ mod tests {
     #[test]
     fn raw_escaped_nested_and_repr_bodies() {
         let raw = r#"2026-11-02 10:00:01 ERROR upstream 429 body={"error":{"code":"1302","message":"x"}}"#;
-        assert_eq!(shapes_in(raw), vec![(Provider::Zhipu, "1302".to_string())]);
+        assert_eq!(shapes_in(raw), vec![(Provider::from_static("zhipu"), "1302".to_string())]);
         let escaped = r#"{"level":"error","err":"Error code: 429 - {\"error\": {\"code\": \"1113\", \"message\": \"m\"}}"}"#;
-        assert_eq!(shapes_in(escaped), vec![(Provider::Zhipu, "1113".to_string())]);
+        assert_eq!(shapes_in(escaped), vec![(Provider::from_static("zhipu"), "1113".to_string())]);
         let twice =
             r#"{"log":"{\"level\":\"error\",\"err\":\"{\\\"code\\\":4011,\\\"msg\\\":\\\"m\\\"}\"}"}"#;
-        assert_eq!(shapes_in(twice), vec![(Provider::Coze, "4011".to_string())]);
+        assert_eq!(shapes_in(twice), vec![(Provider::from_static("coze"), "4011".to_string())]);
         let repr = r#"openai.RateLimitError: Error code: 429 - {'error': {'code': '1302', 'message': 'x', 'param': None}}"#;
-        assert_eq!(shapes_in(repr), vec![(Provider::Zhipu, "1302".to_string())]);
+        assert_eq!(shapes_in(repr), vec![(Provider::from_static("zhipu"), "1302".to_string())]);
         let logfmt =
             r#"level=error err="{\"code\":429,\"reason\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"m\"}""#;
-        assert_eq!(shapes_in(logfmt), vec![(Provider::Ppio, "RATE_LIMIT_EXCEEDED".to_string())]);
+        assert_eq!(
+            shapes_in(logfmt),
+            vec![(Provider::from_static("ppio"), "RATE_LIMIT_EXCEEDED".to_string())]
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn exception_texts(text: &str, base: usize, out: &mut Vec<Candidate>) {
     }
     for (at, code, message) in cozepy::find(text) {
         let shape = ShapeMatch {
-            provider: Provider::Coze,
+            provider: Provider::from_static("coze"),
             code: code.to_string(),
             message: Some(message.to_string()),
             http_status: None,

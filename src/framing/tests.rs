@@ -157,7 +157,7 @@ fn a_traceback_behind_prefixes_is_one_record() {
     let got = scan(Source::new(1 << 20, 2026), one.as_bytes());
     assert_eq!(
         got.iter().map(|e| (e.line, e.detection.provider)).collect::<Vec<_>>(),
-        vec![(1, Provider::Zhipu)]
+        vec![(1, Provider::from_static("zhipu"))]
     );
 }
 

@@ -60,8 +60,10 @@ pub fn render(report: &Report, lang: Lang) -> String {
     if !report.timeline.buckets.is_empty() {
         let _ = writeln!(out, "\n### Over time (from {})\n", report.timeline.start.as_deref().unwrap_or("-"));
         let _ = writeln!(out, "```");
-        for (p, b) in &report.timeline.buckets {
-            let _ = writeln!(out, "{:<11}{}", p.as_str(), sparkline(b));
+        for (p, _) in report.provider_totals() {
+            if let Some(b) = report.timeline.buckets.get(&p) {
+                let _ = writeln!(out, "{:<11}{}", p.as_str(), sparkline(b));
+            }
         }
         let _ = writeln!(out, "```");
     }

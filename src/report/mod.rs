@@ -134,7 +134,7 @@ impl Report {
             .groups
             .iter()
             .map(|(key, g)| {
-                let entry = key.entry.map(|id| catalog.get(id));
+                let entry = g.entry.as_deref();
                 CodeRow {
                     provider: key.provider,
                     category: key.category,
@@ -156,15 +156,18 @@ impl Report {
                 }
             })
             .collect();
+        // Providers in the catalog's order (embedded ones first), not their ids' alphabetical one.
+        let rank = |p: Provider| catalog.providers().iter().position(|q| *q == p).unwrap_or(usize::MAX);
         by_code.sort_by(|a, b| {
-            (a.provider, a.category, std::cmp::Reverse(a.count), &a.code).cmp(&(
+            (rank(a.provider), a.provider, a.category, std::cmp::Reverse(a.count), &a.code).cmp(&(
+                rank(b.provider),
                 b.provider,
                 b.category,
                 std::cmp::Reverse(b.count),
                 &b.code,
             ))
         });
-        let actions = actions(&by_code, lang);
+        let actions = actions(&by_code, catalog.providers(), lang);
         let mut unknown_templates: Vec<TemplateRow> = summary
             .templates
             .values()
@@ -175,8 +178,9 @@ impl Report {
                 example: t.example.clone(),
             })
             .collect();
-        unknown_templates
-            .sort_by(|a, b| b.count.cmp(&a.count).then((a.provider, &a.code).cmp(&(b.provider, &b.code))));
+        unknown_templates.sort_by(|a, b| {
+            b.count.cmp(&a.count).then((rank(a.provider), &a.code).cmp(&(rank(b.provider), &b.code)))
+        });
         let ev = |e| summary.evidence.get(&e).copied().unwrap_or(0);
         Report {
             version: REPORT_VERSION,
@@ -208,23 +212,35 @@ impl Report {
         }
     }
 
+    /// Errors per provider, in the order of [`Report::by_code`].
     pub fn provider_totals(&self) -> Vec<(Provider, u64)> {
-        Provider::ALL
-            .iter()
-            .map(|p| (*p, self.by_code.iter().filter(|r| r.provider == *p).map(|r| r.count).sum()))
-            .filter(|(_, n)| *n > 0)
-            .collect()
+        let mut totals: Vec<(Provider, u64)> = Vec::new();
+        for row in &self.by_code {
+            match totals.last_mut() {
+                Some((p, n)) if *p == row.provider => *n += row.count,
+                _ => totals.push((row.provider, row.count)),
+            }
+        }
+        totals
     }
 }
 
 /// The rows worth acting on, most urgent first: by severity, then count. Traffic-stopping
 /// categories (billing, auth, account) are never below a pile of retryable rate limits.
-fn actions(rows: &[CodeRow], lang: Lang) -> Vec<ActionItem> {
+fn actions(rows: &[CodeRow], providers: &[Provider], lang: Lang) -> Vec<ActionItem> {
+    let rank = |p: Provider| providers.iter().position(|q| *q == p).unwrap_or(usize::MAX);
     let mut rows: Vec<&CodeRow> = rows.iter().collect();
     rows.sort_by(|a, b| {
-        (row_severity(a), !a.category.stops_traffic(), std::cmp::Reverse(a.count), a.provider, &a.code).cmp(
-            &(row_severity(b), !b.category.stops_traffic(), std::cmp::Reverse(b.count), b.provider, &b.code),
-        )
+        let key = |r: &CodeRow| {
+            (
+                row_severity(r),
+                !r.category.stops_traffic(),
+                std::cmp::Reverse(r.count),
+                rank(r.provider),
+                r.provider,
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.code.cmp(&b.code))
     });
     rows.into_iter()
         .take(MAX_ACTIONS)

@@ -12,7 +12,7 @@ pub(super) fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
     }
     let has_logid = obj.get(Key::Detail).and_then(Value::as_object).is_some_and(|d| d.contains_key("logid"));
     Some(ShapeMatch {
-        provider: Provider::Coze,
+        provider: Provider::from_static("coze"),
         code,
         message: Some(msg),
         http_status: None,

@@ -85,14 +85,23 @@ mod tests {
     #[test]
     fn each_provider_shape() {
         let ark = shape(json!({"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":"m","type":"TooManyRequests"}})).unwrap();
-        assert_eq!((ark.provider, ark.http_status, ark.distinctive), (Provider::Volcengine, Some(429), true));
+        assert_eq!(
+            (ark.provider, ark.http_status, ark.distinctive),
+            (Provider::from_static("volcengine"), Some(429), true)
+        );
         let zhipu = shape(json!({"error":{"code":"1113","message":"欠费"}})).unwrap();
-        assert_eq!((zhipu.provider, zhipu.code.as_str(), zhipu.distinctive), (Provider::Zhipu, "1113", true));
+        assert_eq!(
+            (zhipu.provider, zhipu.code.as_str(), zhipu.distinctive),
+            (Provider::from_static("zhipu"), "1113", true)
+        );
         let ppio =
             shape(json!({"code":429,"reason":"RATE_LIMIT_EXCEEDED","message":"m","metadata":{}})).unwrap();
-        assert_eq!((ppio.provider, ppio.http_status), (Provider::Ppio, Some(429)));
+        assert_eq!((ppio.provider, ppio.http_status), (Provider::from_static("ppio"), Some(429)));
         let coze = shape(json!({"code":4011,"msg":"余额不足","detail":{"logid":"x"}})).unwrap();
-        assert_eq!((coze.provider, coze.code.as_str(), coze.distinctive), (Provider::Coze, "4011", true));
+        assert_eq!(
+            (coze.provider, coze.code.as_str(), coze.distinctive),
+            (Provider::from_static("coze"), "4011", true)
+        );
     }
 
     #[test]

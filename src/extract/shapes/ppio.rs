@@ -11,7 +11,7 @@ pub(super) fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
     let status = obj.get(Key::Code).and_then(numeric_text).and_then(|s| s.parse::<u16>().ok());
     let status = status.filter(|s| (400..600).contains(s));
     Some(ShapeMatch {
-        provider: Provider::Ppio,
+        provider: Provider::from_static("ppio"),
         code: reason.into_owned(),
         message: text_field(obj, Key::Message),
         http_status: status,

@@ -12,7 +12,7 @@ pub(super) fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
     }
     let error_type = err.get(Key::Type).and_then(Value::as_str).map(|t| t.decoded());
     Some(ShapeMatch {
-        provider: Provider::Volcengine,
+        provider: Provider::from_static("volcengine"),
         code: code.into_owned(),
         message: text_field(&err, Key::Message),
         http_status: error_type.as_deref().and_then(ark_type_status),

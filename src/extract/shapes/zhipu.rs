@@ -8,7 +8,7 @@ pub(super) fn recognize(obj: &Fields<'_>) -> Option<ShapeMatch> {
     let code = numeric_text(err.get(Key::Code)?)?;
     let n: u32 = code.parse().ok()?;
     Some(ShapeMatch {
-        provider: Provider::Zhipu,
+        provider: Provider::from_static("zhipu"),
         code,
         message: text_field(&err, Key::Message),
         http_status: None,

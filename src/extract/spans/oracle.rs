@@ -160,7 +160,7 @@ fn zhipu(obj: &Map<String, Value>) -> Option<ShapeMatch> {
     let code = numeric_text(err.get("code")?)?;
     let n: u32 = code.parse().ok()?;
     Some(ShapeMatch {
-        provider: Provider::Zhipu,
+        provider: Provider::from_static("zhipu"),
         code,
         message: text_field(err, "message"),
         http_status: None,
@@ -178,7 +178,7 @@ fn ppio(obj: &Map<String, Value>) -> Option<ShapeMatch> {
     let status = obj.get("code").and_then(numeric_text).and_then(|s| s.parse::<u16>().ok());
     let status = status.filter(|s| (400..600).contains(s));
     Some(ShapeMatch {
-        provider: Provider::Ppio,
+        provider: Provider::from_static("ppio"),
         code: reason.to_string(),
         message: text_field(obj, "message"),
         http_status: status,
@@ -197,7 +197,7 @@ fn coze(obj: &Map<String, Value>) -> Option<ShapeMatch> {
     }
     let has_logid = obj.get("detail").and_then(Value::as_object).is_some_and(|d| d.contains_key("logid"));
     Some(ShapeMatch {
-        provider: Provider::Coze,
+        provider: Provider::from_static("coze"),
         code,
         message: Some(msg),
         http_status: None,
@@ -214,7 +214,7 @@ fn volcengine(obj: &Map<String, Value>) -> Option<ShapeMatch> {
     }
     let error_type = err.get("type").and_then(Value::as_str);
     Some(ShapeMatch {
-        provider: Provider::Volcengine,
+        provider: Provider::from_static("volcengine"),
         code: code.to_string(),
         message: text_field(err, "message"),
         http_status: error_type.and_then(ark_type_status),

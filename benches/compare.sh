@@ -18,6 +18,11 @@
 # and prints wall time, MB/s, lines/s and peak RSS, the ratios, the targets and whether the
 # counts of errwatch (and mtail) equal the generator's expected counts.
 #
+# A third corpus is the mixed one as a Kubernetes node stores it: every line wrapped as
+# containerd writes CRI logs (`<time> stdout|stderr F <line>`, stdout and stderr interleaved,
+# lines over 16 KiB cut into `P` chunks), made by wrap_cri below. errwatch must find the same
+# errors in it as in the mixed corpus; it is measured against rg and cat on the same file.
+#
 # Environment: MIXED_MB (1024), DENSE_MB (256), RUNS (3), MTAIL_RUNS (RUNS), SEED (42),
 # ERROR_SHARE (0.02), BENCH_DIR (target/bench), SKIP_MTAIL=1 to leave mtail out.
 set -euo pipefail
@@ -80,6 +85,26 @@ gen() { # FILE ARGS...
 }
 gen "$MIXED" --mb "$MIXED_MB" --error-share "$ERROR_SHARE" --seed "$SEED"
 gen "$DENSE" --mb "$DENSE_MB" --dense --seed "$SEED"
+
+# wrap_cri IN OUT: IN's lines as containerd writes them under /var/log/pods: a time, the stream
+# (one line in three on stderr), F, the line; a line over 16 KiB is cut into P chunks first.
+wrap_cri() {
+    LC_ALL=C awk 'BEGIN { max = 16384 }
+    {
+        s = (NR % 3 == 0) ? "stderr" : "stdout"
+        t = sprintf("2026-11-02T10:%02d:%02d.%09dZ", int(NR / 60) % 60, NR % 60, (NR * 7919) % 1000000000)
+        line = $0
+        while (length(line) > max) { print t, s, "P", substr(line, 1, max); line = substr(line, max + 1) }
+        print t, s, "F", line
+    }' "$1" >"$2.tmp" && mv "$2.tmp" "$2"
+}
+CRI=${MIXED%.log}-cri.log
+if [ -s "$CRI" ] && [ "$CRI" -nt "$MIXED" ]; then
+    log "compare.sh: reusing $CRI"
+else
+    log "compare.sh: wrapping $MIXED as CRI lines"
+    wrap_cri "$MIXED" "$CRI"
+fi
 
 json_num() { # FILE KEY: a top-level number of the expected file
     sed -n "s/^  \"$2\": \([0-9][0-9]*\),\{0,1\}$/\1/p" "$1" | head -n1
@@ -189,6 +214,44 @@ run_corpus() { # LABEL FILE
 run_corpus mixed "$MIXED"
 run_corpus dense "$DENSE"
 
+# The CRI-wrapped mixed corpus: the same errors, behind containerd's prefix.
+run_cri_corpus() { # FILE EXPECTED
+    local f=$1 expected=$2
+    local bytes lines
+    bytes=$(stat -c %s "$f")
+    lines=$(json_num "$expected" lines)
+    cat "$f" >/dev/null
+    log "compare.sh: measuring cri ($((bytes / 1048576)) MB)"
+    local rows=()
+    rows+=("$(measure errwatch-1t "$RUNS" "$TMP/cri.json" "$ERRWATCH" report --format json "$f")")
+    rows+=("$(measure errwatch-forced "$RUNS" "$TMP/cri-forced.json" "$ERRWATCH" report --format json --input-format cri "$f")")
+    rows+=("$(measure rg "$RUNS" "$TMP/rg.out" rg -c code "$f")")
+    rows+=("$(measure cat "$RUNS" /dev/null cat "$f")")
+    echo "## cri corpus: $(basename "$f")"
+    echo
+    echo "The mixed corpus wrapped as containerd's CRI lines: $((bytes / 1048576)) MB, $lines lines, $(json_num "$expected" errors) provider errors (expected)."
+    echo "A file in an envelope is read by one worker (--threads would not split it)."
+    echo
+    echo "| tool | wall s (median) | MB/s | lines/s | peak RSS MB |"
+    echo "|---|---:|---:|---:|---:|"
+    local row name wall rss
+    for row in "${rows[@]}"; do
+        read -r name wall rss <<<"$row"
+        WALL[cri/$name]=$wall
+        RSS[cri/$name]=$rss
+        awk -v n="$name" -v w="$wall" -v r="$rss" -v b="$bytes" -v l="$lines" 'BEGIN {
+            printf "| %s | %.3f | %.1f | %.0f | %.1f |\n", n, w, b / 1048576 / w, l / w, r / 1024 }'
+    done
+    echo
+    local c
+    c=$("$GEN" --check "$expected" --report "$TMP/cri.json") || STATUS=1
+    echo "- errwatch (auto) counts: $c"
+    c=$("$GEN" --check "$expected" --report "$TMP/cri-forced.json") || STATUS=1
+    echo "- errwatch (--input-format cri) counts: $c"
+    echo
+}
+run_cri_corpus "$CRI" "$MIXED.expected.json"
+
 # --- ratios and targets ------------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b / a}'; } # speed of a vs b = time b / time a
 check() { # DESCRIPTION VALUE OP LIMIT
@@ -225,7 +288,9 @@ fi
 check "mixed: all cores vs 1 thread" "$(ratio "${WALL[mixed/errwatch-all]}" "${WALL[mixed/errwatch-1t]}")" ">=" 1.7
 check "dense: all cores vs 1 thread" "$(ratio "${WALL[dense/errwatch-all]}" "${WALL[dense/errwatch-1t]}")" ">=" 1.7
 check "dense: errwatch 1 thread MB/s" "$(awk -v b="$(stat -c %s "$DENSE")" -v w="${WALL[dense/errwatch-1t]}" 'BEGIN {printf "%.1f", b / 1048576 / w}')" ">=" 150
-for k in mixed/errwatch-1t mixed/errwatch-all dense/errwatch-1t dense/errwatch-all; do
+echo "| cri: errwatch 1 thread vs rg (throughput) | $(ratio "${WALL[cri/errwatch-1t]}" "${WALL[cri/rg]}") | (for the record) | |"
+echo "| cri: errwatch 1 thread MB/s vs mixed (same lines, plus their prefix) | $(awk -v c="$(stat -c %s "$CRI")" -v m="$(stat -c %s "$MIXED")" -v wc="${WALL[cri/errwatch-1t]}" -v wm="${WALL[mixed/errwatch-1t]}" 'BEGIN {printf "%.2f", (c / wc) / (m / wm)}') | (for the record) | |"
+for k in mixed/errwatch-1t mixed/errwatch-all dense/errwatch-1t dense/errwatch-all cri/errwatch-1t; do
     check "$k peak RSS MB" "$(awk -v r="${RSS[$k]}" 'BEGIN {printf "%.1f", r / 1024}')" "<" 32
 done
 echo

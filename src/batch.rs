@@ -1,15 +1,17 @@
 //! Reading sources to their end (`scan`, `report`, stdin for `watch`): each file or stdin
-//! through its own [`Source`], events and read counts handed to the caller. An unreadable file
-//! is reported and skipped; the others are still read.
+//! through its own [`Source`], events and read counts handed to the caller. gzip and zstd input
+//! is decompressed, whatever its name. An unreadable file is reported and skipped; the others
+//! are still read.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufReader, Read};
 
 use crate::summary::Summary;
 
 use crate::catalog::Catalog;
 use crate::extract::continues_record;
-use crate::input::CHUNK_BYTES;
+use crate::framing::InputFormat;
+use crate::input::{compressed, CHUNK_BYTES};
 use crate::pipeline::{ErrorEvent, Events};
 use crate::source::{ReadStats, Source};
 
@@ -26,6 +28,7 @@ pub struct SourceError {
 pub struct BatchOptions {
     pub max_line: usize,
     pub dating: crate::timestamp::Dating,
+    pub input_format: InputFormat,
 }
 
 /// What the caller does with each event; an `Err` (say, a closed stdout) stops reading.
@@ -46,10 +49,12 @@ pub fn read_all(
     let mut failures = Vec::new();
     for name in sources {
         let result = if name == "-" {
-            read_one(name, io::stdin().lock(), catalog, opts, sink)
+            read_decompressed(name, io::stdin().lock(), catalog, opts, sink)
         } else {
             match File::open(name) {
-                Ok(f) => read_one(name, f, catalog, opts, sink),
+                Ok(f) => {
+                    read_decompressed(name, BufReader::with_capacity(CHUNK_BYTES, f), catalog, opts, sink)
+                }
                 Err(error) => Err(Failure::Source(error)),
             }
         };
@@ -67,6 +72,18 @@ enum Failure {
     Sink(io::Error),
 }
 
+/// Reads a source that may be compressed.
+fn read_decompressed(
+    name: &str,
+    input: impl io::BufRead,
+    catalog: &Catalog,
+    opts: BatchOptions,
+    sink: &mut dyn EventSink,
+) -> Result<(), Failure> {
+    let (input, _) = compressed::open(input).map_err(Failure::Source)?;
+    read_one(name, input, catalog, opts, sink)
+}
+
 fn read_one(
     name: &str,
     mut input: impl Read,
@@ -74,7 +91,7 @@ fn read_one(
     opts: BatchOptions,
     sink: &mut dyn EventSink,
 ) -> Result<(), Failure> {
-    let mut source = Source::new(opts.max_line, opts.dating);
+    let mut source = Source::new(opts.max_line, opts.dating).input_format(opts.input_format);
     let mut buf = vec![0u8; CHUNK_BYTES];
     let mut events = ToSink { name, sink, failed: None };
     let outcome = loop {
@@ -133,7 +150,19 @@ pub fn summarize_file(
     let fail = |error| SourceError { source_name: path.to_string(), error };
     let file = File::open(path).map_err(fail)?;
     let len = file.metadata().map_err(fail)?.len();
-    let workers = if len < MIN_PARALLEL_BYTES { 1 } else { threads.max(1) };
+    let workers = if len < MIN_PARALLEL_BYTES || !splittable(&file, opts.input_format).map_err(fail)? {
+        1
+    } else {
+        threads.max(1)
+    };
+    if workers == 1 {
+        let mut summary = Summary::new(max_unknown_codes);
+        let input = BufReader::with_capacity(CHUNK_BYTES, file);
+        return match read_decompressed(path, input, catalog, opts, &mut SummarySink(&mut summary)) {
+            Ok(()) => Ok(summary),
+            Err(Failure::Source(e) | Failure::Sink(e)) => Err(fail(e)),
+        };
+    }
     let mut bounds = vec![0u64];
     for i in 1..workers {
         let at = record_start_after(&file, len * i as u64 / workers as u64).map_err(fail)?;
@@ -181,6 +210,26 @@ fn summarize_range(
         Err(Failure::Source(e) | Failure::Sink(e)) => return Err(e),
     }
     Ok(summary)
+}
+
+/// Can the file be read in byte ranges, each by its own worker? Plain text can; a compressed
+/// file cannot be entered mid-way, nor an envelope whose lines are joined from chunks.
+fn splittable(file: &File, format: InputFormat) -> io::Result<bool> {
+    use std::os::unix::fs::FileExt;
+    let mut head = vec![0u8; MAX_BOUNDARY_SCAN];
+    let n = file.read_at(&mut head, 0)?;
+    let head = &head[..n];
+    if compressed::sniff(head) != compressed::Sniffed::Text {
+        return Ok(false);
+    }
+    let format = match format {
+        InputFormat::Auto => {
+            let first = head.split(|b| *b == b'\n').find(|l| !l.is_empty()).unwrap_or_default();
+            InputFormat::detect(first)
+        }
+        forced => forced,
+    };
+    Ok(format == InputFormat::Plain)
 }
 
 struct SummarySink<'a>(&'a mut Summary);

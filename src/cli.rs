@@ -8,6 +8,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::catalog::Lang;
+use crate::framing::InputFormat;
 use crate::input::DEFAULT_MAX_LINE_BYTES;
 use crate::summary::DEFAULT_MAX_UNKNOWN_CODES;
 
@@ -41,6 +42,11 @@ pub struct Global {
     /// Distinct unknown codes counted per provider; more count as code "other".
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_UNKNOWN_CODES, global = true)]
     pub max_unknown_codes: usize,
+    /// How lines are wrapped: auto (decided per source from its first line), plain, cri
+    /// (Kubernetes /var/log/pods), docker (json-file), journald (journalctl -o json), syslog
+    /// (RFC 3164 or 5424).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormatArg::Auto, global = true)]
+    pub input_format: InputFormatArg,
     /// errwatch's own log on stderr: error, warn, info, debug, trace (RUST_LOG overrides it).
     /// Colored only on a terminal, and never when NO_COLOR is set and not empty.
     #[arg(long, value_name = "LEVEL", default_value = "warn", global = true)]
@@ -168,6 +174,29 @@ where
         }
     }
     out
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum InputFormatArg {
+    Auto,
+    Plain,
+    Cri,
+    Docker,
+    Journald,
+    Syslog,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(f: InputFormatArg) -> InputFormat {
+        match f {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Plain => InputFormat::Plain,
+            InputFormatArg::Cri => InputFormat::Cri,
+            InputFormatArg::Docker => InputFormat::Docker,
+            InputFormatArg::Journald => InputFormat::Journald,
+            InputFormatArg::Syslog => InputFormat::Syslog,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

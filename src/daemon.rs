@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::catalog::Catalog;
+use crate::framing::{InputFormat, Replay};
 use crate::input::follow::{Change, Follower, Position, Restart};
 use crate::input::CHUNK_BYTES;
 use crate::metrics::Metrics;
@@ -80,6 +81,7 @@ pub struct EngineConfig {
     pub poll_interval: Duration,
     /// Builds the catalog again on SIGHUP.
     pub catalog_files: Vec<PathBuf>,
+    pub input_format: InputFormat,
 }
 
 struct Engine {
@@ -113,8 +115,8 @@ impl Engine {
     }
 
     fn source(&mut self, name: &str) -> &mut Source {
-        let (max, dating) = (self.config.max_line, self.config.dating);
-        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, dating))
+        let (max, dating, format) = (self.config.max_line, self.config.dating, self.config.input_format);
+        self.sources.entry(name.to_string()).or_insert_with(|| Source::new(max, dating).input_format(format))
     }
 
     fn data(&mut self, name: &str, bytes: &[u8]) {
@@ -213,17 +215,17 @@ impl Engine {
         let files = follower
             .positions()
             .map(|(path, pos)| {
-                let name = path.display().to_string();
-                let source = self.sources.get(&name);
-                // A partial last line is read again after a restart, in full.
-                let partial = source.map_or(0, |s| s.partial_bytes() as u64);
+                let source = self.sources.get(&path.display().to_string());
+                // A partial last line, or a line whose chunks are not all read, is read again
+                // after a restart, in full, from its start.
+                let resume = source.map(Source::resume_point).unwrap_or_default();
+                let offset = pos.offset - resume.back.min(pos.offset);
+                let line = if source.is_some() { resume.line } else { pos.line };
                 FileState {
                     path: path.to_path_buf(),
-                    position: Position {
-                        identity: pos.identity,
-                        offset: pos.offset - partial.min(pos.offset),
-                    },
-                    line: source.map_or(0, Source::line_no),
+                    position: Position { identity: pos.identity, offset, line },
+                    line,
+                    replay: resume.replay,
                 }
             })
             .collect();
@@ -293,14 +295,17 @@ pub fn follow_files(
     };
     let positions: BTreeMap<PathBuf, Position> =
         saved.as_ref().map(Checkpoint::positions).unwrap_or_default();
-    let lines = saved.as_ref().map(Checkpoint::lines).unwrap_or_default();
+    // Where a saved position is the first chunk of an unfinished line: what to skip after it.
+    // Keyed by inode and offset: the file's fingerprint grows with it.
+    let mut replays: HashMap<(u64, u64, u64), Replay> = saved
+        .iter()
+        .flat_map(|cp| &cp.files)
+        .filter_map(|f| {
+            let id = &f.position.identity;
+            Some(((id.dev, id.ino, f.position.offset), f.replay.clone()?))
+        })
+        .collect();
     let mut engine = Engine::new(shared.clone(), config.clone(), state);
-    // Restored read counts are already in the metrics: publish only what this run reads.
-    for path in positions.keys() {
-        let line = lines.get(path).copied().unwrap_or(0);
-        let source = Source::new(config.max_line, config.dating).starting_after(line);
-        engine.sources.insert(path.display().to_string(), source);
-    }
     let mut follower = Follower::new(patterns, from_start, positions);
     let (wake_tx, wake) = mpsc::channel::<()>();
     let _watcher = watch_dirs(&follower, wake_tx);
@@ -309,14 +314,13 @@ pub fn follow_files(
         engine.maybe_reload();
         let mut got_data = false;
         follower.poll(|change| match change {
-            Change::Opened { path, offset } => {
-                tracing::debug!(path = %path.display(), offset, "following");
-                if offset == 0 {
-                    // Not the file a checkpoint was about: its lines count from one.
-                    if let Some(source) = engine.sources.get_mut(&path.display().to_string()) {
-                        source.restart_lines();
-                    }
-                }
+            Change::Opened { path, position } => {
+                tracing::debug!(path = %path.display(), offset = position.offset, line = position.line, "following");
+                // Line numbers go on from the position's; a checkpoint's replay, if any, says
+                // which lines after it were read before.
+                let id = &position.identity;
+                let replay = replays.remove(&(id.dev, id.ino, position.offset));
+                engine.source(&path.display().to_string()).restart_at(position.line, replay);
             }
             Change::Data { path, bytes } => {
                 got_data = true;
@@ -326,7 +330,7 @@ pub fn follow_files(
                 let name = path.display().to_string();
                 tracing::info!(path = %name, ?why, "file restarted");
                 match why {
-                    Restart::Replaced => engine.end_of_content(&name),
+                    Restart::Replaced | Restart::Copied => engine.end_of_content(&name),
                     Restart::Truncated => engine.truncated(&name),
                 }
                 shared.metrics.rotation(&name);
@@ -336,6 +340,9 @@ pub fn follow_files(
                 let name = path.display().to_string();
                 engine.end_of_content(&name);
                 shared.metrics.rotation(&name);
+            }
+            Change::Skipped { path, compression } => {
+                tracing::debug!(path = %path.display(), "compressed ({}): not followed", compression.name());
             }
             Change::Unreadable { path, error } => {
                 let name = path.display().to_string();

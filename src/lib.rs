@@ -1,8 +1,9 @@
 //! errwatch: finds Chinese LLM providers' error responses in application logs, maps each to
 //! the provider's documented entry, counts them for Prometheus and reports what to do.
 //!
-//! The data flows one way: `input` (lines from files or stdin) -> `extract` (candidate errors
-//! and the evidence around them) -> `classify` (catalog entries) -> `pipeline` (per-source
+//! The data flows one way: `input` (lines from files or stdin) -> `framing` (lines out of their
+//! envelopes: CRI, Docker, journald, syslog) -> `extract` (candidate errors and the evidence
+//! around them) -> `classify` (catalog entries) -> `pipeline` (per-source
 //! correlation) -> sinks (`metrics`, `summary` and its `report` renderings, `output` printing).
 
 pub mod batch;
@@ -12,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod daemon;
 pub mod extract;
+pub mod framing;
 pub mod http;
 pub mod input;
 pub mod metrics;

@@ -1,17 +1,21 @@
 //! A source on its way to errors: the byte chunks of one file or stream, split into lines,
-//! through its own [`Pipeline`], with the counts every report and metric starts from.
+//! taken out of their envelope by its own [`Framer`], through its own [`Pipeline`], with the
+//! counts every report and metric starts from.
 
 use crate::catalog::Catalog;
 use crate::extract::{Line, Triggers};
-use crate::input::{LineSplitter, RawLine};
+use crate::framing::{Framer, InputFormat, Logical, Replay, ResumePoint};
+use crate::input::LineSplitter;
 use crate::pipeline::{Events, Pipeline};
 
 /// What was read from a source.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadStats {
+    /// The source's own lines (a CRI chunk is one, as `wc -l` counts them).
     pub lines: u64,
     pub bytes: u64,
-    /// Lines longer than the cap, searched in their first part only.
+    /// Lines longer than the cap, searched in their first part only (a line joined from chunks
+    /// counts once).
     pub long_lines: u64,
     /// Lines that were not valid UTF-8 (searched with the bad bytes replaced).
     pub invalid_utf8: u64,
@@ -28,29 +32,56 @@ impl ReadStats {
 
 pub struct Source {
     splitter: LineSplitter,
+    framer: Framer,
     pipeline: Pipeline,
+    /// Physical lines consumed.
     line_no: u64,
     pub stats: ReadStats,
 }
 
 impl Source {
+    /// A source whose envelope is decided from its first line.
     pub fn new(max_line: usize, dating: impl Into<crate::timestamp::Dating>) -> Source {
         Source {
             splitter: LineSplitter::new(max_line),
+            framer: Framer::new(InputFormat::Auto, max_line),
             pipeline: Pipeline::new(dating),
             line_no: 0,
             stats: ReadStats::default(),
         }
     }
 
+    /// Read in this envelope (`Auto`: decided from the first line).
+    pub fn input_format(mut self, format: InputFormat) -> Self {
+        self.framer = Framer::new(format, self.splitter_cap());
+        self
+    }
+
+    fn splitter_cap(&self) -> usize {
+        self.splitter.max_line()
+    }
+
     /// The next line's number is `after + 1`: for a followed file resumed mid-way.
     pub fn starting_after(mut self, after: u64) -> Self {
-        self.line_no = after;
+        self.restart_at(after, None);
         self
+    }
+
+    /// Reading starts over at a resume point: the next physical line is number `after + 1`, and
+    /// `replay` (from that point's checkpoint) says which of the lines after it were read before.
+    pub fn restart_at(&mut self, after: u64, replay: Option<Replay>) {
+        self.splitter.reset();
+        self.framer.reset(after, replay);
+        self.line_no = after;
     }
 
     pub fn line_no(&self) -> u64 {
         self.line_no
+    }
+
+    /// The envelope the source is read in (`Auto` until its first non-empty line).
+    pub fn format(&self) -> InputFormat {
+        self.framer.format()
     }
 
     pub fn feed(&mut self, chunk: &[u8], catalog: &Catalog, out: &mut dyn Events) {
@@ -61,26 +92,39 @@ impl Source {
         let mut triggers = Triggers::scan(chunk, catalog.lexicon());
         let complete = memchr::memrchr(b'\n', chunk).map_or(0, |i| i + 1);
         let valid = simdutf8::basic::from_utf8(&chunk[..complete]).ok();
-        let Source { splitter, pipeline, line_no, stats } = self;
+        let Source { splitter, framer, pipeline, line_no, stats } = self;
         splitter.feed(chunk, |line| {
-            let known = match line.at {
-                Some(at) if !line.truncated => Known {
-                    triggered: Some(triggers.within(at, at + line.bytes.len())),
-                    // A line of a valid chunk starts and ends at character boundaries.
-                    text: valid.and_then(|v| v.get(at..at + line.bytes.len())),
-                    chunk,
-                },
-                _ => Known { chunk, ..Known::default() },
-            };
-            take_line(pipeline, catalog, line_no, stats, line, known, out)
+            *line_no += 1;
+            stats.lines += 1;
+            framer.frame(line, *line_no, &mut |logical| {
+                let known = match logical.at {
+                    Some(at) if !logical.truncated => Known {
+                        triggered: Some(triggers.within(at, at + logical.bytes.len())),
+                        // A slice of a valid chunk that starts and ends at ASCII bytes (a newline,
+                        // an envelope's separator) starts and ends at character boundaries.
+                        text: valid.and_then(|v| v.get(at..at + logical.bytes.len())),
+                        chunk,
+                    },
+                    _ => Known { chunk, ..Known::default() },
+                };
+                take_line(pipeline, catalog, stats, logical, known, out)
+            });
         });
         pipeline.end_chunk(chunk);
     }
 
-    /// End of input: the partial last line counts, held evidence is settled.
+    /// End of input: the partial last line counts, unfinished chunked lines are lines, held
+    /// evidence is settled.
     pub fn finish(&mut self, catalog: &Catalog, out: &mut dyn Events) {
-        let Source { splitter, pipeline, line_no, stats } = self;
-        splitter.finish(|line| take_line(pipeline, catalog, line_no, stats, line, Known::default(), out));
+        let Source { splitter, framer, pipeline, line_no, stats } = self;
+        splitter.finish(|line| {
+            *line_no += 1;
+            stats.lines += 1;
+            framer.frame(line, *line_no, &mut |l| {
+                take_line(pipeline, catalog, stats, l, Known::default(), out)
+            });
+        });
+        framer.finish(&mut |l| take_line(pipeline, catalog, stats, l, Known::default(), out));
         pipeline.flush(catalog, out);
     }
 
@@ -89,9 +133,16 @@ impl Source {
         self.pipeline.flush(catalog, out);
     }
 
-    /// Bytes of an incomplete last line, read but not yet a line.
+    /// Where a restart must resume so that no line, and no chunked line, is cut: the start of
+    /// the incomplete last line, or the first chunk of the earliest unfinished chunked line.
+    pub fn resume_point(&self) -> ResumePoint {
+        self.framer.resume_point(self.splitter.line_start(), self.line_no, self.splitter.fed())
+    }
+
+    /// Bytes read but not yet handed on as lines: an incomplete last line, chunks of unfinished
+    /// lines.
     pub fn partial_bytes(&self) -> usize {
-        self.splitter.pending_bytes()
+        self.splitter.pending_bytes() as usize + self.framer.held_bytes()
     }
 
     /// Is evidence held back that later lines may still change?
@@ -101,8 +152,7 @@ impl Source {
 
     /// The file was truncated or replaced: a held partial line belonged to the old content.
     pub fn restart_lines(&mut self) {
-        self.splitter.reset();
-        self.line_no = 0;
+        self.restart_at(0, None);
     }
 }
 
@@ -119,29 +169,26 @@ struct Known<'c> {
 fn take_line(
     pipeline: &mut Pipeline,
     catalog: &Catalog,
-    line_no: &mut u64,
     stats: &mut ReadStats,
-    line: RawLine<'_>,
+    line: Logical<'_>,
     known: Known<'_>,
     out: &mut dyn Events,
 ) {
-    *line_no += 1;
-    stats.lines += 1;
     stats.long_lines += u64::from(line.truncated);
     if known.text.is_none() && !line.bytes.is_ascii() && std::str::from_utf8(line.bytes).is_err() {
         stats.invalid_utf8 += 1;
     }
     let line = Line {
-        number: *line_no,
+        number: line.number,
         bytes: line.bytes,
         text: known.text,
         triggered: known.triggered,
         chunk: known.chunk,
         at: line.at,
+        envelope_time: line.stamp,
     };
     pipeline.push_line(line, catalog, out);
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::framing::Replay;
 use crate::input::follow::Position;
 
 pub const STATE_VERSION: u32 = 1;
@@ -32,6 +33,10 @@ pub struct FileState {
     pub position: Position,
     /// Lines consumed before `position.offset`, so line numbers go on where they stopped.
     pub line: u64,
+    /// When `position` is the first chunk of a line unfinished at the checkpoint: which of the
+    /// lines after it were read already.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<Replay>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +113,7 @@ impl StateDir {
 
 impl Checkpoint {
     pub fn positions(&self) -> BTreeMap<PathBuf, Position> {
-        self.files.iter().map(|f| (f.path.clone(), f.position)).collect()
+        self.files.iter().map(|f| (f.path.clone(), Position { line: f.line, ..f.position })).collect()
     }
 
     pub fn lines(&self) -> BTreeMap<PathBuf, u64> {

@@ -169,6 +169,41 @@ fn epoch_field() -> &'static Regex {
     })
 }
 
+/// The time an envelope (a container runtime's, journald's, syslog's) gave a line, kept as the
+/// envelope wrote it and parsed only when a record that holds an error asks: most lines never
+/// need it. A copy, not a borrow, so that it outlives the chunk the line was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    Millis(EpochMillis),
+    /// RFC 3339 or syslog's `Mmm dd hh:mm:ss`, as [`parse`] reads them.
+    Text {
+        bytes: [u8; STAMP_BYTES],
+        len: u8,
+    },
+}
+
+/// Longest envelope time kept as text: RFC 3339 with nanoseconds and an offset is 35 bytes.
+pub const STAMP_BYTES: usize = 40;
+
+impl Stamp {
+    /// `None` when `text` is empty or too long to be a time.
+    pub fn text(text: &[u8]) -> Option<Stamp> {
+        if text.is_empty() || text.len() > STAMP_BYTES {
+            return None;
+        }
+        let mut bytes = [0u8; STAMP_BYTES];
+        bytes[..text.len()].copy_from_slice(text);
+        Some(Stamp::Text { bytes, len: text.len() as u8 })
+    }
+
+    pub fn millis(&self, dating: Dating) -> Option<EpochMillis> {
+        match self {
+            Stamp::Millis(ms) => Some(*ms),
+            Stamp::Text { bytes, len } => parse(&bytes[..usize::from(*len)], dating),
+        }
+    }
+}
+
 /// The time a line carries, if any. The line may end inside a character (a kept head is cut
 /// at a byte count) or hold invalid UTF-8: the common format is read from its bytes, the
 /// others from its valid text.
@@ -433,5 +468,16 @@ mod tests {
         assert_eq!(Zone::named("utc").unwrap(), Zone::UTC);
         let e = Zone::named("Mars/Olympus").unwrap_err();
         assert!(e.to_string().contains("Mars/Olympus"), "{e}");
+    }
+
+    #[test]
+    fn envelope_stamps() {
+        let cri = Stamp::text(b"2026-11-02T10:00:01.123456789Z").unwrap();
+        assert_eq!(cri.millis(2026.into()), parse(b"2026-11-02T10:00:01.123Z", 2026.into()));
+        let syslog = Stamp::text(b"Nov  2 10:00:01").unwrap();
+        assert_eq!(syslog.millis(2026.into()).map(format).as_deref(), Some("2026-11-02T10:00:01Z"));
+        assert_eq!(Stamp::Millis(5).millis(2026.into()), Some(5));
+        assert_eq!(Stamp::text(&[b'1'; 41]), None);
+        assert_eq!(Stamp::text(b""), None);
     }
 }

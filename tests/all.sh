@@ -66,10 +66,13 @@ if [ "${1:-}" = "--summarize" ]; then
 fi
 
 # The real peers the tests use: Prometheus and promtool (tests/prometheus.rs, tests/web.rs),
-# curl and openssl (TLS and basic-auth clients and certificates, tests/web.rs).
+# curl and openssl (TLS and basic-auth clients and certificates, tests/web.rs), logrotate
+# (tests/logrotate.rs), and the compressors whose files are never to be read as text
+# (tests/follow.rs, tests/inputs.rs).
 missing=()
-for tool in prometheus:prometheus promtool:prometheus curl:curl openssl:openssl; do
-    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+for tool in prometheus:prometheus promtool:prometheus curl:curl openssl:openssl logrotate:logrotate \
+    gzip:gzip zstd:zstd bzip2:bzip2 xz:xz-utils; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${tool%%:*}" ] || missing+=("${tool##*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "tests/all.sh: installing Debian packages: ${missing[*]}"

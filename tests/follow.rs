@@ -1,19 +1,23 @@
-//! The follower's handling of copies, driven step by step over real files: copytruncate's copy
-//! is created empty and filled while errwatch may be looking, before or after a restart. Each
-//! step is one poll, so the interleavings the daemon tests can only hit by chance are pinned.
+//! The follower driven step by step over real files: copytruncate's copy is created empty and
+//! filled while errwatch may be looking, before or after a restart; files renamed or copied to
+//! names the patterns do not match keep no unread tail there; compressed files are never read.
+//! Each step is one poll, so the interleavings the daemon tests can only hit by chance are
+//! pinned.
 
 use std::collections::BTreeMap;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use errwatch::input::follow::{Change, Follower, Position};
+use errwatch::input::follow::{Change, Follower, Position, SWITCH_WAIT};
 
 /// Bytes delivered per path by one poll, and whether the poll let go of a path.
 #[derive(Default)]
 struct Poll {
     data: BTreeMap<String, String>,
     closed: Vec<String>,
+    /// Every change but data, in order: `opened NAME LINE`, `restarted NAME WHY`, `skipped NAME`.
+    events: Vec<String>,
 }
 
 impl std::fmt::Debug for Poll {
@@ -30,7 +34,12 @@ fn poll(f: &mut Follower) -> Poll {
             out.data.entry(name(path)).or_default().push_str(&String::from_utf8_lossy(bytes))
         }
         Change::Closed { path } => out.closed.push(name(path)),
-        _ => {}
+        Change::Opened { path, position } => {
+            out.events.push(format!("opened {} {}", name(path), position.line))
+        }
+        Change::Restarted { path, why } => out.events.push(format!("restarted {} {why:?}", name(path))),
+        Change::Skipped { path, .. } => out.events.push(format!("skipped {}", name(path))),
+        Change::Unreadable { .. } => {}
     });
     out
 }
@@ -72,11 +81,16 @@ impl Dir {
         vec![format!("{}/app.log*", self.0.display())]
     }
 
+    /// Only the live name.
+    fn live(&self) -> Vec<String> {
+        vec![format!("{}/app.log", self.0.display())]
+    }
+
     /// Where a follower that read every file here to its end stands: a checkpoint.
     fn checkpoint(&self) -> BTreeMap<PathBuf, Position> {
         let mut f = Follower::new(self.pattern(), true, BTreeMap::new());
         poll(&mut f);
-        f.positions().map(|(p, pos)| (p.to_path_buf(), *pos)).collect()
+        positions(&f)
     }
 }
 
@@ -167,4 +181,160 @@ fn a_new_file_is_read_from_its_start_and_a_copy_of_nothing_read_is_read() {
     let theirs = lines("other", 0, 50);
     append(&other, &theirs);
     assert_eq!(poll(&mut f).data.get("app.log.other"), Some(&theirs));
+}
+
+fn positions(f: &Follower) -> BTreeMap<PathBuf, Position> {
+    f.positions().map(|(p, pos)| (p.to_path_buf(), *pos)).collect()
+}
+
+/// rename + create with only `app.log` followed: the renamed file is read on (the writer may
+/// not have reopened yet) until it is quiet and the new file has been written, then the new
+/// file from its start. Nothing written to either is lost.
+#[test]
+fn a_renamed_file_is_read_on_until_the_writer_has_moved_to_the_new_one() {
+    let dir = Dir::new("rename-live");
+    let (log, old) = (dir.0.join("app.log"), dir.0.join("app.log.1"));
+    append(&log, &lines("app", 0, 10));
+    let mut f = Follower::new(dir.live(), true, BTreeMap::new());
+    poll(&mut f);
+    let unread = lines("app", 10, 20);
+    append(&log, &unread);
+    fs::rename(&log, &old).unwrap();
+    fs::write(&log, "").unwrap();
+    assert_eq!(poll(&mut f).data.get("app.log"), Some(&unread));
+    // The writer has not reopened: its next lines land in the renamed file, and are read.
+    let late = lines("app", 20, 25);
+    append(&old, &late);
+    assert_eq!(poll(&mut f).data.get("app.log"), Some(&late));
+    // It reopens: the old file is quiet, the new one written to. Then the switch.
+    let new = lines("new", 0, 5);
+    append(&log, &new);
+    let p = poll(&mut f);
+    assert_eq!(p.data.get("app.log"), Some(&new), "{p:?}");
+    assert_eq!(p.events, ["restarted app.log Replaced", "opened app.log 0"]);
+}
+
+#[test]
+fn a_replaced_file_left_empty_is_switched_to_after_the_wait() {
+    let dir = Dir::new("rename-wait");
+    let log = dir.0.join("app.log");
+    append(&log, &lines("app", 0, 10));
+    let mut f = Follower::new(dir.live(), true, BTreeMap::new());
+    poll(&mut f);
+    fs::remove_file(&log).unwrap();
+    fs::write(&log, "").unwrap();
+    assert!(poll(&mut f).events.is_empty());
+    std::thread::sleep(SWITCH_WAIT);
+    assert_eq!(poll(&mut f).events, ["restarted app.log Replaced", "opened app.log 0"]);
+}
+
+/// copytruncate with only `app.log` followed: the lines written before the copy and not yet
+/// read are read from the copy, before the new content.
+#[test]
+fn copytruncate_tail_is_read_from_a_copy_the_patterns_do_not_match() {
+    let dir = Dir::new("copy-live");
+    let (log, copy) = (dir.0.join("app.log"), dir.0.join("app.log.1"));
+    append(&log, &lines("app", 0, 50));
+    let mut f = Follower::new(dir.live(), true, BTreeMap::new());
+    poll(&mut f);
+    // Half a line read, the rest of it and more lines written, then copied and truncated.
+    let tail = lines("app", 50, 60);
+    append(&log, &tail[..30]);
+    poll(&mut f);
+    append(&log, &tail[30..]);
+    fs::copy(&log, &copy).unwrap();
+    fs::write(&log, "").unwrap();
+    let new = lines("new", 0, 3);
+    append(&log, &new);
+    let p = poll(&mut f);
+    assert_eq!(p.data.get("app.log").map(String::as_str), Some(format!("{}{new}", &tail[30..]).as_str()));
+    assert_eq!(p.events, ["restarted app.log Copied"]);
+    assert!(poll(&mut f).data.is_empty());
+}
+
+/// Down while the file was renamed away (and a new one created, and the renamed one even
+/// compressed): the restart reads the saved file's tail where it went, numbered on from the
+/// checkpoint, then the new file from its start.
+#[test]
+fn a_file_moved_while_down_has_its_tail_read_where_it_went() {
+    for compress in [false, true] {
+        let dir = Dir::new(if compress { "moved-gz" } else { "moved" });
+        let (log, old) = (dir.0.join("app.log"), dir.0.join("app.log.1"));
+        append(&log, &lines("app", 0, 40));
+        let mut f = Follower::new(dir.live(), true, BTreeMap::new());
+        poll(&mut f);
+        let saved = positions(&f);
+        assert_eq!(saved.values().next().unwrap().line, 40);
+        drop(f);
+        let tail = lines("app", 40, 45);
+        append(&log, &tail);
+        fs::rename(&log, &old).unwrap();
+        if compress {
+            assert!(std::process::Command::new("gzip").arg(&old).status().unwrap().success());
+        }
+        let new = lines("new", 0, 2);
+        append(&log, &new);
+        let mut f = Follower::new(dir.live(), false, saved);
+        let p = poll(&mut f);
+        assert_eq!(p.data.get("app.log").map(String::as_str), Some(format!("{tail}{new}").as_str()), "{p:?}");
+        assert_eq!(p.events, ["opened app.log 40", "restarted app.log Replaced", "opened app.log 0"]);
+        assert!(poll(&mut f).data.is_empty());
+    }
+}
+
+/// With a glob that matches the rotated name, the file moved while down is read on at its new
+/// name, with its own line numbers, and its tail is read there only.
+#[test]
+fn a_file_recognized_at_its_new_name_keeps_its_line_numbers() {
+    let dir = Dir::new("renumber");
+    let (log, old) = (dir.0.join("app.log"), dir.0.join("app.log.1"));
+    append(&log, &lines("app", 0, 30));
+    let saved = dir.checkpoint();
+    let tail = lines("app", 30, 33);
+    append(&log, &tail);
+    fs::rename(&log, &old).unwrap();
+    let mut f = Follower::new(dir.pattern(), false, saved);
+    let p = poll(&mut f);
+    assert_eq!(p.data.get("app.log.1"), Some(&tail), "{p:?}");
+    assert_eq!(p.data.get("app.log"), None, "{p:?}");
+    assert_eq!(p.events, ["opened app.log.1 30"]);
+}
+
+/// gzip, zstd, bzip2 and xz files are never read, whatever their name: neither when they exist
+/// at start nor when one is created empty and then written (logrotate's compress).
+#[test]
+fn compressed_files_are_never_read() {
+    let dir = Dir::new("compressed");
+    let log = dir.0.join("app.log");
+    append(&log, &lines("app", 0, 20));
+    let mut made = 0;
+    for tool in ["gzip", "zstd", "bzip2", "xz"] {
+        // Compressed under a name that says nothing of it.
+        let copy = dir.0.join(format!("app.log.{tool}"));
+        match std::process::Command::new(tool).arg("-c").arg(&log).output() {
+            Ok(out) if out.status.success() => {
+                fs::write(&copy, out.stdout).unwrap();
+                made += 1;
+            }
+            _ => eprintln!("{tool} is not installed: its files are not tried"),
+        }
+    }
+    assert!(made >= 1, "gzip at least is needed");
+    let mut f = Follower::new(dir.pattern(), true, BTreeMap::new());
+    let p = poll(&mut f);
+    assert_eq!(p.data.keys().collect::<Vec<_>>(), ["app.log"], "{p:?}");
+    let skipped = p.events.iter().filter(|e| e.starts_with("skipped")).count();
+    assert_eq!(skipped, made, "{p:?}");
+    // Created empty, seen so, then written compressed.
+    let later = dir.0.join("app.log.9.gz");
+    fs::write(&later, "").unwrap();
+    assert!(poll(&mut f).data.is_empty());
+    let gz = std::process::Command::new("gzip").arg("-c").arg(&log).output().unwrap().stdout;
+    fs::write(&later, &gz[..1]).unwrap();
+    assert!(poll(&mut f).data.is_empty());
+    fs::write(&later, &gz).unwrap();
+    let p = poll(&mut f);
+    assert!(p.data.is_empty(), "{p:?}");
+    assert_eq!(p.events, ["skipped app.log.9.gz"]);
+    assert!(poll(&mut f).events.is_empty(), "reported once");
 }

@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> Outcome {
 }
 
 fn batch_options(global: &Global, dating: Dating) -> BatchOptions {
-    BatchOptions { max_line: global.max_line_bytes, dating }
+    BatchOptions { max_line: global.max_line_bytes, dating, input_format: global.input_format.into() }
 }
 
 /// The zone of zone-less timestamps and of the report's times: `--timezone`, else the local

@@ -52,6 +52,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         }),
         poll_interval: Duration::from_secs_f64(args.poll_interval),
         catalog_files: global.catalogs.clone(),
+        input_format: global.input_format.into(),
     };
     let shared = Arc::new(Shared::new(catalog, global.max_unknown_codes));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;

@@ -6,7 +6,7 @@
 
 use super::hints::{self, Hint};
 use super::lexicon::Lexicon;
-use crate::timestamp::{self, Dating, EpochMillis};
+use crate::timestamp::{self, Dating, EpochMillis, Stamp};
 
 /// Bytes of a line kept for context; hosts and SDK names sit early in a line.
 const KEPT_BYTES: usize = 2048;
@@ -75,6 +75,8 @@ pub struct Context {
     head: Kept,
     head_time: Option<Option<EpochMillis>>,
     dating: Dating,
+    /// The envelope's time for the record's first line, for when the line carries none.
+    head_stamp: Option<Stamp>,
     /// Where the lines whose hints are worked out together are, and their slots: kept
     /// between calls.
     stretch: Vec<(usize, usize)>,
@@ -90,15 +92,17 @@ impl Context {
             head: Kept::default(),
             head_time: None,
             dating: dating.into(),
+            head_stamp: None,
             stretch: Vec::new(),
             slots: Vec::new(),
         }
     }
 
-    /// A record starts at this line.
-    pub fn start_record(&mut self, first_line: Placed<'_>) {
+    /// A record starts at this line; `stamp` is the time its envelope gave it, if any.
+    pub fn start_record(&mut self, first_line: Placed<'_>, stamp: Option<Stamp>) {
         self.head.set(first_line, HEAD_BYTES);
         self.head_time = None;
+        self.head_stamp = stamp;
     }
 
     /// Keeps a line; `hint` is its hint if the caller already worked it out from all of `line`.
@@ -122,10 +126,13 @@ impl Context {
         self.head.detach(chunk);
     }
 
-    /// The record's time, from its first line. `chunk` is the chunk being fed.
+    /// The record's time, from its first line, else from that line's envelope. `chunk` is the
+    /// chunk being fed.
     pub fn record_time(&mut self, chunk: &[u8]) -> Option<EpochMillis> {
         if self.head_time.is_none() {
-            self.head_time = Some(timestamp::parse(self.head.bytes(chunk), self.dating));
+            let own = timestamp::parse(self.head.bytes(chunk), self.dating);
+            let dating = self.dating;
+            self.head_time = Some(own.or_else(|| self.head_stamp.and_then(|s| s.millis(dating))));
         }
         self.head_time.flatten()
     }
@@ -205,7 +212,7 @@ mod tests {
     fn lines_kept_in_place_survive_their_chunk() {
         let mut c = Context::new(3, 2026);
         let chunk = b"2026-11-02 10:00:01 POST https://api.coze.cn/v3/chat\nnext\n".to_vec();
-        c.start_record(Placed { bytes: &chunk[..52], at: Some(0) });
+        c.start_record(Placed { bytes: &chunk[..52], at: Some(0) }, None);
         c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, None);
         c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, None);
         c.end_chunk(&chunk);

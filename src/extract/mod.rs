@@ -23,7 +23,7 @@ pub use prefilter::Triggers;
 pub use shapes::ShapeMatch;
 pub use spans::{Candidate, CandidateKind};
 
-use crate::timestamp::{Dating, EpochMillis};
+use crate::timestamp::{Dating, EpochMillis, Stamp};
 
 use context::{Context, Placed};
 
@@ -87,12 +87,15 @@ pub struct Line<'a> {
     /// of the chunk are then kept as their place in it until [`Extractor::end_chunk`].
     pub chunk: &'a [u8],
     pub at: Option<usize>,
+    /// The time the line's envelope (CRI, Docker, journald, syslog) gave it: the record's time
+    /// when its first line carries none of its own.
+    pub envelope_time: Option<Stamp>,
 }
 
 impl<'a> Line<'a> {
     /// A line on its own, not part of a chunk.
     pub fn alone(number: u64, bytes: &'a [u8]) -> Line<'a> {
-        Line { number, bytes, text: None, triggered: None, chunk: &[], at: None }
+        Line { number, bytes, text: None, triggered: None, chunk: &[], at: None, envelope_time: None }
     }
 
     fn as_text(&self) -> std::borrow::Cow<'a, str> {
@@ -160,7 +163,7 @@ impl Extractor {
         }
         if !continues_record(bytes) {
             self.record += 1;
-            self.context.start_record(line.placed());
+            self.context.start_record(line.placed(), line.envelope_time);
         }
         if bytes.trim_ascii_end().ends_with(b"{") && brace_balance(bytes) > 0 {
             let text = line.as_text().into_owned();

@@ -6,11 +6,21 @@
 //! - same file, grown: read the new bytes;
 //! - same file, shorter than our offset or with other first bytes: truncated in place
 //!   (copytruncate): read it again from the start;
-//! - another file at the path (rename + create, delete + create): read the old handle to its
-//!   end, then the new file from its start;
+//! - another file at the path (rename + create, delete + create): read the old handle until
+//!   a poll finds nothing new in it (the writer may still be finishing a line there) and the
+//!   new file has been written to (or [`SWITCH_WAIT`] has passed), then the new file from its
+//!   start;
 //! - gone: read the old handle to its end, then forget it;
 //! - a file that exists at the first poll starts at its saved position, else at its end (or
-//!   its start with `from_start`); a file that appears later starts at its start.
+//!   its start with `from_start`); a file that appears later starts at its start;
+//! - compressed (gzip, zstd, bzip2, xz by their first bytes, whatever the name): never read.
+//!
+//! No line is lost whatever the patterns match: when a file is truncated after being copied
+//! (copytruncate), or a saved file has moved while errwatch was down, its unread tail is read
+//! from where it went, a file of the same directory found by device and inode or by its first
+//! bytes (also compressed), under the old path's name; only the tail is read from there. When
+//! the patterns match the new name too, the file is recognized there instead and read on.
+//! Positions carry the line count, so a file read on elsewhere keeps its own line numbers.
 //!
 //! Follower knows bytes and files only: what the bytes mean is the caller's business.
 
@@ -22,6 +32,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use std::time::{Duration, Instant};
+
+use super::compressed::{self, Compression, Sniffed};
 use super::CHUNK_BYTES;
 
 /// Bytes hashed to tell a file from another that reuses its inode.
@@ -33,9 +46,14 @@ const MAX_BYTES_PER_POLL: usize = 2 * 1024 * 1024;
 const REMEMBERED_FILES: usize = 4096;
 /// A content fingerprint shorter than this is too weak to say two inodes hold the same file.
 const MIN_CONTENT_MATCH: u32 = 128;
+/// How long a replaced file is read on while the file that replaced it stays empty: a writer
+/// that has not reopened its log yet still writes to the old one.
+pub const SWITCH_WAIT: Duration = Duration::from_secs(2);
+/// Compressed files of a directory looked into for a moved file's tail, newest first.
+const COMPRESSED_CANDIDATES: usize = 8;
 
 /// Who a file is, independent of its path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Identity {
     pub dev: u64,
     pub ino: u64,
@@ -58,6 +76,10 @@ pub struct Position {
     pub identity: Identity,
     /// Bytes consumed.
     pub offset: u64,
+    /// Lines before `offset` (newlines read). A checkpoint keeps it beside the position
+    /// (`FileState::line`), not in it.
+    #[serde(skip)]
+    pub line: u64,
 }
 
 /// Why a file is read again from its start.
@@ -66,6 +88,9 @@ pub enum Restart {
     /// Shorter than what was read, or its first bytes changed (copytruncate). A partial line
     /// read before is dropped: a followed copy of the old content is read from that line's start.
     Truncated,
+    /// Truncated after its content was copied to a file the patterns do not match: the copy's
+    /// unread tail was delivered first, so the old content ended where the copy ends.
+    Copied,
     /// Another file now has the path (rename + create, delete + create).
     Replaced,
 }
@@ -73,10 +98,11 @@ pub enum Restart {
 /// What a poll found, in the order it happened.
 #[derive(Debug)]
 pub enum Change<'a> {
-    /// A file is followed from `offset`.
+    /// A file is followed from `position` (its line count included). Also sent before the
+    /// tail of a saved file found elsewhere is delivered under the saved path's name.
     Opened {
         path: &'a Path,
-        offset: u64,
+        position: Position,
     },
     Data {
         path: &'a Path,
@@ -90,6 +116,11 @@ pub enum Change<'a> {
     /// The path is gone; its last bytes were delivered.
     Closed {
         path: &'a Path,
+    },
+    /// The file at the path is compressed: it is not read (once per file).
+    Skipped {
+        path: &'a Path,
+        compression: Compression,
     },
     /// The path cannot be read now; it is tried again at the next poll.
     Unreadable {
@@ -107,6 +138,8 @@ struct Tracked {
     fresh: bool,
     /// The first bytes `position.identity` was taken of.
     head: Vec<u8>,
+    /// When another file was first seen at the path while this one is read on.
+    replaced_since: Option<Instant>,
 }
 
 pub struct Follower {
@@ -118,6 +151,8 @@ pub struct Follower {
     tracked: BTreeMap<PathBuf, Tracked>,
     /// Paths whose last error was reported, so a broken path is reported once, not each poll.
     failing: BTreeSet<PathBuf>,
+    /// Compressed files seen at each path (device, inode), reported once and never read.
+    compressed: BTreeMap<PathBuf, (u64, u64)>,
     /// Where reading stood in files no longer followed (renamed away, replaced, truncated):
     /// such a file, or a copy of it, seen again at a path a glob matches, goes on from there
     /// instead of being read twice.
@@ -137,6 +172,7 @@ impl Follower {
             first_poll: true,
             tracked: BTreeMap::new(),
             failing: BTreeSet::new(),
+            compressed: BTreeMap::new(),
             remembered,
             buf: vec![0; CHUNK_BYTES],
         }
@@ -174,6 +210,9 @@ impl Follower {
     pub fn poll(&mut self, mut on: impl FnMut(Change<'_>)) {
         let paths = self.expand();
         let first = std::mem::replace(&mut self.first_poll, false);
+        if first {
+            self.read_moved_tails(&paths, &mut on);
+        }
         let gone: Vec<PathBuf> = self.tracked.keys().filter(|p| !paths.contains(*p)).cloned().collect();
         for path in gone {
             self.drain_and_close(&path, &mut on);
@@ -233,8 +272,11 @@ impl Follower {
             Some(_) => None,
         };
         match restart {
-            Some(Restart::Replaced) => {
-                self.drain(path, on);
+            Some(Restart::Replaced | Restart::Copied) => {
+                if self.drain(path, on) > 0 || !self.may_switch(path, meta.len()) {
+                    // The writer may not have reopened its log yet: read the old file on.
+                    return;
+                }
                 if let Some(t) = self.tracked.remove(path) {
                     self.remember(t.position);
                 }
@@ -242,12 +284,23 @@ impl Follower {
                 self.open(path, Some(0), on);
             }
             Some(Restart::Truncated) => {
-                on(Change::Restarted { path, why: Restart::Truncated });
+                let mut why = Restart::Truncated;
+                if let Some(t) = self.tracked.remove(path) {
+                    let paths = self.expand();
+                    let copied = self.read_tail_elsewhere(path, &t.position, &t.head, &paths, on);
+                    self.tracked.insert(path.to_path_buf(), t);
+                    if let Some(end) = copied {
+                        self.remember(end);
+                        why = Restart::Copied;
+                    }
+                }
+                on(Change::Restarted { path, why });
                 let mut old = None;
                 if let Some(t) = self.tracked.get_mut(path) {
                     // A copy goes on from the start of the line that was being read: the
                     // caller drops that partial line rather than count half of it.
-                    old = Some(Position { identity: t.position.identity, offset: t.line_start });
+                    let line = t.position.line;
+                    old = Some(Position { identity: t.position.identity, offset: t.line_start, line });
                     t.line_start = 0;
                     let _ = t.file.seek(SeekFrom::Start(0));
                     // The content is new: so is the fingerprint (else every poll would see a
@@ -256,9 +309,10 @@ impl Follower {
                         (t.position.identity, t.head) = (id, head);
                     }
                     t.position.offset = 0;
+                    t.position.line = 0;
                 }
                 // A copy of the old content (copytruncate's) may turn up at a followed path.
-                if let Some(p) = old {
+                if let Some(p) = old.filter(|_| why == Restart::Truncated) {
                     self.remember(p);
                 }
             }
@@ -281,6 +335,14 @@ impl Follower {
             Ok(found) => found,
             Err(e) => return self.fail(path, e, on),
         };
+        match compressed::sniff(&head) {
+            Sniffed::Compressed(kind) => return self.skip_compressed(path, &identity, kind, on),
+            // The first bytes of a compressed file being written, or a text file of a byte or
+            // two: looked at again once there is more of it.
+            Sniffed::Undecided if !head.is_empty() => return,
+            _ => {}
+        }
+        self.compressed.remove(path);
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         let followed_elsewhere = copies_followed(&self.tracked, &identity, &head);
         let resumes_own =
@@ -294,21 +356,23 @@ impl Follower {
         // `known`: where reading stands in this very content is known (saved, or remembered
         // from another path); else the file is new to us, and may yet turn out to be a copy.
         // So may a known file whose first bytes were too few to tell (a copy saved while empty).
-        let (offset, known) = match start {
-            Some(0) => self.recall(&identity, &head).map_or((0, false), |o| (o.min(len), true)),
-            Some(o) => (o, true),
+        let recalled = |p: Position| if p.offset <= len { (p.offset, p.line, true) } else { (len, 0, true) };
+        let (offset, line, known) = match start {
+            Some(0) => self.recall(&identity, &head).map_or((0, 0, false), recalled),
+            Some(o) => (o, 0, true),
             None => match self.saved.get(path).copied() {
                 Some(p) if p.identity.is(&file, &identity) && p.offset <= len => {
                     // Resumed here: the same saved file is not to be recognized elsewhere.
                     self.remembered.retain(|r| r.identity != p.identity);
-                    (p.offset, true)
+                    (p.offset, p.line, true)
                 }
                 // Not the file saved for this path: maybe one saved at another path (rotated
                 // while errwatch was down), else a file new to us.
                 _ => match self.recall(&identity, &head) {
-                    Some(o) => (o.min(len), true),
-                    None if self.from_start || self.saved.contains_key(path) => (0, false),
-                    None => (len, false),
+                    Some(p) => recalled(p),
+                    None if self.from_start || self.saved.contains_key(path) => (0, 0, false),
+                    // Read from its end: its lines before are not counted.
+                    None => (len, 0, false),
                 },
             },
         };
@@ -316,28 +380,69 @@ impl Follower {
             return self.fail(path, io::Error::other("cannot seek"), on);
         }
         self.failing.remove(path);
+        let position = Position { identity, offset, line };
         let tracked = Tracked {
             file,
-            position: Position { identity, offset },
+            position,
             line_start: offset,
             fresh: !known || identity.fingerprint_len < FINGERPRINT_BYTES as u32,
             head,
+            replaced_since: None,
         };
         self.tracked.insert(path.to_path_buf(), tracked);
-        on(Change::Opened { path, offset });
+        on(Change::Opened { path, position });
     }
 
-    /// Reads what is new in a followed file.
-    fn drain(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
+    fn skip_compressed(
+        &mut self,
+        path: &Path,
+        identity: &Identity,
+        kind: Compression,
+        on: &mut impl FnMut(Change<'_>),
+    ) {
+        if self.compressed.insert(path.to_path_buf(), (identity.dev, identity.ino))
+            != Some((identity.dev, identity.ino))
+        {
+            on(Change::Skipped { path, compression: kind });
+        }
+    }
+
+    /// May reading switch from a replaced file to the one now at its path (of `new_len`
+    /// bytes)? Once the new one is written to, or the old one has been read on long enough.
+    fn may_switch(&mut self, path: &Path, new_len: u64) -> bool {
+        let Some(t) = self.tracked.get_mut(path) else { return true };
+        let since = *t.replaced_since.get_or_insert_with(Instant::now);
+        new_len > 0 || since.elapsed() >= SWITCH_WAIT
+    }
+
+    /// Reads what is new in a followed file; returns the bytes delivered.
+    fn drain(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) -> usize {
         // Out of the map while it is read, so that the others can be compared with it.
         let Some(mut t) = self.tracked.remove(path) else {
-            return;
+            return 0;
         };
         let mut budget = MAX_BYTES_PER_POLL;
+        let mut delivered = 0;
         while budget > 0 {
             match t.file.read(&mut self.buf) {
                 Ok(0) => break,
                 Ok(n) => {
+                    if t.position.offset == 0 {
+                        match compressed::sniff(&self.buf[..n]) {
+                            Sniffed::Text => {}
+                            Sniffed::Compressed(kind) => {
+                                // Created empty, then written compressed (logrotate's gzip).
+                                let identity = t.position.identity;
+                                self.skip_compressed(path, &identity, kind, on);
+                                on(Change::Closed { path });
+                                return 0;
+                            }
+                            Sniffed::Undecided => {
+                                let _ = t.file.seek(SeekFrom::Start(0));
+                                break;
+                            }
+                        }
+                    }
                     if t.position.identity.fingerprint_len > 0 && !same_start(&t.file, &t.position.identity) {
                         // Truncated and refilled while we read: these bytes may be the new
                         // content's middle. Unread them; the next poll restarts the file.
@@ -357,14 +462,14 @@ impl Follower {
                             // Its content is read where it is followed, and where reading
                             // stands is taken over once that path lets go of it.
                             on(Change::Closed { path });
-                            return;
+                            return delivered;
                         }
-                        if let Some(offset) = self.recall(&t.position.identity, &t.head) {
-                            if offset > t.position.offset {
+                        if let Some(p) = self.recall(&t.position.identity, &t.head) {
+                            if p.offset > t.position.offset {
                                 // A copy of content read before: go on from where that stood.
-                                let _ = t.file.seek(SeekFrom::Start(offset));
-                                t.position.offset = offset;
-                                t.line_start = offset;
+                                let _ = t.file.seek(SeekFrom::Start(p.offset));
+                                (t.position.offset, t.position.line) = (p.offset, p.line);
+                                t.line_start = p.offset;
                                 continue;
                             }
                         }
@@ -372,9 +477,11 @@ impl Follower {
                     t.fresh = false;
                     if let Some(i) = memchr::memrchr(b'\n', &self.buf[..n]) {
                         t.line_start = t.position.offset + i as u64 + 1;
+                        t.position.line += memchr::memchr_iter(b'\n', &self.buf[..=i]).count() as u64;
                     }
                     t.position.offset += n as u64;
                     budget = budget.saturating_sub(n);
+                    delivered += n;
                     on(Change::Data { path, bytes: &self.buf[..n] });
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -385,6 +492,7 @@ impl Follower {
             }
         }
         self.tracked.insert(path.to_path_buf(), t);
+        delivered
     }
 
     fn drain_and_close(&mut self, path: &Path, on: &mut impl FnMut(Change<'_>)) {
@@ -405,7 +513,7 @@ impl Follower {
     /// Where reading stood in a remembered file that a file (of identity `now`, first bytes
     /// `head`, as just read) is (same inode and first bytes) or copies (other inode, same first
     /// bytes over a fingerprint long enough to tell). Compared with `head`: no read per entry.
-    fn recall(&mut self, now: &Identity, head: &[u8]) -> Option<u64> {
+    fn recall(&mut self, now: &Identity, head: &[u8]) -> Option<Position> {
         let i = self.remembered.iter().rposition(|p| {
             let id = &p.identity;
             let same_inode = (id.dev, id.ino) == (now.dev, now.ino);
@@ -415,7 +523,83 @@ impl Follower {
                 && head.len() >= len
                 && fnv1a(&head[..len]) == id.fingerprint
         })?;
-        self.remembered.remove(i).map(|p| p.offset)
+        self.remembered.remove(i)
+    }
+
+    /// The first poll: each saved file that is no longer at its path, and that no path the
+    /// patterns match holds (those are recognized there and read on), has its unread tail read
+    /// from where it went, under its saved path's name.
+    fn read_moved_tails(&mut self, paths: &BTreeSet<PathBuf>, on: &mut impl FnMut(Change<'_>)) {
+        let saved: Vec<(PathBuf, Position)> = self.saved.iter().map(|(p, pos)| (p.clone(), *pos)).collect();
+        // The inodes at the paths the patterns match, looked up once (a node may have many).
+        let mut matched: Option<BTreeMap<(u64, u64), Vec<&PathBuf>>> = None;
+        for (path, pos) in saved {
+            let unclaimed =
+                self.remembered.iter().any(|r| r.identity == pos.identity && r.offset == pos.offset);
+            if !unclaimed || is_at(&path, &pos.identity) {
+                continue;
+            }
+            let matched = matched.get_or_insert_with(|| {
+                let mut by_inode: BTreeMap<(u64, u64), Vec<&PathBuf>> = BTreeMap::new();
+                for p in paths {
+                    if let Ok(m) = fs::metadata(p) {
+                        by_inode.entry((m.dev(), m.ino())).or_default().push(p);
+                    }
+                }
+                by_inode
+            });
+            let id = &pos.identity;
+            let elsewhere = matched.get(&(id.dev, id.ino)).is_some_and(|ps| ps.iter().any(|p| is_at(p, id)));
+            if elsewhere {
+                continue;
+            }
+            on(Change::Opened { path: &path, position: pos });
+            if let Some(end) = self.read_tail_elsewhere(&path, &pos, &[], paths, on) {
+                self.remembered.retain(|r| r.identity != pos.identity);
+                self.remember(end);
+                on(Change::Restarted { path: &path, why: Restart::Replaced });
+            }
+        }
+    }
+
+    /// Reads the tail of the content `pos` stands in, after `pos.offset`, from a file of the
+    /// same directory that holds it (not one the patterns match: that one is read where it is
+    /// followed), delivering it under `path`'s name. `head`: the content's first bytes, when
+    /// known (else its fingerprint is compared). Returns where reading then stands.
+    fn read_tail_elsewhere(
+        &mut self,
+        path: &Path,
+        pos: &Position,
+        head: &[u8],
+        paths: &BTreeSet<PathBuf>,
+        on: &mut impl FnMut(Change<'_>),
+    ) -> Option<Position> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut input = find_moved(dir, path, pos, head, paths)?;
+        if input.skip(pos.offset).is_err() {
+            return None;
+        }
+        let mut end = *pos;
+        loop {
+            match input.reader.read(&mut self.buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    end.offset += n as u64;
+                    end.line += memchr::memchr_iter(b'\n', &self.buf[..n]).count() as u64;
+                    on(Change::Data { path, bytes: &self.buf[..n] });
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    on(Change::Unreadable { path: &input.path, error: &error });
+                    break;
+                }
+            }
+        }
+        tracing::info!(path = %path.display(), from = %input.path.display(), bytes = end.offset - pos.offset, "read the unread tail where the file went");
+        Some(end)
     }
 
     fn fail(&mut self, path: &Path, error: io::Error, on: &mut impl FnMut(Change<'_>)) {
@@ -436,6 +620,108 @@ fn copies_followed(tracked: &BTreeMap<PathBuf, Tracked>, now: &Identity, head: &
         let common = head.len().min(t.head.len());
         (id.dev, id.ino) == (now.dev, now.ino) || (common > 0 && head[..common] == t.head[..common])
     })
+}
+
+/// Is the file `id` was taken of at `path` (same inode, same first bytes)?
+fn is_at(path: &Path, id: &Identity) -> bool {
+    match fs::metadata(path) {
+        Ok(m) if (m.dev(), m.ino()) == (id.dev, id.ino) => File::open(path).is_ok_and(|f| same_start(&f, id)),
+        _ => false,
+    }
+}
+
+/// A file found to hold content that was followed elsewhere, to read its tail from.
+struct Moved {
+    path: PathBuf,
+    reader: Box<dyn Read>,
+}
+
+impl Moved {
+    fn skip(&mut self, offset: u64) -> io::Result<()> {
+        let skipped = io::copy(&mut (&mut self.reader).take(offset), &mut io::sink())?;
+        if skipped < offset {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "shorter than what was read"));
+        }
+        Ok(())
+    }
+}
+
+/// In `dir`, the file (other than `path` and those in `followed`) that holds the content `pos`
+/// stands in: the same inode with the same first bytes (renamed), else other inodes with the
+/// same first bytes over a fingerprint long enough to tell (copied), plain files first, then the
+/// newest few compressed ones (rotated and compressed while errwatch was down).
+fn find_moved(
+    dir: &Path,
+    path: &Path,
+    pos: &Position,
+    head: &[u8],
+    followed: &BTreeSet<PathBuf>,
+) -> Option<Moved> {
+    let id = &pos.identity;
+    let len = id.fingerprint_len as usize;
+    let matches_start = |start: &[u8]| {
+        start.len() >= len
+            && if head.len() >= len {
+                start[..len] == head[..len]
+            } else {
+                fnv1a(&start[..len]) == id.fingerprint
+            }
+    };
+    let mut copies = Vec::new();
+    let mut packed = Vec::new();
+    for entry in fs::read_dir(dir).ok()?.flatten() {
+        let candidate = entry.path();
+        if candidate == path || followed.contains(&candidate) {
+            continue;
+        }
+        let Ok(meta) = fs::symlink_metadata(&candidate) else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        if (meta.dev(), meta.ino()) == (id.dev, id.ino) {
+            if let Ok(file) = File::open(&candidate) {
+                if same_start(&file, id) {
+                    return Some(Moved { path: candidate, reader: Box::new(file) });
+                }
+            }
+            continue;
+        }
+        if id.fingerprint_len < MIN_CONTENT_MATCH {
+            continue;
+        }
+        let modified = meta.modified().ok();
+        if meta.len() >= pos.offset {
+            copies.push((modified, candidate));
+        } else {
+            packed.push((modified, candidate));
+        }
+    }
+    let mut start = vec![0u8; len];
+    for (_, candidate) in &copies {
+        use std::os::unix::fs::FileExt;
+        let Ok(file) = File::open(candidate) else { continue };
+        if file.read_exact_at(&mut start, 0).is_ok() && matches_start(&start) {
+            return Some(Moved { path: candidate.clone(), reader: Box::new(file) });
+        }
+    }
+    // Compressed ones, whatever their size: newest first, a few.
+    packed.extend(copies);
+    packed.sort_by_key(|c| std::cmp::Reverse(c.0));
+    let open = |candidate: &Path| {
+        let file = File::open(candidate).ok()?;
+        match compressed::open(io::BufReader::new(file)) {
+            Ok((reader, Some(_))) => Some(reader),
+            _ => None,
+        }
+    };
+    let compressed = packed.iter().filter_map(|(_, c)| Some((c, open(c)?))).take(COMPRESSED_CANDIDATES);
+    for (candidate, mut reader) in compressed {
+        if reader.read_exact(&mut start).is_ok() && matches_start(&start) {
+            let reader = open(candidate)?;
+            return Some(Moved { path: candidate.clone(), reader });
+        }
+    }
+    None
 }
 
 /// Reads a file's identity, and the first bytes it was taken of, without moving its read

@@ -16,6 +16,9 @@ pub struct RawLine<'a> {
     /// Where the line starts in the chunk just fed, when it lies wholly inside it (not carried
     /// over from an earlier chunk): what a pass over the whole chunk found is then the line's.
     pub at: Option<usize>,
+    /// Where the line starts in the stream: bytes fed before it since the splitter was made or
+    /// reset.
+    pub start: u64,
 }
 
 #[derive(Debug)]
@@ -24,30 +27,63 @@ pub struct LineSplitter {
     partial: Vec<u8>,
     /// The line being carried has already lost bytes.
     partial_truncated: bool,
+    /// Stream offset where the line being carried (or the next line) starts.
+    line_start: u64,
+    /// Bytes fed since the splitter was made or reset.
+    fed: u64,
 }
 
 impl LineSplitter {
     pub fn new(max_line: usize) -> LineSplitter {
-        LineSplitter { max_line: max_line.max(1), partial: Vec::new(), partial_truncated: false }
+        LineSplitter {
+            max_line: max_line.max(1),
+            partial: Vec::new(),
+            partial_truncated: false,
+            line_start: 0,
+            fed: 0,
+        }
     }
 
-    /// Bytes of an incomplete line held back.
-    pub fn pending_bytes(&self) -> usize {
-        self.partial.len()
+    /// Bytes of an incomplete line read but not handed out, including those a cap dropped.
+    pub fn pending_bytes(&self) -> u64 {
+        self.fed - self.line_start
+    }
+
+    pub fn max_line(&self) -> usize {
+        self.max_line
+    }
+
+    /// Bytes fed since the splitter was made or reset.
+    pub fn fed(&self) -> u64 {
+        self.fed
+    }
+
+    /// Stream offset where the incomplete line (or the next line) starts.
+    pub fn line_start(&self) -> u64 {
+        self.line_start
     }
 
     /// Hands every line that `chunk` completes to `emit`.
     pub fn feed(&mut self, chunk: &[u8], mut emit: impl FnMut(RawLine<'_>)) {
+        let base = self.fed;
+        self.fed += chunk.len() as u64;
         let mut start = 0;
         for nl in memchr_iter(b'\n', chunk) {
+            let line_start = self.line_start;
+            self.line_start = base + nl as u64 + 1;
             if self.partial.is_empty() && !self.partial_truncated {
                 let (bytes, truncated) = self.cap(&chunk[start..nl]);
-                emit(RawLine { bytes: trim_cr(bytes, truncated), truncated, at: Some(start) });
+                emit(RawLine {
+                    bytes: trim_cr(bytes, truncated),
+                    truncated,
+                    at: Some(start),
+                    start: line_start,
+                });
             } else {
                 self.carry(&chunk[start..nl]);
                 let truncated = self.partial_truncated;
                 let line = std::mem::take(&mut self.partial);
-                emit(RawLine { bytes: trim_cr(&line, truncated), truncated, at: None });
+                emit(RawLine { bytes: trim_cr(&line, truncated), truncated, at: None, start: line_start });
                 self.partial = line;
                 self.partial.clear();
                 self.partial_truncated = false;
@@ -61,15 +97,19 @@ impl LineSplitter {
     pub fn finish(&mut self, mut emit: impl FnMut(RawLine<'_>)) {
         if !self.partial.is_empty() || self.partial_truncated {
             let truncated = self.partial_truncated;
-            emit(RawLine { bytes: trim_cr(&self.partial, truncated), truncated, at: None });
+            let start = self.line_start;
+            emit(RawLine { bytes: trim_cr(&self.partial, truncated), truncated, at: None, start });
         }
         self.reset();
     }
 
-    /// Forgets any partial line (the file it came from was truncated or replaced).
+    /// Forgets any partial line (the file it came from was truncated or replaced); offsets
+    /// count from here again.
     pub fn reset(&mut self) {
         self.partial.clear();
         self.partial_truncated = false;
+        self.line_start = 0;
+        self.fed = 0;
     }
 
     fn cap<'a>(&self, line: &'a [u8]) -> (&'a [u8], bool) {
@@ -139,5 +179,16 @@ mod tests {
             n += 1
         });
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn lines_know_where_they_start_and_a_capped_partial_its_length() {
+        let mut s = LineSplitter::new(4);
+        let mut starts = Vec::new();
+        s.feed(b"ab\r\n0123456789", |l| starts.push(l.start));
+        assert_eq!((s.line_start(), s.pending_bytes()), (4, 10));
+        s.feed(b"xy\nz", |l| starts.push(l.start));
+        s.finish(|l| starts.push(l.start));
+        assert_eq!(starts, vec![0, 4, 17]);
     }
 }

@@ -1,5 +1,6 @@
 //! Input: bytes from files and stdin, split into lines. Knows nothing of what a line means.
 
+pub mod compressed;
 pub mod follow;
 mod lines;
 

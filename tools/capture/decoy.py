@@ -332,6 +332,9 @@ def main() -> None:
         os.environ[k] = proxy
     for k in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         os.environ.pop(k, None)
+    for module in ("openai", "httpx", "requests", "dashscope", "tencentcloud.hunyuan.v20230901.hunyuan_client",
+                   "anthropic", "google.genai"):
+        __import__(module)  # before logging is set up, as in messages.py
     OUT.mkdir(parents=True, exist_ok=True)
     all_rows = catalog_rows.load()
     for style in STYLES:

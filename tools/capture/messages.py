@@ -240,6 +240,10 @@ TARGETS: List[Target] = [
 ]
 
 
+GROUP_MODULES = {"main": ["openai", "httpx", "requests", "cozepy"], "openai1": ["openai", "httpx"],
+                 "litellm": ["litellm"], "langchain": ["langchain_openai", "langchain_community.chat_models"]}
+
+
 def sdk_version(sdk: str) -> str:
     from importlib.metadata import version
     return version(sdk)
@@ -446,6 +450,10 @@ def main() -> None:
         os.environ[k] = proxy
     for k in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
         os.environ.pop(k, None)
+    # Import the SDKs before any logging is set up: litellm sets the httpx logger's level at
+    # import, which would otherwise make the first file of a run differ from the others.
+    for module in GROUP_MODULES[args.group] if args.group != "all" else sum(GROUP_MODULES.values(), []):
+        __import__(module)
     OUT.mkdir(parents=True, exist_ok=True)
     all_rows = catalog_rows.load()
     results = []

@@ -16,7 +16,8 @@ use std::process::Command;
 use common::{repo, BIN};
 use serde_json::Value;
 
-const MANIFEST_FIELDS: [&str; 5] = ["provider", "code", "http_status", "known", "line"];
+const MANIFEST_FIELDS: [&str; 7] =
+    ["provider", "code", "category", "http_status", "known", "line", "evidence"];
 
 fn manifests() -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -5,7 +5,7 @@
 // a status with no body. `respond` turns it into the bytes the provider sends, with placeholders
 // filled at the moment it is sent (ids carry the fake clock's time).
 
-const { UNDOCUMENTED, zhipuStatus, hasCjk, entryKey } = require('./catalog');
+const { UNDOCUMENTED, zhipuStatus, entryKey } = require('./catalog');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -157,4 +157,4 @@ function cozeSuccess(target, ids, rng, base) {
   return { plan: { ...base, headers, contentType: 'text/event-stream', body }, tokens };
 }
 
-module.exports = { casesFor, respond, success, hasCjk };
+module.exports = { casesFor, respond, success };

@@ -43,7 +43,6 @@ class Rng {
 }
 
 const HEX = '0123456789abcdef';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 class Clock {
   constructor() {
@@ -104,9 +103,6 @@ class Ids {
   }
   chatId() {
     return '74' + this.digits(17);
-  }
-  alnum(n) {
-    return this.rng.chars(ALNUM, n);
   }
 }
 

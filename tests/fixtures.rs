@@ -2,7 +2,8 @@
 //!
 //! A manifest (`X.expect.jsonl`, beside `X.log`) states what is in the log: written by the
 //! tool that made the log (the SDK capture) or by hand, never by errwatch. Each record's
-//! fields that the manifest gives (provider, code, http_status, known, line) must match
+//! fields that the manifest gives (provider, code, category, http_status, known, line,
+//! evidence) must match
 //! errwatch's `scan` records one for one, in order. Beside it, `X.scan.jsonl` is the whole
 //! `scan` output, compared exactly; `UPDATE_GOLDEN=1 cargo test` rewrites those after a
 //! deliberate change (and the manifests still have to agree).

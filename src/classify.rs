@@ -94,7 +94,7 @@ pub fn classify(candidate: Candidate, around: &Surroundings, catalog: &Catalog) 
         CandidateKind::Message { message, http_status } => {
             from_message(message, http_status, around, catalog)
         }
-        CandidateKind::Status { status } => from_status(status, around, catalog),
+        CandidateKind::Status { status } => from_status(status, around, catalog, false),
     };
     // A provider only recognized (OpenAI, DashScope, ...) is named so that its errors are set
     // aside, never counted.
@@ -180,7 +180,7 @@ fn from_message(
     }
     if ids.is_empty() {
         // Not a documented message: the status still says something, if we know who sent it.
-        return status.and_then(|s| from_status(s, around, catalog)).map(|mut d| {
+        return status.and_then(|s| from_status(s, around, catalog, true)).map(|mut d| {
             d.message = Some(LineMessage(message));
             d
         });
@@ -202,7 +202,11 @@ fn from_message(
         provider: entry.provider,
         code,
         http_status: status.or(entry.http_status),
-        category: if shared { entry.category } else { Category::Unknown },
+        category: match (shared, status) {
+            (true, _) => entry.category,
+            (false, Some(s)) => Category::of_status(s),
+            (false, None) => Category::Unknown,
+        },
         retryable: entry.retryable,
         entry: Some(catalog.entry_ref(pick)),
         message: Some(LineMessage(message)),
@@ -211,44 +215,90 @@ fn from_message(
     })
 }
 
-/// Only the status, beside the provider's URL. Zhipu's HTTP table is keyed by status; for the
-/// others a status names a row only when one row (or one category) has it.
-fn from_status(status: u16, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
-    let hint = around.line.filter(|h| h.strength >= Strength::Host)?;
+/// Only the status, and who sent it: a generic status line (`"HTTP/1.1 429"`, `status=429`)
+/// needs the provider's host (or an explicit field) on its own line; an SDK's error statement
+/// that kept only the status (`statement`: `429 status code (no body)`, requests' `429 Client
+/// Error`) takes the provider from any clue, the lines before included.
+///
+/// What is counted:
+/// - a provider whose codes are HTTP statuses (BigModel's HTTP table, DeepSeek): the status is
+///   its code; several rows of it are told apart no further (`ambiguous`);
+/// - otherwise, one row at that status is that row; several, or none, are counted under the
+///   code `http_<status>` (so dashboards tell an exact code from a status), `known: false`;
+/// - the category is the one all the provider's rows at that status share, else the status's
+///   usual one ([`Category::of_status`]).
+fn from_status(status: u16, around: &Surroundings, catalog: &Catalog, statement: bool) -> Option<Detection> {
+    let hint = if statement {
+        around.best().filter(|h| h.counted)?
+    } else {
+        around.line.filter(|h| h.counted && h.strength >= Strength::Host)?
+    };
     let provider = hint.provider;
-    let mut rows = catalog.rows_for_status(provider, status);
-    if provider == Provider::from_static("zhipu") {
-        rows.retain(|&id| catalog.get(id).api == "bigmodel_http");
-    }
     let code = status.to_string();
-    if let Some(res) = catalog.resolve_code(provider, &code, Some(status), None, Some("bigmodel_http")) {
-        return Some(known(catalog, provider, code, Some(status), None, res, Evidence::Status));
-    }
-    match rows.as_slice() {
-        // An error status the provider documents no row for: a provider error all the same.
-        [] => Some(unknown(provider, code, Some(status), None, Evidence::Status)),
-        [one] => {
-            let entry = catalog.get(*one);
-            let res = Resolution { entry: *one, ambiguous: false };
-            Some(known(catalog, provider, entry.code.clone(), Some(status), None, res, Evidence::Status))
+    if let Some(api) = catalog.descriptor(provider).and_then(|d| d.status_api()) {
+        let rows: Vec<EntryId> = catalog
+            .rows_for_code(provider, &code)
+            .into_iter()
+            .filter(|&id| catalog.get(id).api == api)
+            .collect();
+        if !rows.is_empty() {
+            return Some(at_status(catalog, provider, code, status, &rows));
         }
-        _ => {
-            let first = catalog.get(rows[0]).category;
-            let shared = rows.iter().all(|&id| catalog.get(id).category == first);
-            let category = if shared { first } else { Category::Unknown };
-            Some(Detection {
-                provider,
-                code,
-                http_status: Some(status),
-                category,
-                retryable: rows.iter().all(|&id| catalog.get(id).retryable),
-                entry: None,
-                message: None,
-                evidence: Evidence::Status,
-                ambiguous: true,
-            })
+        return Some(unknown_status(provider, code, status));
+    }
+    let rows = catalog.rows_for_status(provider, status);
+    if let [one] = rows.as_slice() {
+        let entry = catalog.get(*one);
+        let res = Resolution { entry: *one, ambiguous: false };
+        return Some(known(catalog, provider, entry.code.clone(), Some(status), None, res, Evidence::Status));
+    }
+    let mut d = unknown_status(provider, format!("http_{status}"), status);
+    if let Some(category) = shared_category(catalog, &rows) {
+        d.category = category;
+    }
+    d.retryable = !rows.is_empty() && rows.iter().all(|&id| catalog.get(id).retryable);
+    d.ambiguous = rows.len() > 1;
+    Some(d)
+}
+
+/// The rows of a status-keyed code: one is that row; several are the row of the category they
+/// share, else of the status's usual one, else none.
+fn at_status(
+    catalog: &Catalog,
+    provider: Provider,
+    code: String,
+    status: u16,
+    rows: &[EntryId],
+) -> Detection {
+    let category = shared_category(catalog, rows).unwrap_or_else(|| Category::of_status(status));
+    let pick = rows
+        .iter()
+        .copied()
+        .filter(|&id| catalog.get(id).category == category)
+        .min_by_key(|&id| !catalog.get(id).default);
+    match pick {
+        Some(id) => {
+            let res = Resolution { entry: id, ambiguous: rows.len() > 1 };
+            known(catalog, provider, code, Some(status), None, res, Evidence::Status)
+        }
+        None => {
+            let mut d = unknown_status(provider, code, status);
+            d.category = category;
+            d.ambiguous = true;
+            d
         }
     }
+}
+
+fn shared_category(catalog: &Catalog, rows: &[EntryId]) -> Option<Category> {
+    let first = catalog.get(*rows.first()?).category;
+    rows.iter().all(|&id| catalog.get(id).category == first).then_some(first)
+}
+
+fn unknown_status(provider: Provider, code: String, status: u16) -> Detection {
+    let mut d = unknown(provider, code, Some(status), None, Evidence::Status);
+    d.category = Category::of_status(status);
+    d
 }
 
 /// A code that a non-distinctive body carries is trusted when the body's message is the one

@@ -4,8 +4,12 @@
 //! - an error printed more than once in one record (a chained traceback) counts once;
 //! - a status-only line (the HTTP client's `"HTTP/1.1 429"`) is held for a while: when the
 //!   SDK's exception for the same provider follows, the status joins it and is not counted on
-//!   its own; when none follows within [`PENDING_RECORDS`] records, or at the end of input,
-//!   the status is counted by itself.
+//!   its own; a later status-only line of the same provider (requests' exception after
+//!   urllib3's request line) takes its place; when none follows within [`PENDING_RECORDS`]
+//!   records, or at the end of input, the status is counted by itself;
+//! - an error known by its message is held to the end of its record: the body the record goes
+//!   on to print (openai-node's dump after `RateLimitError: 429 <message>`) names its code,
+//!   and that error is counted in its place, once.
 
 use std::collections::VecDeque;
 
@@ -40,6 +44,8 @@ impl Events for Vec<ErrorEvent> {
 
 struct Pending {
     record: u64,
+    /// The last record during which a later finding may still claim it.
+    until: u64,
     event: ErrorEvent,
 }
 
@@ -87,38 +93,101 @@ impl Pipeline {
     }
 
     fn correlate(&mut self, catalog: &Catalog, out: &mut dyn Events) {
-        for finding in self.findings.drain(..) {
+        // Taken for the loop and given back, so that its room is kept from line to line.
+        let mut findings = std::mem::take(&mut self.findings);
+        for finding in findings.drain(..) {
             let Some(detection) = classify(finding.candidate, &finding.around, catalog) else {
                 continue;
             };
+            self.expire_before(finding.record, out);
+            let record = finding.record;
             let mut event = ErrorEvent { line: finding.line, timestamp: finding.timestamp, detection };
-            if finding.record != self.seen_record {
-                self.seen_record = finding.record;
+            if record != self.seen_record {
+                self.seen_record = record;
                 self.seen.clear();
             }
-            if event.detection.evidence == Evidence::Status {
-                // The status of an error this record already reported is that error's status.
-                if !self.seen.has_provider(event.detection.provider) {
-                    self.pending.push_back(Pending { record: finding.record, event });
-                }
-                continue;
-            }
-            if !self.seen.insert(event.detection.provider, &event.detection.code) {
-                continue;
-            }
             let provider = event.detection.provider;
-            let mut i = 0;
-            while i < self.pending.len() {
-                if self.pending[i].event.detection.provider == provider {
-                    let claimed = self.pending.remove(i).expect("index in range");
-                    event.detection.http_status =
-                        event.detection.http_status.or(claimed.event.detection.http_status);
-                } else {
-                    i += 1;
+            match event.detection.evidence {
+                Evidence::Status => {
+                    // The status of an error this record already reported is that error's status.
+                    if self.seen.has_provider(provider) {
+                        continue;
+                    }
+                    // An SDK's exception that says only the status (requests' `429 Client Error`)
+                    // is the error the HTTP client's line before it logged: it takes its place.
+                    if event.detection.message.is_some() {
+                        let status = event.detection.http_status;
+                        self.take(|p| {
+                            p.evidence == Evidence::Status
+                                && p.provider == provider
+                                && p.http_status == status
+                                && p.message.is_none()
+                        });
+                    }
+                    let until = record + PENDING_RECORDS;
+                    self.pending.push_back(Pending { record, until, event });
+                }
+                Evidence::Message => {
+                    if !self.seen.insert(provider, &event.detection.code) {
+                        continue;
+                    }
+                    self.claim_statuses(&mut event);
+                    self.pending.push_back(Pending { record, until: record, event });
+                }
+                Evidence::Code => {
+                    let message = self.pending.iter().position(|p| {
+                        p.record == record
+                            && p.event.detection.evidence == Evidence::Message
+                            && p.event.detection.provider == provider
+                    });
+                    match message.and_then(|i| self.pending.remove(i)) {
+                        Some(said) => {
+                            // The record's message was this error's: counted here, by its code.
+                            let status = &mut event.detection.http_status;
+                            *status = status.or(said.event.detection.http_status);
+                            self.seen.insert(provider, &event.detection.code);
+                        }
+                        None if !self.seen.insert(provider, &event.detection.code) => continue,
+                        None => {}
+                    }
+                    self.claim_statuses(&mut event);
+                    out.put(event);
                 }
             }
-            out.put(event);
         }
+        self.findings = findings;
+    }
+
+    /// Held statuses of the event's provider join it.
+    fn claim_statuses(&mut self, event: &mut ErrorEvent) {
+        let provider = event.detection.provider;
+        for claimed in self.take(|p| p.evidence == Evidence::Status && p.provider == provider) {
+            event.detection.http_status = event.detection.http_status.or(claimed.event.detection.http_status);
+        }
+    }
+
+    /// Removes the held events `which` picks, in order.
+    fn take(&mut self, which: impl Fn(&Detection) -> bool) -> Vec<Pending> {
+        let (taken, kept): (Vec<Pending>, Vec<Pending>) =
+            self.pending.drain(..).partition(|p| which(&p.event.detection));
+        self.pending.extend(kept);
+        taken
+    }
+
+    /// Hands on, in order, what no finding of record `now` or later may claim.
+    fn expire_before(&mut self, now: u64, out: &mut dyn Events) {
+        if self.pending.iter().any(|p| p.until < now) {
+            for p in self.take_expired(now) {
+                out.put(p.event);
+            }
+        }
+    }
+
+    fn take_expired(&mut self, now: u64) -> Vec<Pending> {
+        let (expired, kept): (Vec<Pending>, Vec<Pending>) =
+            self.pending.drain(..).partition(|p| p.until < now);
+        self.pending.extend(kept);
+        expired
     }
 
     /// Is evidence held back (a status waiting for its exception, a body being assembled)?
@@ -127,10 +196,7 @@ impl Pipeline {
     }
 
     fn expire_pending(&mut self, out: &mut dyn Events) {
-        let now = self.extractor.record();
-        while self.pending.front().is_some_and(|p| now.saturating_sub(p.record) > PENDING_RECORDS) {
-            self.pending.pop_front().into_iter().for_each(|p| out.put(p.event));
-        }
+        self.expire_before(self.extractor.record(), out);
     }
 }
 

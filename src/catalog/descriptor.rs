@@ -239,6 +239,12 @@ impl Descriptor {
         self.apis.iter().find(|a| a.id == id)
     }
 
+    /// The API family whose codes are HTTP statuses (BigModel's HTTP table, DeepSeek's), if any:
+    /// an error known only by its status is looked up there.
+    pub fn status_api(&self) -> Option<&str> {
+        self.apis.iter().find(|a| a.keyed_by == KeyedBy::HttpStatus).map(|a| a.id.as_str())
+    }
+
     /// Are all of its entries keyed by HTTP status (DeepSeek)?
     pub fn keyed_by_status(&self) -> bool {
         !self.apis.is_empty() && self.apis.iter().all(|a| a.keyed_by == KeyedBy::HttpStatus)

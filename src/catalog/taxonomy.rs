@@ -157,6 +157,21 @@ vocabulary! {
 }
 
 impl Category {
+    /// What an HTTP error status usually means, for an error known by its status alone.
+    pub fn of_status(status: u16) -> Category {
+        match status {
+            401 => Category::Auth,
+            402 => Category::Billing,
+            403 => Category::Permission,
+            404 | 410 => Category::NotFound,
+            413 => Category::ContextLength,
+            429 => Category::RateLimit,
+            400..=499 => Category::InvalidRequest,
+            502..=504 => Category::Unavailable,
+            _ => Category::ServerError,
+        }
+    }
+
     /// Categories that stop all traffic until a person acts.
     pub fn stops_traffic(self) -> bool {
         matches!(self, Category::Billing | Category::Auth | Category::Account)

@@ -9,6 +9,11 @@ use rustc_hash::FxHashMap;
 use crate::catalog::descriptor::{Alone, CodeForm, Context, Descriptor, Shape};
 use crate::catalog::{ClueKind, Provider};
 
+/// Words of a line that reports an error in an SDK's or an application's words
+/// (`RateLimitError: ...`, `NovitaException - ...`, `LLM call failed: ...`): such a line is
+/// searched for a provider's message even when nothing names a provider or a code.
+pub const MESSAGE_SIGNALS: &[&str] = &["rror", "xception", "fail"];
+
 /// Keys whose value names the provider outright: `provider=coze`, `"channel": "zhipu"`.
 pub const FIELD_KEYS: &[&str] = &["provider", "channel", "vendor", "platform"];
 
@@ -439,6 +444,7 @@ fn trigger_words(descriptors: &[Descriptor]) -> Vec<String> {
         }
     }
     FIELD_KEYS.iter().for_each(|k| add(k));
+    MESSAGE_SIGNALS.iter().for_each(|k| add(k));
     let all = words.clone();
     words.retain(|w| !all.iter().any(|other| other != w && w.contains(other.as_str())));
     words.sort();

@@ -215,6 +215,10 @@ fn visit(
             return;
         }
         let status = fields.status(lexicon.status_keys()).or(status);
+        if let Some(message) = shapes::wrapped_message(&fields, lexicon) {
+            out.push(Candidate { offset, kind: CandidateKind::Message { message, http_status: status } });
+            return;
+        }
         // In key order, as a map of the fields would give them: the order of two candidates
         // of one object decides which of them correlation keeps, and it has always been this.
         let first = scratch.fields.len();

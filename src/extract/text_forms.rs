@@ -1,11 +1,10 @@
 //! Error evidence that is not an object: SDK exception strings that kept only a message,
 //! cozepy's `code: .., msg: .., logid: ..`, `key=value` pairs, and HTTP status lines.
 
-use std::sync::OnceLock;
-
 use memchr::memmem::Finder;
 
 mod cozepy;
+mod leads;
 mod status_line;
 
 use super::jsonish::{Object, Tape};
@@ -15,17 +14,13 @@ use super::spans::{Candidate, CandidateKind};
 
 /// SDK exception strings in `text`.
 pub fn exception_texts(text: &str, base: usize, lexicon: &Lexicon, out: &mut Vec<Candidate>) {
-    for (at, status, rest) in openai_messages(text) {
-        if rest.trim_start().starts_with('{') {
+    for lead in leads::find(text) {
+        if lead.message.starts_with('{') {
             continue; // the body itself is searched as an object
         }
-        let message = trim_message(rest.trim_start());
-        if message.is_empty() {
-            continue;
-        }
         out.push(Candidate {
-            offset: base + at,
-            kind: CandidateKind::Message { message: message.to_string(), http_status: Some(status) },
+            offset: base + lead.at,
+            kind: CandidateKind::Message { message: lead.message.to_string(), http_status: lead.status },
         });
     }
     for (at, code, message, logid) in cozepy::find(text) {
@@ -74,30 +69,6 @@ fn push_json_string(json: &mut String, text: &str) {
     json.push('"');
 }
 
-/// openai 1.x-3.x's `Error code: 429 - <body or message>`: for each, where the rest starts,
-/// the status, and the rest of that line. (A literal search: this runs on every error line.)
-fn openai_messages(text: &str) -> impl Iterator<Item = (usize, u16, &str)> {
-    const LEAD: &str = "Error code: ";
-    static FINDER: OnceLock<Finder<'static>> = OnceLock::new();
-    let mut resume = 0;
-    occurrences(FINDER.get_or_init(|| Finder::new(LEAD)), text.as_bytes()).filter_map(move |at| {
-        if at < resume {
-            return None; // inside the message of the one before
-        }
-        let after = &text.as_bytes()[at + LEAD.len()..];
-        let status = match after {
-            [a @ (b'4' | b'5'), b, c, b' ', b'-', b' ', ..] if b.is_ascii_digit() && c.is_ascii_digit() => {
-                u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0')
-            }
-            _ => return None,
-        };
-        let start = at + LEAD.len() + 6;
-        let end = memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |n| start + n);
-        resume = end;
-        (end > start).then(|| (start, status, &text[start..end]))
-    })
-}
-
 /// Where `finder`'s needle occurs in `text`, without overlaps. Each search starts from the
 /// last: `Finder::find_iter` would copy the searcher for every text, and these run on every
 /// error line.
@@ -109,14 +80,6 @@ fn occurrences<'t>(finder: &'static Finder<'static>, text: &'t [u8]) -> impl Ite
         from = at + step;
         Some(at)
     })
-}
-
-/// What follows `Error code: 429 - ` up to the end of the exception text: the closing quote
-/// and parenthesis of a repr, or the end of a JSON string value, are not part of it.
-fn trim_message(rest: &str) -> &str {
-    let rest = rest.trim_end();
-    let rest = rest.strip_suffix("\")").or_else(|| rest.strip_suffix("')")).unwrap_or(rest);
-    rest.trim_end_matches(['"', '\'', '}', ',']).trim_end()
 }
 
 /// `code=4011 msg="..."` and the like. Only when a code-like key is present.
@@ -221,7 +184,7 @@ mod tests {
 
     #[test]
     fn occurrences_are_where_find_iter_finds_them() {
-        static AA: OnceLock<Finder<'static>> = OnceLock::new();
+        static AA: std::sync::OnceLock<Finder<'static>> = std::sync::OnceLock::new();
         let finder = AA.get_or_init(|| Finder::new("aa"));
         for text in ["", "a", "aa", "aaa", "aaaaa", "xaaxaax", "baab aa"] {
             let ours: Vec<usize> = occurrences(finder, text.as_bytes()).collect();

@@ -58,6 +58,28 @@ pub fn recognize(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<ShapeMatch> {
     best.map(|(_, found)| found)
 }
 
+/// A counted shape's wrapper holding a message but no code (`{"error":{"message":"余额不足"}}`,
+/// as Zhipu sends some errors): the message, for the catalog to match.
+pub fn wrapped_message(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<String> {
+    let shapes = lexicon.shapes();
+    for (envelope, members) in lexicon.shape_groups() {
+        let Some(inner) = envelope.as_ref().and_then(|p| obj.path(p, lexicon)).and_then(|v| v.as_object())
+        else {
+            continue;
+        };
+        let body = Fields::of(inner, lexicon);
+        for spec in members.iter().map(|&i| &shapes[i]).filter(|s| s.counted) {
+            if spec.code.iter().any(|k| body.get(*k).is_some()) {
+                continue;
+            }
+            if let Some(m) = spec.message.iter().find_map(|k| body.get(*k)?.as_str()) {
+                return Some(m.decoded().into_owned());
+            }
+        }
+    }
+    None
+}
+
 /// The match and how many of the shape's parts `body` (the object, or what its envelope
 /// wraps) has.
 fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize, ShapeMatch)> {

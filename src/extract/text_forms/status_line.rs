@@ -1,5 +1,7 @@
 //! HTTP statuses named in text: `HTTP/1.1 429`, `status=429`, `Error code: 429`,
-//! `upstream 429 body={..}`, `returned 429, response body`, Go's `-> 404 Not Found`.
+//! `upstream 429 body={..}`, `returned 429, response body`, Go's `-> 404 Not Found`, and the
+//! SDKs' own words: go-openai's `status code: 429`, openai-node's `Error: 429 ...` and `429
+//! status code (no body)`, requests' `429 Client Error`, httpx's `Client error '429 ...'`.
 //!
 //! Matched by hand, anchored on the status's digits, because every error line is searched for
 //! them and the regex this replaces cost more than the rest of the line's search. It matches
@@ -8,9 +10,10 @@
 //!
 //! ```text
 //! HTTP/[12](?:\.[01])?"? ([45]\d\d)\b
-//! | \b(?:status|status_code|http_status|Error code)["']?\s*[=:]\s*["']?([45]\d\d)\b
-//! | \b([45]\d\d),? (?:response )?body\b
-//! | \b(?:returned|upstream|responded|got) ([45]\d\d)\b
+//! | \b(?:status|status_code|http_status|Error code|status code|statusCode|Error|error|failed)
+//!     ["']?\s*[=:]\s*["']?([45]\d\d)\b
+//! | \b([45]\d\d)(?:,? (?:response )?body| (?:Client|Server) Error| status code)\b
+//! | \b(?:returned|upstream|responded|got|error) '?([45]\d\d)\b
 //! |  -> ([45]\d\d) [A-Z]
 //! ```
 //! No alternative has a `4` or `5` before its status, so each match is found from its status,
@@ -55,7 +58,7 @@ fn match_at(text: &str, at: usize, digits_end: usize, resume: usize) -> Option<(
         spaced.then(|| ends_at_digits(http_version(before))).flatten(),
         assigned.then(|| ends_at_digits(assignment(before))).flatten(),
         (!ends_in_word(before)).then(|| body_after(text, digits_end).map(|end| (at, end))).flatten(),
-        spaced.then(|| ends_at_digits(verb(before))).flatten(),
+        (spaced || before.ends_with(" '")).then(|| ends_at_digits(verb(before))).flatten(),
         spaced.then(|| arrow(before).zip(reason_after(text, digits_end))).flatten(),
     ];
     starts.into_iter().flatten().filter(|(start, _)| *start >= resume).min_by_key(|(start, _)| *start)
@@ -79,12 +82,26 @@ fn assignment(before: &str) -> Option<usize> {
     let s = s.trim_end_matches(char::is_whitespace).strip_suffix(['=', ':'])?;
     let s = s.trim_end_matches(char::is_whitespace);
     let s = s.strip_suffix(['"', '\'']).unwrap_or(s);
-    keyword_start(s, &["status", "status_code", "http_status", "Error code"])
+    keyword_start(
+        s,
+        &[
+            "status",
+            "status_code",
+            "http_status",
+            "Error code",
+            "status code",
+            "statusCode",
+            "Error",
+            "error",
+            "failed",
+        ],
+    )
 }
 
-/// `\b(?:returned|upstream|responded|got) ` just before the status.
+/// `\b(?:returned|upstream|responded|got|error) '?` just before the status.
 fn verb(before: &str) -> Option<usize> {
-    keyword_start(before.strip_suffix(' ')?, &["returned", "upstream", "responded", "got"])
+    let s = before.strip_suffix('\'').unwrap_or(before);
+    keyword_start(s.strip_suffix(' ')?, &["returned", "upstream", "responded", "got", "error"])
 }
 
 /// ` -> ` just before the status.
@@ -104,12 +121,19 @@ fn keyword_start(s: &str, words: &[&str]) -> Option<usize> {
         .map(str::len)
 }
 
-/// `,? (?:response )?body\b` after the status: where it ends.
+/// `(?:,? (?:response )?body| (?:Client|Server) Error| status code)\b` after the status: where
+/// it ends.
 fn body_after(text: &str, at: usize) -> Option<usize> {
     let s = &text[at..];
-    let s = s.strip_prefix(',').unwrap_or(s).strip_prefix(' ')?;
-    let s = s.strip_prefix("response ").unwrap_or(s).strip_prefix("body")?;
-    let end = text.len() - s.len();
+    let body = || {
+        let s = s.strip_prefix(',').unwrap_or(s).strip_prefix(' ')?;
+        s.strip_prefix("response ").unwrap_or(s).strip_prefix("body")
+    };
+    let rest = body()
+        .or_else(|| s.strip_prefix(" Client Error"))
+        .or_else(|| s.strip_prefix(" Server Error"))
+        .or_else(|| s.strip_prefix(" status code"))?;
+    let end = text.len() - rest.len();
     word_boundary(text.as_bytes(), end).then_some(end)
 }
 
@@ -158,9 +182,9 @@ mod tests {
         let re = RE.get_or_init(|| {
             Regex::new(concat!(
             r#"HTTP/[12](?:\.[01])?"? ([45]\d\d)(?-u:\b)"#,
-            r#"|(?-u:\b)(?:status|status_code|http_status|Error code)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
-            r"|(?-u:\b)([45]\d\d),? (?:response )?body(?-u:\b)",
-            r"|(?-u:\b)(?:returned|upstream|responded|got) ([45]\d\d)(?-u:\b)",
+            r#"|(?-u:\b)(?:status|status_code|http_status|Error code|status code|statusCode|Error|error|failed)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
+            r"|(?-u:\b)([45]\d\d)(?:,? (?:response )?body| (?:Client|Server) Error| status code)(?-u:\b)",
+            r"|(?-u:\b)(?:returned|upstream|responded|got|error) '?([45]\d\d)(?-u:\b)",
             r"| -> ([45]\d\d) [A-Z]",
         ))
         .unwrap()
@@ -199,6 +223,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_sdks_own_words() {
+        for (text, want) in [
+            ("error, status code: 429, status: 429 Too Many Requests, message: x", vec![429, 429]),
+            ("Error: 429 余额不足或无可用资源包,请充值。", vec![429]),
+            ("LLM call failed: 429 status code (no body)", vec![429]),
+            ("400 Client Error: Bad Request for url: https://api.ppinfra.com/v3", vec![400]),
+            ("Server error '503 Service Unavailable' for url 'https://api.z.ai/api/paas/v4'", vec![503]),
+            ("ArkHttpException{statusCode=400, message='x'}", vec![400]),
+            ("RateLimitError: 429 x", vec![]),
+        ] {
+            assert_eq!(find(text).map(|(_, s)| s).collect::<Vec<_>>(), want, "{text}");
+        }
+    }
+
     /// On every fixture line, and every text the pieces of the forms can make.
     #[test]
     fn agrees_with_the_regex() {
@@ -229,6 +268,14 @@ mod tests {
                 "",
                 "status'",
                 "\"status\"",
+                "status code",
+                "statusCode",
+                "Error",
+                "error",
+                "xError",
+                "failed",
+                "Client error",
+                "error '",
             ],
             &[" ", "=", ": ", " = '", ":\"", "\u{3000}:\u{a0}", "", "  ", ":\n", " -> ", "'"],
             &["429", "500", "4٢٩", "404", "4299", "42", "200", "5", "٤٢٩"],
@@ -242,6 +289,11 @@ mod tests {
                 ", response body:",
                 " bodyx",
                 " Not Found",
+                " Client Error",
+                " Server Error",
+                " status code",
+                " status codes",
+                " Client Errorx",
                 " x",
                 "x",
                 "_",

@@ -1,0 +1,191 @@
+//! Where an SDK's exception text puts the provider's message: after a lead that says "what
+//! follows is an error". The forms differ by SDK, the leads are few:
+//!
+//! - an exception class, qualified or not, any number of times: `openai.RateLimitError: `,
+//!   litellm's `litellm.RateLimitError: RateLimitError: NovitaException - `, openai-node's
+//!   `AuthenticationError [Error]: `, Vercel's `AI_APICallError: `, Spring's
+//!   `NonTransientAiException: `;
+//! - a status right after it (openai-node `RateLimitError: 429 <message>`, Spring `400 - {..}`),
+//!   or openai-python's `Error code: 429 - `;
+//! - the words an application puts before an error: `failed: `, `error: `, `Error: `.
+//!
+//! The message is what follows the last lead, to the end of the line. Whether it is a provider's
+//! is for the catalog to say: only documented and real messages match. A class named for a status
+//! (`RateLimitError`) gives that status when no number does.
+
+/// A message and the status its leads gave, if any: where the message starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lead<'t> {
+    pub at: usize,
+    pub status: Option<u16>,
+    pub message: &'t str,
+}
+
+/// The openai SDKs' exception classes, which the other SDKs copy, and the status each stands for.
+const CLASS_STATUS: &[(&str, u16)] = &[
+    ("BadRequestError", 400),
+    ("AuthenticationError", 401),
+    ("PermissionDeniedError", 403),
+    ("NotFoundError", 404),
+    ("ConflictError", 409),
+    ("UnprocessableEntityError", 422),
+    ("RateLimitError", 429),
+    ("InternalServerError", 500),
+    ("ServiceUnavailableError", 503),
+];
+
+/// The message of each lead chain in `text`, one per line at most.
+pub fn find(text: &str) -> Vec<Lead<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    while line_start < text.len() {
+        let line_end = memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |n| line_start + n);
+        if let Some(lead) = in_line(text, line_start, line_end) {
+            out.push(lead);
+        }
+        line_start = line_end + 1;
+    }
+    out
+}
+
+fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
+    let line = &text[start..end];
+    // The first lead on the line: a separator after a class name or a lead word.
+    let (mut at, mut status) = first_lead(line)?;
+    // Peel further leads: `RateLimitError: NovitaException - `, `429 `, `Error code: 429 - `.
+    loop {
+        let rest = &line[at..];
+        if let Some((after, class_status)) = class_lead(rest) {
+            at += after;
+            status = class_status.or(status);
+            continue;
+        }
+        if let Some((after, s)) = status_lead(rest) {
+            at += after;
+            status = Some(s);
+            continue;
+        }
+        break;
+    }
+    let message = trim(&line[at..]);
+    (!message.is_empty()).then_some(Lead { at: start + at, status, message })
+}
+
+/// The first `Class: `, `Class - ` or lead word `: ` of a line: where what follows it starts,
+/// and the status the class stands for.
+fn first_lead(line: &str) -> Option<(usize, Option<u16>)> {
+    let bytes = line.as_bytes();
+    for sep in memchr::memchr2_iter(b':', b'-', bytes) {
+        let (before, after) = match bytes[sep] {
+            b':' if bytes.get(sep + 1) == Some(&b' ') => (&line[..sep], sep + 2),
+            b'-' if sep > 0 && bytes[sep - 1] == b' ' && bytes.get(sep + 1) == Some(&b' ') => {
+                (&line[..sep - 1], sep + 2)
+            }
+            _ => continue,
+        };
+        let before = before.strip_suffix(" [Error]").unwrap_or(before);
+        let word = last_word(before);
+        if is_class(word) {
+            return Some((after, class_status(word)));
+        }
+        if bytes[sep] == b':'
+            && (["failed", "error", "Error"].contains(&word) || before.ends_with("Error code"))
+        {
+            return Some((after, None));
+        }
+    }
+    None
+}
+
+/// `Class: ` or `Class - ` at the start of `rest`.
+fn class_lead(rest: &str) -> Option<(usize, Option<u16>)> {
+    let name_end = rest.find([':', ' ', '['])?;
+    let name = &rest[..name_end];
+    if !is_class(name) {
+        return None;
+    }
+    let after = &rest[name_end..];
+    let after = after.strip_prefix(" [Error]").unwrap_or(after);
+    let sep = after.strip_prefix(": ").or_else(|| after.strip_prefix(" - "))?;
+    Some((rest.len() - sep.len(), class_status(name)))
+}
+
+/// `429 `, `429 - ` or `Error code: 429 - ` at the start of `rest`.
+fn status_lead(rest: &str) -> Option<(usize, u16)> {
+    let s = rest.strip_prefix("Error code: ").unwrap_or(rest);
+    let digits = s.as_bytes().get(..3)?;
+    if !(matches!(digits[0], b'4' | b'5') && digits[1..].iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    let status = digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    let after = &s[3..];
+    let after = after.strip_prefix(" - ").or_else(|| after.strip_prefix(' '))?;
+    Some((rest.len() - after.len(), status))
+}
+
+/// `openai.RateLimitError`, `NovitaException`, `AI_APICallError`: a dotted name whose last part
+/// names an error.
+fn is_class(word: &str) -> bool {
+    let last = word.rsplit(['.', '$']).next().unwrap_or(word);
+    last.len() > "Error".len()
+        && last.as_bytes()[0].is_ascii_alphabetic()
+        && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'$')
+        && (last.ends_with("Error") || last.ends_with("Exception"))
+}
+
+fn class_status(word: &str) -> Option<u16> {
+    let last = word.rsplit('.').next().unwrap_or(word);
+    CLASS_STATUS.iter().find(|(name, _)| *name == last).map(|(_, s)| *s)
+}
+
+fn last_word(s: &str) -> &str {
+    let start = s
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$'))
+        .map_or(0, |i| i + 1);
+    &s[start..]
+}
+
+/// The message without what closes the text around it: a repr's quote and parenthesis, a JSON
+/// string's quote and braces.
+fn trim(message: &str) -> &str {
+    let m = message.trim();
+    let m = m.strip_suffix("\")").or_else(|| m.strip_suffix("')")).unwrap_or(m);
+    m.trim_end_matches(['"', '\'', '}', ',', ')']).trim_end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leads(text: &str) -> Vec<(Option<u16>, &str)> {
+        find(text).into_iter().map(|l| (l.status, l.message)).collect()
+    }
+
+    #[test]
+    fn the_sdks_forms() {
+        let cases: &[(&str, Option<u16>, &str)] = &[
+            ("litellm.RateLimitError: RateLimitError: NovitaException - 请求过快，请稍后重试", Some(429), "请求过快，请稍后重试"),
+            ("litellm.NotFoundError: NotFoundError: ZaiException - 微调功能未开放", Some(404), "微调功能未开放"),
+            ("RateLimitError: 429 您的账户已欠费，请充值后重试", Some(429), "您的账户已欠费，请充值后重试"),
+            ("AuthenticationError [Error]: 401 Incorrect API key", Some(401), "Incorrect API key"),
+            ("AI_APICallError: The messages parameter is illegal. Please check the documentation.", None, "The messages parameter is illegal. Please check the documentation."),
+            ("2026-11-02 ERROR app: LLM call failed: 429 余额不足或无可用资源包,请充值。", Some(429), "余额不足或无可用资源包,请充值。"),
+            ("openai.PermissionDeniedError: Error code: 403 - 余额不足", Some(403), "余额不足"),
+            ("ArkAPIError: The request failed because it is missing one or multiple required parameters., request_id: 0217", None, "The request failed because it is missing one or multiple required parameters., request_id: 0217"),
+            ("org.springframework.ai.retry.NonTransientAiException: 400 - {\"error\":{}}", Some(400), "{\"error\":{"),
+        ];
+        for (text, status, message) in cases {
+            assert_eq!(leads(text), vec![(*status, *message)], "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_has_no_lead() {
+        for text in
+            ["INFO app: chat ok tokens=12", "a - b: c", "ErrorHandler registered: 3", "x: y - z", ": - "]
+        {
+            assert_eq!(leads(text), vec![], "{text}");
+        }
+    }
+}

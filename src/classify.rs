@@ -84,24 +84,135 @@ impl std::fmt::Debug for LineMessage {
     }
 }
 
-/// Takes the candidate: its code and message become the detection's, not copies of them.
-pub fn classify(candidate: Candidate, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
-    let found = match candidate.kind {
-        CandidateKind::Shape(shape) => from_shape(shape, around, catalog),
-        CandidateKind::Loose { code, message, http_status } => {
-            from_loose(code, message, http_status, around, catalog)
-        }
-        CandidateKind::Message { message, http_status } => {
-            from_message(message, http_status, around, catalog)
-        }
-        CandidateKind::Status { status } => from_status(status, around, catalog, false),
-    };
-    // A provider only recognized (OpenAI, DashScope, ...) is named so that its errors are set
-    // aside, never counted.
-    found.filter(|d| catalog.counts(d.provider))
+/// How the provider of a finding was known. A clue on the line or in its record is what
+/// counts most; without one, a body's shape, the lines before or a message have to be borne out
+/// by the rest of the finding (see [`gate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Basis {
+    /// A clue on the line or in its record names the provider.
+    Close,
+    /// The body's shape alone (distinctive), an SSE `event: error`, or a code only one
+    /// provider documents.
+    Shape,
+    /// Only the lines before name it.
+    Recent,
+    /// The message is one only this provider documents or sends.
+    Message,
 }
 
-fn from_shape(shape: ShapeMatch, around: &Surroundings, catalog: &Catalog) -> Option<Detection> {
+/// Why a provider-like finding is not counted, for errwatch's debug log: a user who wonders why
+/// an error was not counted runs with `--log-level debug`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Dropped {
+    /// Nothing made it a provider's error: most candidates end here, and are not logged.
+    #[error("nothing names a provider, and no code or message is documented")]
+    NotAnError,
+    #[error("a body of {0}, a provider only recognized: not counted as one of ours")]
+    OtherProvider(Provider),
+    #[error("the line or its record names another service ({0}): its error, not {1}'s")]
+    OtherService(String, Provider),
+    #[error("{provider} {code} was reached without a clue on the line or in its record, and the message {message:?} is not one {provider} sends for it")]
+    MessageContradicts { provider: Provider, code: String, message: String },
+}
+
+impl Dropped {
+    /// Worth a line in the debug log: a rule set aside something that looked like an error.
+    pub fn is_rule(&self) -> bool {
+        *self != Dropped::NotAnError
+    }
+}
+
+/// Takes the candidate: its code and message become the detection's, not copies of them.
+pub fn classify(
+    candidate: Candidate,
+    around: &Surroundings,
+    catalog: &Catalog,
+) -> Result<Detection, Dropped> {
+    let (detection, basis) = match candidate.kind {
+        CandidateKind::Shape(shape) => from_shape(shape, around, catalog)?,
+        CandidateKind::Loose { code, message, http_status } => {
+            from_loose(code, message, http_status, around, catalog).ok_or(Dropped::NotAnError)?
+        }
+        CandidateKind::Message { message, http_status } => {
+            from_message(message, http_status, around, catalog).ok_or(Dropped::NotAnError)?
+        }
+        CandidateKind::Status { status } => {
+            from_status(status, around, catalog, false).ok_or(Dropped::NotAnError)?
+        }
+    };
+    gate(detection, basis, around, catalog)
+}
+
+/// The rules that weigh a finding's evidence against the rest of what surrounds it:
+/// - a provider only recognized (OpenAI, DashScope, ...) is named so that its errors are set
+///   aside, never counted;
+/// - a line or record that names another service (another provider's clue, a host that is not a
+///   provider's, `upstream sms-gateway`, `service=payment`) makes the error that service's,
+///   unless a clue of the provider's own is on the line or in the record;
+/// - a documented code reached without such a clue (by the body's shape, or only through the
+///   lines before) counts only when the body's message fits that entry (its documented or real
+///   texts, or a message too short or generic to contradict it); an error known by its status
+///   alone through the lines before, only when no other message contradicts it.
+fn gate(d: Detection, basis: Basis, around: &Surroundings, catalog: &Catalog) -> Result<Detection, Dropped> {
+    if !catalog.counts(d.provider) {
+        return Err(Dropped::OtherProvider(d.provider));
+    }
+    if basis == Basis::Close {
+        return Ok(d);
+    }
+    if let Some(h) = around.close().filter(|h| !h.counted) {
+        return Err(Dropped::OtherService(h.provider.to_string(), d.provider));
+    }
+    if let Some(service) = &around.other_service {
+        return Err(Dropped::OtherService(service.clone(), d.provider));
+    }
+    if around.foreign_url {
+        return Err(Dropped::OtherService("a host that is not a provider's".into(), d.provider));
+    }
+    if matches!(basis, Basis::Shape | Basis::Recent) {
+        let message = d.message.as_ref().map(|m| m.0.as_str());
+        let fits = match (&d.entry, d.evidence) {
+            (_, Evidence::Status) => message.is_none_or(is_generic),
+            (Some(entry), _) => message.is_none_or(|m| catalog.message_fits(entry, m)),
+            // A code the catalog lacks has no text to compare: its distinctive shape stands.
+            (None, _) => true,
+        };
+        if !fits {
+            let message = d.message.as_ref().map(|m| m.redacted().into_owned()).unwrap_or_default();
+            return Err(Dropped::MessageContradicts { provider: d.provider, code: d.code, message });
+        }
+    }
+    Ok(d)
+}
+
+/// A message too short or too generic to say whose error it is: `x`, `error`, an HTTP reason
+/// phrase (`Too Many Requests`).
+fn is_generic(message: &str) -> bool {
+    const REASONS: &[&str] = &[
+        "bad request",
+        "unauthorized",
+        "payment required",
+        "forbidden",
+        "not found",
+        "too many requests",
+        "internal server error",
+        "internal error",
+        "bad gateway",
+        "service unavailable",
+        "gateway timeout",
+        "error",
+        "failed",
+        "unknown error",
+    ];
+    let m = message.trim().trim_end_matches(['.', '。', '!', '！']).trim();
+    m.chars().count() <= 4 || REASONS.iter().any(|r| m.eq_ignore_ascii_case(r))
+}
+
+fn from_shape(
+    shape: ShapeMatch,
+    around: &Surroundings,
+    catalog: &Catalog,
+) -> Result<(Detection, Basis), Dropped> {
     let hint = around.best();
     let provider = match hint {
         Some(h)
@@ -113,25 +224,43 @@ fn from_shape(shape: ShapeMatch, around: &Surroundings, catalog: &Catalog) -> Op
         }
         _ => shape.provider,
     };
-    if !shape.counted {
-        return None;
+    if !shape.counted && provider == shape.provider {
+        return Err(Dropped::OtherProvider(shape.provider));
     }
     let recent = shape.context == Context::Recent && !around.foreign_url;
-    let named = around.close().is_some_and(|h| h.provider == provider)
-        || (recent && around.recent.is_some_and(|h| h.provider == provider))
-        || around.sse_error;
+    let recently_named = around.recent.is_some_and(|h| h.provider == provider);
+    let basis = if around.close().is_some_and(|h| h.provider == provider) {
+        Some(Basis::Close)
+    } else if shape.distinctive || around.sse_error {
+        Some(Basis::Shape)
+    } else if recent && recently_named {
+        Some(Basis::Recent)
+    } else {
+        None
+    };
     let message = shape.message.as_deref();
     match catalog.resolve_code(provider, &shape.code, shape.http_status, message, None) {
         Some(res) => {
-            let confirmed = shape.distinctive || named || message_confirms(catalog, &res, message);
-            confirmed.then(|| {
-                known(catalog, provider, shape.code, shape.http_status, shape.message, res, Evidence::Code)
-            })
+            let basis = match basis {
+                Some(b) => b,
+                None if message_confirms(catalog, &res, message) => Basis::Message,
+                None => return Err(Dropped::NotAnError),
+            };
+            let d =
+                known(catalog, provider, shape.code, shape.http_status, shape.message, res, Evidence::Code);
+            Ok((d, basis))
         }
-        None if shape.distinctive || named => {
-            Some(unknown(provider, shape.code, shape.http_status, shape.message, Evidence::Code))
+        None => {
+            // A code the catalog lacks has no message to bear the body out: the shape alone does
+            // not make it the provider's, the line, its record or the lines before must too.
+            // A code the catalog lacks: a provider-shaped body all the same, when the shape is
+            // distinctive or a clue names the provider.
+            let Some(basis) = basis else {
+                return Err(Dropped::NotAnError);
+            };
+            let d = unknown(provider, shape.code, shape.http_status, shape.message, Evidence::Code);
+            Ok((d, basis))
         }
-        None => None,
     }
 }
 
@@ -144,23 +273,24 @@ fn from_loose(
     status: Option<u16>,
     around: &Surroundings,
     catalog: &Catalog,
-) -> Option<Detection> {
-    let provider = match around.line {
-        Some(h) => h.provider,
+) -> Option<(Detection, Basis)> {
+    let (provider, basis) = match around.line {
+        Some(h) => (h.provider, Basis::Close),
         None if !code.bytes().all(|b| b.is_ascii_digit()) => {
             let owners: Vec<Provider> =
                 catalog.providers().iter().copied().filter(|p| catalog.knows_code(*p, &code)).collect();
             match owners.as_slice() {
-                [one] => *one,
+                [one] => (*one, Basis::Shape),
                 _ => return None,
             }
         }
         None => return None,
     };
-    match catalog.resolve_code(provider, &code, status, message.as_deref(), None) {
-        Some(res) => Some(known(catalog, provider, code, status, message, res, Evidence::Code)),
-        None => Some(unknown(provider, code, status, message, Evidence::Code)),
-    }
+    let d = match catalog.resolve_code(provider, &code, status, message.as_deref(), None) {
+        Some(res) => known(catalog, provider, code, status, message, res, Evidence::Code),
+        None => unknown(provider, code, status, message, Evidence::Code),
+    };
+    Some((d, basis))
 }
 
 fn from_message(
@@ -168,7 +298,7 @@ fn from_message(
     status: Option<u16>,
     around: &Surroundings,
     catalog: &Catalog,
-) -> Option<Detection> {
+) -> Option<(Detection, Basis)> {
     let hint = around.best();
     let matches = catalog.match_message(&message);
     let mut ids: Vec<EntryId> = matches.iter().map(|m| m.entry).collect();
@@ -180,9 +310,9 @@ fn from_message(
     }
     if ids.is_empty() {
         // Not a documented message: the status still says something, if we know who sent it.
-        return status.and_then(|s| from_status(s, around, catalog, true)).map(|mut d| {
+        return status.and_then(|s| from_status(s, around, catalog, true)).map(|(mut d, basis)| {
             d.message = Some(LineMessage(message));
-            d
+            (d, basis)
         });
     }
     let first = catalog.get(ids[0]);
@@ -198,7 +328,12 @@ fn from_message(
         Some(p) if entry.code.contains("{{Parameter}}") => entry.code.replace("{{Parameter}}", p),
         _ => entry.code.clone(),
     };
-    Some(Detection {
+    let basis = if around.close().is_some_and(|h| h.provider == entry.provider) {
+        Basis::Close
+    } else {
+        Basis::Message
+    };
+    let d = Detection {
         provider: entry.provider,
         code,
         http_status: status.or(entry.http_status),
@@ -212,7 +347,8 @@ fn from_message(
         message: Some(LineMessage(message)),
         evidence: Evidence::Message,
         ambiguous,
-    })
+    };
+    Some((d, basis))
 }
 
 /// Only the status, and who sent it: a generic status line (`"HTTP/1.1 429"`, `status=429`)
@@ -227,13 +363,24 @@ fn from_message(
 ///   code `http_<status>` (so dashboards tell an exact code from a status), `known: false`;
 /// - the category is the one all the provider's rows at that status share, else the status's
 ///   usual one ([`Category::of_status`]).
-fn from_status(status: u16, around: &Surroundings, catalog: &Catalog, statement: bool) -> Option<Detection> {
+fn from_status(
+    status: u16,
+    around: &Surroundings,
+    catalog: &Catalog,
+    statement: bool,
+) -> Option<(Detection, Basis)> {
     let hint = if statement {
         around.best().filter(|h| h.counted)?
     } else {
         around.line.filter(|h| h.counted && h.strength >= Strength::Host)?
     };
     let provider = hint.provider;
+    let basis =
+        if around.close().is_some_and(|h| h.provider == provider) { Basis::Close } else { Basis::Recent };
+    by_status(status, provider, catalog).map(|d| (d, basis))
+}
+
+fn by_status(status: u16, provider: Provider, catalog: &Catalog) -> Option<Detection> {
     let code = status.to_string();
     if let Some(api) = catalog.descriptor(provider).and_then(|d| d.status_api()) {
         let rows: Vec<EntryId> = catalog

@@ -96,8 +96,14 @@ impl Pipeline {
         // Taken for the loop and given back, so that its room is kept from line to line.
         let mut findings = std::mem::take(&mut self.findings);
         for finding in findings.drain(..) {
-            let Some(detection) = classify(finding.candidate, &finding.around, catalog) else {
-                continue;
+            let detection = match classify(finding.candidate, &finding.around, catalog) {
+                Ok(d) => d,
+                Err(dropped) => {
+                    if dropped.is_rule() {
+                        tracing::debug!(line = finding.line, "not counted: {dropped}");
+                    }
+                    continue;
+                }
             };
             self.expire_before(finding.record, out);
             let record = finding.record;

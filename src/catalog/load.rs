@@ -60,6 +60,8 @@ struct EntryShape {
     message: String,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    message_varies: bool,
     category: Category,
     retryable: bool,
     severity: Severity,
@@ -119,6 +121,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, CatalogError> {
             api: e.api,
             message: e.message,
             aliases: e.aliases,
+            message_varies: e.message_varies,
             category: e.category,
             retryable: e.retryable,
             severity: e.severity,

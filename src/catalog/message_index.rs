@@ -111,6 +111,42 @@ fn forms(e: &CatalogEntry) -> Vec<String> {
     out
 }
 
+/// The words of a text that say what it is about, for comparing a message with an entry's:
+/// ASCII words of three letters or more but the commonest, and each pair of adjacent CJK
+/// characters (Chinese has no spaces; a pair is close to a word). Placeholders are not words.
+pub fn content_words(text: &str) -> Vec<String> {
+    const COMMON: &[&str] = &[
+        "the", "and", "for", "you", "your", "please", "this", "that", "with", "are", "was", "has", "not",
+        "request", "error", "id",
+    ];
+    let text = placeholder().replace_all(text, " ");
+    let text = request_id_tail().replace(&text, "");
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_cjk: Option<char> = None;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if !word.is_empty() {
+            if word.len() >= 3
+                && !COMMON.contains(&word.as_str())
+                && !word.bytes().all(|b| b.is_ascii_digit())
+            {
+                out.push(std::mem::take(&mut word));
+            }
+            word.clear();
+        }
+        let cjk = ('\u{4e00}'..='\u{9fff}').contains(&c);
+        if let (Some(p), true) = (prev_cjk, cjk) {
+            out.push(format!("{p}{c}"));
+        }
+        prev_cjk = cjk.then_some(c);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Shortest literal worth an anchor: shorter ones ("bot") would make every text a candidate.
 const MIN_ANCHOR_BYTES: usize = 6;
 

@@ -66,6 +66,9 @@ pub struct CatalogEntry {
     /// The provider's own message or name, in its original language.
     pub message: String,
     pub aliases: Vec<String>,
+    /// The provider's message carries the details (PPIO's "详见 message"): any text fits.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub message_varies: bool,
     pub category: Category,
     pub retryable: bool,
     pub severity: Severity,
@@ -336,6 +339,30 @@ impl Catalog {
             .filter(|(_, e)| e.provider == provider && e.http_status == Some(status))
             .map(|(id, _)| id)
             .collect()
+    }
+
+    /// Does `text` fit what `entry` says: one of its documented or real messages, or most of its
+    /// words are theirs (a real text seldom matches its document to the letter: `Request id:`
+    /// for `Request ID:`, a sentence more or less)? For telling a provider's body from another
+    /// service's that looks like it.
+    pub fn message_fits(&self, entry: &CatalogEntry, text: &str) -> bool {
+        let same = |id: EntryId| {
+            let e = &self.entries[id];
+            e.provider == entry.provider && e.code == entry.code && e.variant == entry.variant
+        };
+        if entry.message_varies || self.messages.find(text).iter().any(|m| same(m.entry)) {
+            return true;
+        }
+        let said = message_index::content_words(text);
+        if said.is_empty() {
+            return true;
+        }
+        let known: Vec<String> = std::iter::once(&entry.message)
+            .chain(&entry.aliases)
+            .flat_map(|t| message_index::content_words(t))
+            .collect();
+        let shared = said.iter().filter(|w| known.contains(w)).count();
+        shared * 2 >= said.len()
     }
 
     /// Entries whose documented message matches `text`, best first.

@@ -172,6 +172,14 @@ impl Lexicon {
         &self.trigger_words
     }
 
+    /// Is `word` (any case) a clue word of a counted provider?
+    pub(super) fn names_counted_provider(&self, word: &str) -> bool {
+        self.clues
+            .values
+            .get(word.to_ascii_lowercase().as_bytes())
+            .is_some_and(|&i| self.clue_table[i].counted)
+    }
+
     pub(super) fn clues(&self) -> (&Anchors, &[Clue]) {
         (&self.clues, &self.clue_table)
     }

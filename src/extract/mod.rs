@@ -11,6 +11,7 @@ pub mod hints;
 mod jsonish;
 pub mod lexicon;
 mod prefilter;
+mod services;
 mod shapes;
 mod spans;
 mod text_forms;
@@ -34,7 +35,7 @@ const MAX_BLOCK_LINES: usize = 200;
 const MAX_BLOCK_BYTES: usize = 256 * 1024;
 
 /// Evidence about the provider from around a candidate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Surroundings {
     /// From the same line (or the same multi-line body).
     pub line: Option<Hint>,
@@ -48,6 +49,8 @@ pub struct Surroundings {
     pub sse_error: bool,
     /// The line names a URL that is not a provider's: the response is that service's.
     pub foreign_url: bool,
+    /// The line names another service as the one that answered (`upstream sms-gateway`).
+    pub other_service: Option<String>,
 }
 
 impl Surroundings {
@@ -231,6 +234,7 @@ impl Extractor {
         let line_hint = hints::find(text, lexicon);
         let ours = line_hint.is_some_and(|h| h.counted && h.strength >= hints::Strength::Host);
         let foreign_url = !ours && has_url(text);
+        let other_service = services::named(text, lexicon);
         let first = starts.first().map_or(last, |s| s.1);
         let (record, recent) = self.context.nearby(first, self.record, chunk, lexicon);
         let timestamp = self.context.record_time(chunk);
@@ -242,6 +246,7 @@ impl Extractor {
                 recent,
                 sse_error: self.sse_error_at.is_some_and(|at| at + 1 == line),
                 foreign_url,
+                other_service: other_service.clone(),
             };
             out.push(Finding { line, record: self.record, timestamp, candidate, around });
         }
@@ -351,7 +356,7 @@ mod tests {
             "2026-11-02 10:00:02,000 INFO app: next",
         ];
         let f = findings(&lines);
-        assert_eq!(f.len(), 1);
+        assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!((f[0].line, f[0].record), (4, 1));
         assert_eq!(
             f[0].around.record.map(|h| h.provider),

@@ -158,7 +158,9 @@ fn search(
     scratch.uncovered.push((resume, text.len()));
     let uncovered = &scratch.uncovered[first..];
     for &(start, end) in uncovered.iter().filter(|(s, e)| e > s) {
-        text_forms::exception_texts(&text[start..end], base + start, lexicon, out);
+        // A part that ends where a body starts: what leads up to it introduces that body.
+        let body_follows = end < text.len();
+        text_forms::exception_texts(&text[start..end], base + start, body_follows, lexicon, out);
     }
     if pairs == Pairs::Search {
         for &(start, end) in uncovered.iter().filter(|(s, e)| e > s) {

@@ -13,10 +13,19 @@ use super::shapes::{self, Fields};
 use super::spans::{Candidate, CandidateKind};
 
 /// SDK exception strings in `text`.
-pub fn exception_texts(text: &str, base: usize, lexicon: &Lexicon, out: &mut Vec<Candidate>) {
+/// `body_follows`: a body (searched as an object) comes right after `text`, so a lead on its
+/// last line introduces that body, not a message.
+pub fn exception_texts(
+    text: &str,
+    base: usize,
+    body_follows: bool,
+    lexicon: &Lexicon,
+    out: &mut Vec<Candidate>,
+) {
     for lead in leads::find(text) {
-        if lead.message.starts_with('{') {
-            continue; // the body itself is searched as an object
+        let on_last_line = !text[lead.at..].contains('\n');
+        if !leads::is_message(&lead) || (body_follows && on_last_line) {
+            continue; // a body's lead: the body is searched as an object
         }
         out.push(Candidate {
             offset: base + lead.at,
@@ -195,7 +204,7 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<CandidateKind> {
         let mut out = Vec::new();
-        exception_texts(text, 0, crate::test_support::lexicon(), &mut out);
+        exception_texts(text, 0, false, crate::test_support::lexicon(), &mut out);
         key_values(text, 0, &mut out);
         out.into_iter().map(|c| c.kind).collect()
     }

@@ -56,7 +56,14 @@ fn search(text: &str, base: usize, depth: usize, out: &mut Vec<Candidate>) -> Ve
     uncovered.push((resume, text.len()));
     uncovered.retain(|(s, e)| e > s);
     for &(start, end) in &uncovered {
-        text_forms::exception_texts(&text[start..end], base + start, crate::test_support::lexicon(), out);
+        let body_follows = end < text.len();
+        text_forms::exception_texts(
+            &text[start..end],
+            base + start,
+            body_follows,
+            crate::test_support::lexicon(),
+            out,
+        );
     }
     uncovered
 }

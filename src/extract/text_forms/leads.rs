@@ -72,6 +72,11 @@ fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
     (!message.is_empty()).then_some(Lead { at: start + at, status, message })
 }
 
+/// Is there a text a lead could introduce that is not the body itself (searched as an object)?
+pub fn is_message(lead: &Lead<'_>) -> bool {
+    !lead.message.contains('{')
+}
+
 /// The first `Class: `, `Class - ` or lead word `: ` of a line: where what follows it starts,
 /// and the status the class stands for.
 fn first_lead(line: &str) -> Option<(usize, Option<u16>)> {
@@ -141,8 +146,10 @@ fn class_status(word: &str) -> Option<u16> {
 
 fn last_word(s: &str) -> &str {
     let start = s
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '.' || *c == '$'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &s[start..]
 }
 

@@ -8,7 +8,7 @@
 
 mod context;
 pub mod hints;
-mod jsonish;
+mod notation;
 pub mod lexicon;
 mod prefilter;
 mod services;
@@ -292,20 +292,29 @@ fn is_exception_line(line: &[u8]) -> bool {
         && [&b"Error"[..], b"Exception", b"Warning"].iter().any(|s| name.ends_with(s))
 }
 
-/// Opening minus closing braces outside double-quoted strings.
+/// Opening minus closing braces and brackets outside strings. A string opens at a quote where
+/// a value or key may start (after a bracket, a separator or a space), so the apostrophe of
+/// `We're` in bare text opens none; it closes at the same quote unescaped.
 fn brace_balance(text: &[u8]) -> i64 {
     let mut depth = 0i64;
-    let mut in_string = false;
+    let mut quote: Option<u8> = None;
     let mut escaped = false;
+    let mut prev = b' ';
     for &b in text {
-        match b {
+        match (quote, b) {
             _ if escaped => escaped = false,
-            b'\\' => escaped = true,
-            b'"' => in_string = !in_string,
-            b'{' if !in_string => depth += 1,
-            b'}' if !in_string => depth -= 1,
+            (_, b'\\') => escaped = true,
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"') => quote = Some(b),
+            (None, b'\'') if matches!(prev, b' ' | b'\t' | b':' | b'=' | b',' | b'(' | b'[' | b'{') => {
+                quote = Some(b)
+            }
+            (None, b'{' | b'[') => depth += 1,
+            (None, b'}' | b']') => depth -= 1,
             _ => {}
         }
+        prev = b;
     }
     depth
 }

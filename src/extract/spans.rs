@@ -11,9 +11,7 @@
 
 use std::cell::RefCell;
 
-use memchr::memchr_iter;
-
-use super::jsonish::{Tape, Value};
+use super::notation::{Tape, Value};
 use super::lexicon::Lexicon;
 use super::shapes::{self, ShapeMatch};
 use super::text_forms;
@@ -133,8 +131,8 @@ fn search(
     let first = scratch.uncovered.len();
     let mut tape = scratch.tape();
     let mut resume = 0;
-    for at in memchr_iter(b'{', bytes) {
-        if at < resume {
+    for at in memchr::memchr3_iter(b'{', b'(', b'[', bytes) {
+        if at < resume || !opens_fields(bytes, at) {
             continue;
         }
         if let Some((value, used)) = tape.parse_object(&text[at..]) {
@@ -143,7 +141,7 @@ fn search(
             resume = at + used;
             continue;
         }
-        if depth < MAX_STRING_DEPTH && starts_escaped(&bytes[at + 1..]) {
+        if bytes[at] == b'{' && depth < MAX_STRING_DEPTH && starts_escaped(&bytes[at + 1..]) {
             let end = (at + MAX_UNESCAPE_BYTES).min(text.len());
             let end = (0..=end - at).rev().map(|n| at + n).find(|&e| text.is_char_boundary(e)).unwrap_or(at);
             let mut unescaped = scratch.string();
@@ -168,6 +166,25 @@ fn search(
         }
     }
     scratch.uncovered.truncate(first);
+}
+
+/// Could an object start at `bytes[at]`? Any `{`; the `(` of `Name(key=` (Java, Kotlin,
+/// Lombok); the `[` of Go's `map[key:`. Parentheses and brackets are everywhere in prose and
+/// stack frames: only those are tried.
+fn opens_fields(bytes: &[u8], at: usize) -> bool {
+    match bytes[at] {
+        b'{' => true,
+        b'(' => {
+            at > 0
+                && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_')
+                && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic)
+                && {
+                    let key = bytes[at + 1..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_');
+                    bytes.get(at + 1 + key.count()) == Some(&b'=')
+                }
+        }
+        _ => bytes[..at].ends_with(b"map") && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic),
+    }
 }
 
 /// `{\"error\"` or `{ \'code\'`: a body escaped inside a quoted string.
@@ -210,13 +227,14 @@ fn visit(
 ) {
     if let Some(obj) = value.as_object() {
         let fields = shapes::Fields::of(obj, lexicon);
+        // The object's own status (`status: 429` beside `error: {...}`) is its body's.
+        let status = fields.status(lexicon.status_keys()).or(status);
         if let Some(mut shape) = shapes::recognize(&fields, lexicon) {
             shape.http_status = shape.http_status.or(status);
             let at = first_place(span.as_bytes(), shape.code.as_bytes()).unwrap_or(0);
             out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
             return;
         }
-        let status = fields.status(lexicon.status_keys()).or(status);
         if let Some(message) = shapes::wrapped_message(&fields, lexicon) {
             out.push(Candidate { offset, kind: CandidateKind::Message { message, http_status: status } });
             return;

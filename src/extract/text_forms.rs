@@ -7,7 +7,7 @@ mod cozepy;
 mod leads;
 mod status_line;
 
-use super::jsonish::{Object, Tape};
+use super::notation::{Object, Tape};
 use super::lexicon::Lexicon;
 use super::shapes::{self, Fields};
 use super::spans::{Candidate, CandidateKind};

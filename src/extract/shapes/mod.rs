@@ -7,7 +7,7 @@
 
 mod fields;
 
-use super::jsonish::Value;
+use super::notation::Value;
 use super::lexicon::{AloneSpec, Form, Lexicon, ShapeSpec};
 use crate::catalog::descriptor::Context;
 use crate::catalog::Provider;
@@ -172,7 +172,7 @@ pub fn is_lower_snake(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::jsonish::Tape;
+    use crate::extract::notation::Tape;
     use serde_json::json;
 
     fn shape(v: serde_json::Value) -> Option<ShapeMatch> {

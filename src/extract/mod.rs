@@ -8,8 +8,8 @@
 
 mod context;
 pub mod hints;
-mod notation;
 pub mod lexicon;
+mod notation;
 mod prefilter;
 mod services;
 mod shapes;
@@ -168,10 +168,18 @@ impl Extractor {
             self.record += 1;
             self.context.start_record(line.placed(), line.envelope_time);
         }
-        if bytes.trim_ascii_end().ends_with(b"{") && brace_balance(bytes) > 0 {
-            let text = line.as_text().into_owned();
-            self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(bytes) });
-            return;
+        // A body printed over lines (`retrying 401 {`, Rust's `failed: ApiError(`): held until
+        // its brackets close. Not the indented code lines of a traceback (`return f(`).
+        let trimmed = bytes.trim_ascii_end();
+        if trimmed.ends_with(b"{")
+            || (trimmed.ends_with(b"(") && !bytes.first().is_some_and(u8::is_ascii_whitespace))
+        {
+            let depth = brace_balance(bytes);
+            if depth > 0 {
+                let text = line.as_text().into_owned();
+                self.block = Some(Block { text, starts: vec![(0, number)], depth });
+                return;
+            }
         }
         // A line without a trigger word holds no clue worth knowing (every clue of a counted
         // provider, and every host, holds one): its hint is known to be none without a search.
@@ -292,7 +300,7 @@ fn is_exception_line(line: &[u8]) -> bool {
         && [&b"Error"[..], b"Exception", b"Warning"].iter().any(|s| name.ends_with(s))
 }
 
-/// Opening minus closing braces and brackets outside strings. A string opens at a quote where
+/// Opening minus closing brackets of any kind outside strings. A string opens at a quote where
 /// a value or key may start (after a bracket, a separator or a space), so the apostrophe of
 /// `We're` in bare text opens none; it closes at the same quote unescaped.
 fn brace_balance(text: &[u8]) -> i64 {
@@ -310,8 +318,8 @@ fn brace_balance(text: &[u8]) -> i64 {
             (None, b'\'') if matches!(prev, b' ' | b'\t' | b':' | b'=' | b',' | b'(' | b'[' | b'{') => {
                 quote = Some(b)
             }
-            (None, b'{' | b'[') => depth += 1,
-            (None, b'}' | b']') => depth -= 1,
+            (None, b'{' | b'[' | b'(') => depth += 1,
+            (None, b'}' | b']' | b')') => depth -= 1,
             _ => {}
         }
         prev = b;

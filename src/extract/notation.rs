@@ -86,6 +86,13 @@ impl Tape {
 /// read to its end at every bracket in it.
 pub const MAX_BARE_BYTES: usize = 8 * 1024;
 
+/// Whether a key's value may follow its `:` after a space.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spacing {
+    Loose,
+    Tight,
+}
+
 /// Recursive descent over bytes, one method per production; `None` is "not an object here".
 struct Parser<'a, 'n> {
     text: &'a str,
@@ -197,6 +204,21 @@ impl Parser<'_, '_> {
         }
         // A name, then (after `Map(2)`'s count or a space) the container it names.
         self.pos += len;
+        // Rust's `Some("1002")`, Java's `Optional[1002]`: the value they wrap.
+        if matches!(word, b"Some" | b"Ok" | b"Err" | b"Optional") && matches!(self.peek(), Some(b'(' | b'['))
+        {
+            let inner_close = if self.peek() == Some(b'(') { b')' } else { b']' };
+            let nodes = self.nodes.len();
+            self.pos += 1;
+            if self.value(depth + 1, inner_close).is_some() {
+                self.skip_ws();
+                if self.eat(inner_close) {
+                    return Some(());
+                }
+            }
+            self.nodes.truncate(nodes);
+            self.pos = start + len;
+        }
         if word == b"map" && self.eat(b'[') {
             self.pos -= 1;
             return self.object(depth, b']');
@@ -245,13 +267,15 @@ impl Parser<'_, '_> {
             Some(b',' | b';') => true,
             Some(b) if b == close => true,
             // Go's fields, separated by spaces: `Code:1113 Message:...`.
-            Some(_) => next.is_some_and(|i| i > 0 && self.key_follows(self.pos + i)),
+            Some(_) => next.is_some_and(|i| i > 0 && self.key_follows(self.pos + i, Spacing::Tight)),
         }
     }
 
     /// Does a `key:` or `key=` start at `at`? A key is quoted, or a bare name that starts with
-    /// a letter (so the `10:00` of a time is not one), and `:` is not the `://` of a URL.
-    fn key_follows(&self, at: usize) -> bool {
+    /// a letter (so the `10:00` of a time is not one), and `:` is not the `://` of a URL. Where
+    /// fields are separated by spaces only (Go's `Code:1113 Message:..`), a value follows its
+    /// key at once: `Request ID: 0217..` in a message is text.
+    fn key_follows(&self, at: usize, spacing: Spacing) -> bool {
         let bytes = self.text.as_bytes();
         let mut i = at;
         match bytes.get(i) {
@@ -271,9 +295,14 @@ impl Parser<'_, '_> {
         while bytes.get(i) == Some(&b' ') {
             i += 1;
         }
+        let value_at_once = || bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace());
         match bytes.get(i) {
-            Some(b'=') => bytes.get(i + 1) != Some(&b'='),
-            Some(b':') => !bytes[i + 1..].starts_with(b"//") && bytes.get(i + 1) != Some(&b':'),
+            Some(b'=') => bytes.get(i + 1) != Some(&b'=') && (spacing == Spacing::Loose || value_at_once()),
+            Some(b':') => {
+                !bytes[i + 1..].starts_with(b"//")
+                    && bytes.get(i + 1) != Some(&b':')
+                    && (spacing == Spacing::Loose || value_at_once())
+            }
             _ => false,
         }
     }
@@ -296,11 +325,11 @@ impl Parser<'_, '_> {
                 b')' | b']' | b'}' => return None,
                 b',' | b';' if nested == 0 => {
                     let next = i + 1 + bytes[i + 1..].iter().take_while(|b| **b == b' ').count();
-                    if next >= bytes.len() || self.key_follows(next) || bytes[next] == close {
+                    if next >= bytes.len() || self.key_follows(next, Spacing::Loose) || bytes[next] == close {
                         break;
                     }
                 }
-                b' ' if nested == 0 && i > start && self.key_follows(i + 1) => break,
+                b' ' if nested == 0 && i > start && self.key_follows(i + 1, Spacing::Tight) => break,
                 _ => {}
             }
             i += 1;
@@ -346,6 +375,10 @@ impl Parser<'_, '_> {
                 Some(())
             }
             b if is_key_byte(b) => {
+                // Rust's raw identifiers: `r#type` is the key `type`.
+                if self.rest().starts_with(b"r#") {
+                    self.pos += 2;
+                }
                 let start = self.pos;
                 self.pos += self.rest().iter().take_while(|b| is_key_byte(**b)).count();
                 self.push(Kind::Str { escaped: false }, start);
@@ -375,20 +408,38 @@ impl Parser<'_, '_> {
                 return None;
             }
             self.eat(b'>');
-            self.value(depth + 1, close)?;
+            if self.empty_value(close) {
+                let at = self.pos;
+                self.nodes.push(Node { kind: Kind::Str { escaped: false }, start: at, end: at });
+            } else {
+                self.value(depth + 1, close)?;
+            }
             self.skip_ws();
             if !(self.eat(b',') || self.eat(b';')) {
                 if self.eat(close) {
                     break;
                 }
                 // Go's space-separated fields: the next must be a key.
-                if !self.key_follows(self.pos) {
+                if !self.key_follows(self.pos, Spacing::Loose) {
                     return None;
                 }
             }
         }
         self.close(at);
         Some(())
+    }
+
+    /// Nothing after a key's separator: Go prints an empty string so (`param: type:..`), and
+    /// Lombok a null one (`param=, type=..`).
+    fn empty_value(&self, close: u8) -> bool {
+        let rest = self.rest();
+        let spaces = rest.iter().take_while(|b| **b == b' ').count();
+        match rest.get(spaces) {
+            None => true,
+            Some(b',' | b';') => true,
+            Some(b) if *b == close => true,
+            Some(_) => spaces > 0 && self.key_follows(self.pos + spaces, Spacing::Tight),
+        }
     }
 
     /// At a `[` or a tuple's `(`; `close` ends it. A Python call's keyword arguments

@@ -11,8 +11,8 @@
 
 use std::cell::RefCell;
 
-use super::notation::{Tape, Value};
 use super::lexicon::Lexicon;
+use super::notation::{Tape, Value};
 use super::shapes::{self, ShapeMatch};
 use super::text_forms;
 
@@ -591,5 +591,18 @@ mod tests {
         assert!(shapes_in(r#"body={"error":{"code":"1302","mess"#).is_empty());
         assert!(shapes_in(&"{\\\"".repeat(10_000)).is_empty());
         assert!(shapes_in(&"{".repeat(100_000)).is_empty());
+    }
+}
+#[cfg(test)]
+mod probe {
+    #[test]
+    fn probe() {
+        for t in std::fs::read_to_string("/tmp/x").unwrap().lines() {
+            let mut tape = super::Tape::default();
+            if let Some(at) = t.find(['{', '[']) {
+                eprintln!("{:?}", tape.parse_object(&t[at..]).map(|(v, u)| (v.to_json(), u)));
+            }
+            eprintln!("{:?}", super::find(t, crate::test_support::lexicon()));
+        }
     }
 }

@@ -2,8 +2,8 @@
 //! searched line is shown to every shape, and most are not error bodies. Which keys matter is
 //! the lexicon's to say (the union of what the descriptors' shapes read).
 
-use crate::extract::notation::{Object, Text, Value};
 use crate::extract::lexicon::{Lexicon, MAX_KEYS};
+use crate::extract::notation::{Object, Text, Value};
 
 /// An object's values for each key the shapes read: the last one of a repeated key, as a map
 /// keeps.

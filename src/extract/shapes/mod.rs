@@ -7,8 +7,8 @@
 
 mod fields;
 
-use super::notation::Value;
 use super::lexicon::{AloneSpec, Form, Lexicon, ShapeSpec};
+use super::notation::Value;
 use crate::catalog::descriptor::Context;
 use crate::catalog::Provider;
 

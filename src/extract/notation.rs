@@ -583,6 +583,11 @@ impl<'t> Value<'t> {
         }
     }
 
+    /// Where it starts in the text read (a string: after its quote).
+    pub fn offset(self) -> usize {
+        self.node().start
+    }
+
     pub fn as_object(self) -> Option<Object<'t>> {
         matches!(self.node().kind, Kind::Object { .. }).then_some(Object(self))
     }

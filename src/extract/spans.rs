@@ -231,7 +231,8 @@ fn visit(
         let status = fields.status(lexicon.status_keys()).or(status);
         if let Some(mut shape) = shapes::recognize(&fields, lexicon) {
             shape.http_status = shape.http_status.or(status);
-            let at = first_place(span.as_bytes(), shape.code.as_bytes()).unwrap_or(0);
+            // The code's own place: `status: 500` may come before `code: '500'`.
+            let at = shape.code_at.min(span.len());
             out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
             return;
         }
@@ -274,15 +275,6 @@ fn visit(
         }
     }
     scratch.give_string(decoded);
-}
-
-/// Where `needle` first occurs in `hay`, found from its first byte: a code is short and its
-/// body small, too small for a searcher built per call to pay.
-fn first_place(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let Some(&first) = needle.first() else {
-        return Some(0);
-    };
-    memchr::memchr_iter(first, hay).find(|&at| hay[at..].starts_with(needle))
 }
 
 /// Could visiting `value` find anything? Not in a number, nor in a string [`might_hold_error`]

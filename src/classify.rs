@@ -311,7 +311,7 @@ fn from_message(
     if ids.is_empty() {
         // Not a documented message: the status still says something, if we know who sent it.
         return status.and_then(|s| from_status(s, around, catalog, true)).map(|(mut d, basis)| {
-            d.message = Some(LineMessage(message));
+            d.message = (!message.is_empty()).then_some(LineMessage(message));
             (d, basis)
         });
     }

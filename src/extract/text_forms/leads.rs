@@ -69,6 +69,10 @@ fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
         break;
     }
     let message = trim(&line[at..]);
+    // openai-node's `400 status code (no body)`: the SDK stating an error with no message.
+    if status.is_some() && message.starts_with("status code") {
+        return Some(Lead { at: start + at, status, message: "" });
+    }
     (!message.is_empty()).then_some(Lead { at: start + at, status, message })
 }
 

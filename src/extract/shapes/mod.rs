@@ -103,7 +103,9 @@ fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize,
         AloneSpec::Has(paths) => paths.iter().any(|p| body.path(p, lexicon).is_some()),
         AloneSpec::TypeKnown => typed_status.is_some(),
     };
-    let score = usize::from(spec.envelope.is_some())
+    // A body inside its envelope is that envelope's shape, whatever its wrapper holds beside
+    // it (pino's `err` has `code`, `message` and `type` of its own around `error: {...}`).
+    let score = 100 * usize::from(spec.envelope.is_some())
         + spec.parts.iter().filter(|p| body.path(p, lexicon).is_some()).count();
     let found = ShapeMatch {
         provider: spec.provider,

@@ -198,7 +198,7 @@ impl Extractor {
                 hint = found;
             }
         }
-        self.context.push(number, self.record, line.placed(), hint);
+        self.context.push(number, self.record, line.placed(), hint, line.chunk, lexicon);
         if bytes.starts_with(b"event: error") || bytes.starts_with(b"event:error") {
             self.sse_error_at = Some(number);
         }
@@ -226,7 +226,7 @@ impl Extractor {
             let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
             // The block's text is its own, not the chunk's: its lines are kept as copies.
             let bytes = &block.text.as_bytes()[*at..end];
-            self.context.push(*number, self.record, Placed { bytes, at: None }, None);
+            self.context.push(*number, self.record, Placed { bytes, at: None }, None, chunk, lexicon);
         }
     }
 

@@ -295,7 +295,11 @@ impl Parser<'_, '_> {
         while bytes.get(i) == Some(&b' ') {
             i += 1;
         }
-        let value_at_once = || bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace());
+        // Or an empty value, the next key at once after it (Go's `param: type:BadRequest`).
+        let value_at_once = || {
+            bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace())
+                || (bytes.get(i + 1) == Some(&b' ') && self.tight_key_at(i + 2))
+        };
         match bytes.get(i) {
             Some(b'=') => bytes.get(i + 1) != Some(&b'=') && (spacing == Spacing::Loose || value_at_once()),
             Some(b':') => {
@@ -305,6 +309,17 @@ impl Parser<'_, '_> {
             }
             _ => false,
         }
+    }
+
+    /// A bare `key:` with its value right after it, at `at`.
+    fn tight_key_at(&self, at: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        if !bytes.get(at).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+            return false;
+        }
+        let i = at + bytes[at..].iter().take_while(|b| is_key_byte(**b)).count();
+        matches!(bytes.get(i), Some(b':' | b'='))
+            && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace() && *b != b'/')
     }
 
     /// Bare text, up to the first of: `close` outside brackets of its own, the end of the line,
@@ -934,12 +949,79 @@ mod tests {
         }
     }
 
+    /// One body as each language's printer writes it: one value.
+    #[test]
+    fn every_notation_gives_the_same_value() {
+        let expected = json!({"code": "1113", "message": "余额不足, 请充值", "status": 429});
+        let quoted_code = json!({"code": "1113", "message": "余额不足, 请充值", "status": "429"});
+        for (text, want) in [
+            (r#"{"code":"1113","message":"余额不足, 请充值","status":429}"#, &expected),
+            (r#"{'code': '1113', 'message': '余额不足, 请充值', 'status': 429}"#, &expected),
+            ("{\n  code: '1113',\n  message: '余额不足, 请充值',\n  status: 429\n}", &expected),
+            (r#"{code=1113, message=余额不足, 请充值, status=429}"#, &quoted_code),
+            (r#"(code=1113, message=余额不足, 请充值, status=429)"#, &quoted_code),
+            (r#"{code='1113', message='余额不足, 请充值', status=429}"#, &expected),
+            (r#"{Code:1113 Message:余额不足, 请充值 Status:429}"#, &quoted_code),
+            (r#"[code:1113 message:余额不足, 请充值 status:429]"#, &quoted_code),
+            (r#"{ code: Some("1113"), message: "余额不足, 请充值", status: 429 }"#, &expected),
+            (r#"{"code"=>"1113", "message"=>"余额不足, 请充值", "status"=>429}"#, &expected),
+        ] {
+            let (value, used) = parse(text).unwrap_or_else(|| panic!("{text}"));
+            let value = lowercase_keys(value);
+            // Bare `1113` is a number: the shapes read a code either way.
+            let want = if text.contains("code=1113") || text.contains("ode:1113") {
+                json!({"code": 1113, "message": want["message"], "status": 429})
+            } else {
+                want.clone()
+            };
+            assert_eq!((value, used), (want, text.len()), "{text}");
+        }
+    }
+
+    fn lowercase_keys(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => {
+                serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect())
+            }
+            other => other,
+        }
+    }
+
+    #[test]
+    fn decorations_and_wrappers_of_the_printers() {
+        let inspect = "{\n  status: 400,\n  headers: Headers { date: 'x' },\n  error: <ref *1> { code: '1214', list: [Object], fn: [Function: f] },\n  [cause]: undefined\n}";
+        let (v, _) = parse(inspect).unwrap();
+        assert_eq!(v["error"]["code"], "1214");
+        assert_eq!(v["cause"], serde_json::Value::Null);
+        let java = "{statusCode=400, message='Missing. Request id: 0217', code='MissingParameter', param='', requestId='2025x'}";
+        assert_eq!(parse(java).unwrap().0["code"], "MissingParameter");
+        let go_empty = "{code:X param: type:BadRequest}";
+        assert_eq!(parse(go_empty).unwrap().0, json!({"code": "X", "param": "", "type": "BadRequest"}));
+        let lombok = "(code=702042078, msg=We're sorry, please retry (later), logID=2025abc)";
+        assert_eq!(parse(lombok).unwrap().0["msg"], "We're sorry, please retry (later)");
+        let python_call = "{'e': APIStatusError('Error code: 429', response=<Response [429 Too Many Requests]>, body={'code': '1308'})}";
+        assert_eq!(parse(python_call).unwrap().0["e"][2]["code"], "1308");
+        let rust = "{ r#type: None, code: Some(\"1002\") }";
+        assert_eq!(parse(rust).unwrap().0, json!({"type": null, "code": "1002"}));
+    }
+
+    /// `\xNN` runs are UTF-8 bytes (`b'...'` as Python prints bytes), never Latin-1.
+    #[test]
+    fn bytes_escapes_decode_as_utf8() {
+        let (v, _) = parse(r#"{'m': b'\xe5\x9b\xbe\xe7\x89\x87 ok', 'bad': '\xff!'}"#).unwrap();
+        assert_eq!(v["m"], "图片 ok");
+        assert_eq!(v["bad"], "\u{FFFD}!");
+    }
+
     #[test]
     fn truncated_and_deep_input_fail_without_panicking() {
         assert!(parse(r#"{"error":{"code":"1302","mess"#).is_none());
         assert!(parse(r#"{"a":"\"#).is_none());
-        assert!(parse(r#"{"a":1e}"#).is_none());
-        assert!(parse("{\"a\":\0}").is_none());
+        assert!(parse(r#"{"a":"x"#).is_none());
+        assert!(parse(r#"{"a":{"b":1}"#).is_none());
+        // What is not a number is bare text, as Go and Lombok print values.
+        assert_eq!(parse(r#"{"a":1e}"#).unwrap().0, json!({"a": "1e"}));
+        assert_eq!(parse("{\"a\":\0}").unwrap().0, json!({"a": "\0"}));
         let deep = "{\"a\":".repeat(100_000);
         assert!(parse(&deep).is_none());
         let deep_list = format!("{{\"a\":{}", "[".repeat(100_000));

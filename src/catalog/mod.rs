@@ -172,7 +172,7 @@ impl Catalog {
         for (name, text) in files {
             let parsed = load::parse_file(name, text)?;
             match descriptors.iter_mut().find(|d| d.id == parsed.descriptor.id) {
-                Some(d) => d.extend(parsed.descriptor),
+                Some(d) => d.extend(parsed.descriptor, parsed.said),
                 None => descriptors.push(parsed.descriptor),
             }
             for entry in parsed.entries {

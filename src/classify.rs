@@ -350,10 +350,7 @@ fn from_message(
     let entry = catalog.get(pick);
     let shared = ids.iter().all(|&id| catalog.get(id).category == entry.category);
     let parameter = matches.iter().find(|m| m.entry == pick).and_then(|m| m.parameter.as_deref());
-    let code = match parameter {
-        Some(p) if entry.code.contains("{{Parameter}}") => entry.code.replace("{{Parameter}}", p),
-        _ => entry.code.clone(),
-    };
+    let code = entry.reported_code(parameter);
     let basis = if around.close().is_some_and(|h| h.provider == entry.provider) {
         Basis::Close
     } else {
@@ -423,7 +420,8 @@ fn by_status(status: u16, provider: Provider, catalog: &Catalog) -> Option<Detec
     if let [one] = rows.as_slice() {
         let entry = catalog.get(*one);
         let res = Resolution { entry: *one, ambiguous: false };
-        return Some(known(catalog, provider, entry.code.clone(), Some(status), None, res, Evidence::Status));
+        let code = entry.reported_code(None);
+        return Some(known(catalog, provider, code, Some(status), None, res, Evidence::Status));
     }
     let mut d = unknown_status(provider, format!("http_{status}"), status);
     if let Some(category) = shared_category(catalog, &rows) {

@@ -304,6 +304,10 @@ impl Engine {
         }
         match Catalog::with_overrides(&self.config.catalog_files) {
             Ok(c) => {
+                {
+                    let _exposed = self.shared.exposure.write().unwrap_or_else(|e| e.into_inner());
+                    self.shared.metrics.follow_catalog(&c);
+                }
                 tracing::info!(entries = c.len(), "catalog reloaded");
                 self.shared.set_catalog(c);
                 self.catalog = self.shared.catalog();

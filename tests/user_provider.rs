@@ -194,3 +194,21 @@ fn the_file_makes_deepseek_a_provider_the_cli_knows() {
     let rows: Vec<Value> = serde_json::from_slice(&plain.stdout).unwrap();
     assert_eq!(rows.iter().filter(|r| r["provider"] == "deepseek").count(), 0);
 }
+
+#[test]
+fn the_descriptor_example_in_the_catalog_readme_loads() {
+    let readme = fs::read_to_string(repo("src/catalog/README.md")).unwrap();
+    let section = readme.split("## The provider descriptor").nth(1).expect("the section");
+    let example = section.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).expect("its example");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("descriptor.toml");
+    fs::write(&file, example).unwrap();
+    let out = errwatch(&["--catalog", file.to_str().unwrap(), "catalog", "--provider", "deepseek"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // And a malformed descriptor is refused with its file and line.
+    fs::write(&file, example.replace("code_form = \"lower_snake\"", "code_form = \"kebab\"")).unwrap();
+    let bad = errwatch(&["--catalog", file.to_str().unwrap(), "catalog"]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{err}");
+    assert!(err.contains("descriptor.toml:") && err.contains("kebab"), "{err}");
+}

@@ -13,7 +13,7 @@ use crate::source::ReadStats;
 use crate::summary::Summary;
 use crate::timestamp::Dating;
 
-use super::{batch_options, report_failures, write_out, Outcome};
+use super::{batch_options, report_failures, write_out, ExitCode};
 
 /// Both sinks a report can need; metrics only for `--format prometheus`.
 struct Collect<'a> {
@@ -38,7 +38,7 @@ impl EventSink for Collect<'_> {
     }
 }
 
-pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating) -> io::Result<Outcome> {
+pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating) -> io::Result<ExitCode> {
     let metrics =
         (args.format == ReportFormat::Prometheus).then(|| Metrics::new(catalog, global.max_unknown_codes));
     let mut collect = Collect { summary: Summary::new(global.max_unknown_codes), metrics: metrics.as_ref() };

@@ -536,6 +536,18 @@ mod tests {
         every_clue_is_a_trigger_and_names_its_provider(crate::test_support::catalog());
     }
 
+    /// The same over a catalog a user's file adds a provider to: its clues are triggers and name
+    /// it, as the embedded providers' do, and the embedded ones still name theirs.
+    #[test]
+    fn every_clue_of_a_loaded_catalog_is_a_trigger_and_names_its_provider() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/catalogs/deepseek.toml");
+        let catalog = crate::catalog::Catalog::with_overrides(&[file]).expect("the example loads");
+        let deepseek = catalog.descriptors().iter().find(|d| d.id.as_str() == "deepseek").expect("declared");
+        assert!(deepseek.counted, "the file makes DeepSeek counted");
+        assert!(deepseek.clues().count() > 2, "and adds to its clues");
+        every_clue_is_a_trigger_and_names_its_provider(&catalog);
+    }
+
     #[test]
     fn a_provider_only_recognized_triggers_nothing_but_its_hosts() {
         let lexicon = crate::test_support::lexicon();

@@ -64,7 +64,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
                     .await
                     .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
                 tracing::info!("serving /metrics on http://{}", listener.local_addr()?);
-                let app = http::router(shared.clone(), web.clone());
+                let app = http::router(shared.clone(), web.clone(), dating.zone);
                 let web = web.clone();
                 Some(tokio::spawn(async move { http::serve(listener, app, &web).await }))
             }

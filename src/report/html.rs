@@ -450,7 +450,7 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 .totals .sub { font-size: 0.8em; color: var(--muted); }
 .unreadable { color: #a00; }
 .live { color: var(--muted); font-size: 0.9em; margin: 0; }
-ol.actions { padding-left: 1.6em; }
+ol.actions { padding-left: 1.6em; display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); gap: 0 28px; }
 .action { margin: 0 0 12px; padding: 6px 10px; border-left: 6px solid #999; }
 .action.critical { border-left: 6px double #000; }
 .action.high { border-left: 6px solid #D55E00; }

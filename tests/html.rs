@@ -244,7 +244,8 @@ const SEEN: &str = r#"(() => {
     charts: [...document.querySelectorAll('svg.timeline')].map(svg => ({
       provider: text(svg.closest('figure').querySelector('figcaption strong')),
       categories: [...new Set([...svg.querySelectorAll('rect.seg')].map(r => r.dataset.category))].sort(),
-      marks: [...svg.querySelectorAll('.critical-mark text')].map(t => t.textContent.replace('▼ ', '')),
+      marks: [...svg.querySelectorAll('.critical-mark text')].flatMap(t => t.textContent.replace('▼', '').split(',')),
+      critical: [...svg.closest('figure').querySelectorAll('ol.critical li')].map(li => li.dataset.code),
       width: svg.getBoundingClientRect().width,
     })),
     alternatives: [...document.querySelectorAll('svg.chart')].map(svg =>
@@ -314,9 +315,19 @@ fn assert_agrees(seen: &Value, report: &Value) {
             .filter(|r| r["provider"] == p && r["severity"] == "critical" && !r["first_seen"].is_null())
             .map(label)
             .collect();
-        let marks: BTreeSet<String> =
+        let listed: Vec<String> =
+            chart["critical"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+        assert_eq!(
+            listed.iter().cloned().collect::<BTreeSet<_>>(),
+            critical,
+            "{p}: every critical code listed"
+        );
+        // Each listed code's number is on a mark in the chart, once.
+        let mut marks: Vec<String> =
             chart["marks"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
-        assert_eq!(marks, critical, "{p}: the first of each critical code marked");
+        marks.sort_by_key(|m| m.parse::<usize>().unwrap_or(0));
+        let numbers: Vec<String> = (1..=listed.len()).map(|n| n.to_string()).collect();
+        assert_eq!(marks, numbers, "{p}: the first of each critical code marked");
         assert!(chart["width"].as_f64().unwrap() > 600.0, "{p}: the chart is drawn wide");
     }
     let alternatives = seen["alternatives"].as_array().unwrap();

@@ -280,9 +280,11 @@ fn timelines(report: &Report, view: &View, w: &Words) -> Markup {
                     figcaption { strong { (chart.provider) } " — " (chart.total) }
                     (svg::timeline(chart, zone, w))
                     @if !chart.critical.is_empty() {
-                        ul class="critical" {
+                        ol class="critical" {
                             @for (code, at) in &chart.critical {
-                                li { (fill(w.html_critical_first, &[("code", code), ("at", &Local::new(at.0, zone))])) }
+                                li data-code=(code) {
+                                    (fill(w.html_critical_first, &[("code", code), ("at", &Local::new(at.0, zone))]))
+                                }
                             }
                         }
                     }
@@ -468,7 +470,8 @@ figure { margin: 12px 0 20px; }
 svg.chart { max-width: 760px; height: auto; display: block; }
 svg .axis, svg .label { font-size: 11px; fill: #333; }
 svg .mark { font-size: 11px; fill: #000; font-weight: 700; }
-ul.critical { margin: 2px 0; font-size: 0.9em; }
+ol.critical { margin: 2px 0; font-size: 0.9em; padding-left: 2.4em; }
+ol.critical li::marker { content: "▼" counter(list-item) " "; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }

@@ -144,7 +144,8 @@ pub struct ProviderTimeline<'r> {
     pub bucket_ms: i64,
     pub total: u64,
     pub peak: u64,
-    /// Critical codes of this provider: label and first time seen.
+    /// Critical codes of this provider: label and first time seen, earliest first; the
+    /// chart marks each by its number (from 1) in this list.
     pub critical: Vec<(String, Moment)>,
 }
 
@@ -157,12 +158,14 @@ impl<'r> ProviderTimeline<'r> {
             categories.iter().map(|(c, b)| (*c, &b[..used.min(b.len())])).collect();
         let sums: Vec<u64> =
             (0..used).map(|i| rows.iter().map(|(_, b)| b.get(i).copied().unwrap_or(0)).sum()).collect();
-        let critical = report
+        let mut critical: Vec<(String, Moment)> = report
             .by_code
             .iter()
             .filter(|r| r.provider == provider && r.severity == Some(Severity::Critical))
             .filter_map(|r| r.first_seen.map(|m| (r.label(), m)))
             .collect();
+        // Numbered in time order: the marks read left to right.
+        critical.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         Some(ProviderTimeline {
             provider,
             rows,
@@ -199,6 +202,20 @@ impl<'r> ProviderTimeline<'r> {
             }
         }
         out
+    }
+
+    /// One mark per bar holding a first occurrence: the bar, and the numbers of its codes
+    /// (`1,2`), so marks never print over each other's codes.
+    fn marks(&self) -> Vec<(usize, String)> {
+        let mut marks: Vec<(usize, String)> = Vec::new();
+        for (i, (_, at)) in self.critical.iter().enumerate() {
+            let bucket = self.bucket_of(at.0);
+            match marks.iter_mut().find(|(b, _)| *b == bucket) {
+                Some((_, numbers)) => numbers.push_str(&format!(",{}", i + 1)),
+                None => marks.push((bucket, (i + 1).to_string())),
+            }
+        }
+        marks
     }
 
     fn bucket_of(&self, ms: i64) -> usize {
@@ -261,12 +278,12 @@ pub fn timeline(t: &ProviderTimeline, zone: Zone, w: &Words) -> Markup {
                     title { (s.category.as_str()) ": " (s.count) ", " (short_time(t.bucket_start(s.bucket), zone, one_day)) }
                 }
             }
-            @for (code, at) in &t.critical {
-                @let x = LEFT + (t.bucket_of(at.0) as f64 + 0.5) * bar;
-                g class="critical-mark" data-code=(code) {
+            @for (bucket, numbers) in t.marks() {
+                @let x = LEFT + (bucket as f64 + 0.5) * bar;
+                g class="critical-mark" {
                     line x1=(fmt(x)) y1=(TOP - 2.0) x2=(fmt(x)) y2=(TOP + PLOT_HEIGHT) stroke="#000"
                         stroke-width="1" stroke-dasharray="3 2" {}
-                    text x=(fmt(x)) y=(TOP - 6.0) text-anchor="middle" class="mark" { "▼ " (code) }
+                    text x=(fmt(x)) y=(TOP - 6.0) text-anchor="middle" class="mark" { "▼" (numbers) }
                 }
             }
         }

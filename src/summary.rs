@@ -382,7 +382,9 @@ mod tests {
             .collect()
     }
 
-    fn layout(t: &Timeline) -> (EpochMillis, i64, Vec<((Provider, Category), Vec<u64>)>) {
+    type Layout = (EpochMillis, i64, Vec<((Provider, Category), Vec<u64>)>);
+
+    fn layout(t: &Timeline) -> Layout {
         (t.start, t.width, t.counts.iter().map(|(p, r)| (*p, r.clone())).collect())
     }
 

@@ -297,7 +297,7 @@ pub const TOP_CODES: usize = 10;
 pub fn top_codes(report: &Report, w: &Words) -> Markup {
     let mut rows: Vec<&super::CodeRow> = report.by_code.iter().collect();
     // Stable: ties keep the table's order.
-    rows.sort_by(|a, b| b.count.cmp(&a.count));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.count));
     rows.truncate(TOP_CODES);
     let label_width = 260.0;
     let row_height = 22.0;

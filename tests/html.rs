@@ -511,3 +511,24 @@ fn the_page_stays_small_whatever_the_log() {
     let page = errwatch(&["report", "--format", "html", log.to_str().unwrap()]);
     assert!(page.len() < 1_000_000, "{} bytes", page.len());
 }
+
+/// The harness itself: a page that logs an error, throws, and asks for an image elsewhere is
+/// caught on each count, so a clean run of the tests above means something.
+#[test]
+fn the_browser_checks_catch_errors_and_requests() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.html");
+    fs::write(
+        &file,
+        "<!DOCTYPE html><html><body><img src=\"http://127.0.0.1:9/x.png\">\
+         <script>console.error('bad'); throw new Error('thrown');</script></body></html>",
+    )
+    .unwrap();
+    let url = format!("file://{}", file.display());
+    let mut b = Browser::launch(&chromium);
+    b.open(&url);
+    let problems = b.problems().join("\n");
+    assert!(problems.contains("bad") && problems.contains("thrown"), "{problems}");
+    assert_eq!(b.requests_outside(&[&url]), vec!["http://127.0.0.1:9/x.png".to_string()]);
+}

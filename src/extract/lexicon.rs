@@ -197,6 +197,11 @@ impl Lexicon {
     pub(super) fn key(&self, name: &[u8]) -> Option<u8> {
         self.keys.get(name)
     }
+
+    /// The key a capitalized `name` is with its case ignored, when that is another key.
+    pub(super) fn key_folded(&self, name: &[u8]) -> Option<u8> {
+        self.keys.get_folded(name)
+    }
 }
 
 /// Key names by length: asked for every key of every object of a searched line, and most
@@ -220,6 +225,17 @@ impl KeyIndex {
 
     fn get(&self, name: &[u8]) -> Option<u8> {
         self.by_len.get(name.len())?.iter().find(|(k, _)| **k == *name).map(|(_, i)| *i)
+    }
+
+    /// Go prints a struct's fields capitalized (`&{Code:1113 Message:..}`), as do .NET and
+    /// some Java mappers: a name that starts upper-case is also the key it is with its case
+    /// ignored (besides itself: Tencent Cloud's `Code` is a key of its own).
+    fn get_folded(&self, name: &[u8]) -> Option<u8> {
+        if !name.first().is_some_and(u8::is_ascii_uppercase) {
+            return None;
+        }
+        let same_len = self.by_len.get(name.len())?;
+        same_len.iter().find(|(k, _)| **k != *name && k.eq_ignore_ascii_case(name)).map(|(_, i)| *i)
     }
 }
 

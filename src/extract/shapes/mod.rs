@@ -7,8 +7,8 @@
 
 mod fields;
 
-use super::jsonish::Value;
 use super::lexicon::{AloneSpec, Form, Lexicon, ShapeSpec};
+use super::notation::Value;
 use crate::catalog::descriptor::Context;
 use crate::catalog::Provider;
 
@@ -27,6 +27,8 @@ pub struct ShapeMatch {
     pub distinctive: bool,
     /// The weakest provider evidence that makes a body of this shape the provider's.
     pub context: Context,
+    /// Where the code's value starts in the text the body was read from.
+    pub code_at: usize,
 }
 
 /// The shape `obj` fits best, if any: one object may fit several (PPIO's `code` + `reason` +
@@ -83,7 +85,8 @@ pub fn wrapped_message(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<String> {
 /// The match and how many of the shape's parts `body` (the object, or what its envelope
 /// wraps) has.
 fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize, ShapeMatch)> {
-    let code = spec.code.iter().find_map(|k| body.get(*k)).and_then(|v| read_code(v, &spec.code_form))?;
+    let code_value = spec.code.iter().find_map(|k| body.get(*k))?;
+    let code = read_code(code_value, &spec.code_form)?;
     if spec.ok_codes.contains(&code) || !spec.requires.iter().all(|p| body.path(p, lexicon).is_some()) {
         return None;
     }
@@ -110,6 +113,7 @@ fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize,
         code,
         distinctive,
         context: spec.context,
+        code_at: code_value.offset(),
     };
     Some((score, found))
 }
@@ -172,7 +176,7 @@ pub fn is_lower_snake(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::jsonish::Tape;
+    use crate::extract::notation::Tape;
     use serde_json::json;
 
     fn shape(v: serde_json::Value) -> Option<ShapeMatch> {

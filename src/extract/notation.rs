@@ -1,14 +1,25 @@
-//! A parser for the object syntaxes error bodies appear in: JSON, and Python's repr of a dict
-//! (single or double quotes, `None`, `True`, `False`, tuples as lists).
+//! One tolerant reader for the object notations programs print error bodies in: JSON; Python's
+//! repr (single quotes, `None`, tuples, `b'...'` bytes, `Name(k=v)` calls); JavaScript as
+//! Node's `util.inspect` prints it (bare keys, `'...'` strings, `undefined`, `[Object]`,
+//! `<ref *1>`, `[cause]: {...}`, `Headers {...}`); Java and Kotlin `toString()`s
+//! (`Name{k=v, k='v'}`, Lombok's `Name(k=v text, k=v)`); Go's `&{Key:v Key:v}` and
+//! `map[k:v k:v]`; Rust's Debug (`Name { k: "v" }`).
 //!
-//! It parses one object at the start of its input and says how much it consumed, so the span
-//! finder can try it at each `{` of a line and skip what it took. The result is a [`Tape`]: a
-//! flat list of nodes in document order whose strings and numbers are byte ranges of the input,
-//! read (and their escapes decoded) only when a shape recognizer asks. Every line of a dense log
-//! holds a body or three, so the tape is reused and a parse allocates nothing once it has grown.
+//! Keys are quoted with `"` or `'`, bare, or in brackets; `:`, `=` or `=>` separate a key
+//! from its value; fields are separated by commas or, as Go prints them, by spaces. A value is a
+//! container, a quoted string, a number, a bare word (`null`, `None`, `nil`, `undefined`,
+//! `True`), or bare text up to what ends it: the container's closing bracket, the end of the
+//! line, or a separator followed by the next `key:`/`key=`.
 //!
-//! Nesting deeper than [`MAX_DEPTH`] fails instead of recursing: log lines are
-//! attacker-influenced.
+//! It reads one container at the start of its input and says how much it consumed, so the span
+//! finder can try it at each opening bracket of a line and skip what it took. The result is a
+//! [`Tape`]: a flat list of nodes in document order whose strings and numbers are byte ranges
+//! of the input, read (and their escapes decoded) only when a shape recognizer asks. Every line
+//! of a dense log holds a body or three, so the tape is reused and a parse allocates nothing
+//! once it has grown.
+//!
+//! Nesting deeper than [`MAX_DEPTH`] fails instead of recursing, and bare text is cut at
+//! [`MAX_BARE_BYTES`]: log lines are attacker-influenced.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -49,14 +60,18 @@ enum Kind {
 }
 
 impl Tape {
-    /// Parses one object at the start of `text`: its value and the number of bytes it took.
+    /// Reads one container at the start of `text` (`{`, or the `(` of `Name(k=v)`, or the `[`
+    /// of Go's `map[k:v]`): its value and the number of bytes it took.
     pub fn parse_object<'t>(&'t mut self, text: &'t str) -> Option<(Value<'t>, usize)> {
         self.nodes.clear();
-        if text.as_bytes().first() != Some(&b'{') {
-            return None;
-        }
+        let close = match text.as_bytes().first()? {
+            b'{' => b'}',
+            b'(' => b')',
+            b'[' => b']',
+            _ => return None,
+        };
         let mut parser = Parser { text, pos: 0, nodes: &mut self.nodes };
-        parser.object(0)?;
+        parser.object(0, close)?;
         let used = parser.pos;
         Some((Value { nodes: &self.nodes, text, at: 0 }, used))
     }
@@ -67,6 +82,17 @@ impl Tape {
     }
 }
 
+/// Bare text longer than this is not a value: a message is shorter, and a line of prose is not
+/// read to its end at every bracket in it.
+pub const MAX_BARE_BYTES: usize = 8 * 1024;
+
+/// Whether a key's value may follow its `:` after a space.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spacing {
+    Loose,
+    Tight,
+}
+
 /// Recursive descent over bytes, one method per production; `None` is "not an object here".
 struct Parser<'a, 'n> {
     text: &'a str,
@@ -74,9 +100,17 @@ struct Parser<'a, 'n> {
     nodes: &'n mut Vec<Node>,
 }
 
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'-' | b'.' | b'@')
+}
+
 impl Parser<'_, '_> {
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn rest(&self) -> &[u8] {
+        &self.text.as_bytes()[self.pos..]
     }
 
     fn eat(&mut self, b: u8) -> bool {
@@ -107,51 +141,314 @@ impl Parser<'_, '_> {
         };
     }
 
-    fn value(&mut self, depth: usize) -> Option<()> {
+    /// A value inside a container that `close` ends.
+    fn value(&mut self, depth: usize, close: u8) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
         self.skip_ws();
+        // util.inspect marks an object met again later: `<ref *1> { ... }`.
+        if self.rest().starts_with(b"<ref *") {
+            self.pos += memchr::memchr(b'>', self.rest())? + 1;
+            self.skip_ws();
+        }
         match self.peek()? {
-            b'{' => self.object(depth),
-            b'[' | b'(' => self.list(depth),
-            b'"' | b'\'' => self.string(),
-            _ => self.scalar(),
+            b'{' => self.object(depth, b'}'),
+            b'[' => self.list(depth, b']'),
+            b'(' => self.list(depth, b')'),
+            b'"' | b'\'' | b'`' => self.string(),
+            b'<' => self.angled(),
+            b'-' | b'+' | b'.' | b'0'..=b'9' => {
+                let (start, nodes) = (self.pos, self.nodes.len());
+                if self.number().is_some() && self.ends_value(close) {
+                    return Some(());
+                }
+                // `2025-03-14T10:00:00`, `0217abc`: not a number after all.
+                self.nodes.truncate(nodes);
+                self.pos = start;
+                self.bare(close)
+            }
+            b'&' if self.rest().starts_with(b"&{") => {
+                self.pos += 1;
+                self.object(depth, b'}')
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => self.word(depth, close),
+            _ => self.bare(close),
         }
     }
 
-    /// At a `{`. A trailing comma before the `}` is allowed, as Python allows it.
-    fn object(&mut self, depth: usize) -> Option<()> {
+    /// A value that starts with a letter: a literal, a string's prefix (`b'...'`), a named
+    /// container (`Headers {`, `Name(`, `map[`, `Map(2) {`), or bare text.
+    fn word(&mut self, depth: usize, close: u8) -> Option<()> {
+        let start = self.pos;
+        let len = self.rest().iter().take_while(|b| is_key_byte(**b)).count();
+        let word = &self.text.as_bytes()[start..start + len];
+        let after = self.text.as_bytes().get(start + len).copied();
+        if matches!(after, Some(b'\'' | b'"')) && matches!(word, b"b" | b"r" | b"u" | b"br" | b"rb" | b"f") {
+            self.pos += len;
+            return self.string();
+        }
+        let literal = match word {
+            b"null" | b"None" | b"nil" | b"undefined" | b"NaN" => Some(Kind::Null),
+            b"true" | b"True" | b"false" | b"False" => Some(Kind::Bool),
+            _ => None,
+        };
+        if let Some(kind) = literal {
+            self.pos += len;
+            if self.ends_value(close) {
+                self.push(kind, start);
+                return Some(());
+            }
+            self.pos = start;
+            return self.bare(close);
+        }
+        // A name, then (after `Map(2)`'s count or a space) the container it names.
+        self.pos += len;
+        // Rust's `Some("1002")`, Java's `Optional[1002]`: the value they wrap.
+        if matches!(word, b"Some" | b"Ok" | b"Err" | b"Optional") && matches!(self.peek(), Some(b'(' | b'['))
+        {
+            let inner_close = if self.peek() == Some(b'(') { b')' } else { b']' };
+            let nodes = self.nodes.len();
+            self.pos += 1;
+            if self.value(depth + 1, inner_close).is_some() {
+                self.skip_ws();
+                if self.eat(inner_close) {
+                    return Some(());
+                }
+            }
+            self.nodes.truncate(nodes);
+            self.pos = start + len;
+        }
+        if word == b"map" && self.eat(b'[') {
+            self.pos -= 1;
+            return self.object(depth, b']');
+        }
+        let named = self.pos;
+        if self.peek() == Some(b'(') {
+            let counted = self.rest()[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if counted > 0 && self.rest().get(counted + 1) == Some(&b')') {
+                self.pos += counted + 2;
+            } else {
+                let nodes = self.nodes.len();
+                if self.object(depth, b')').is_some() {
+                    return Some(());
+                }
+                self.nodes.truncate(nodes);
+                self.pos = named;
+                if self.list(depth, b')').is_some() {
+                    return Some(());
+                }
+                self.nodes.truncate(nodes);
+                self.pos = start;
+                return self.bare(close);
+            }
+        }
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'{') {
+            let nodes = self.nodes.len();
+            if self.object(depth, b'}').is_some() {
+                return Some(());
+            }
+            self.nodes.truncate(nodes);
+        }
+        self.pos = start;
+        self.bare(close)
+    }
+
+    /// Is the value just read over? Whitespace, then a separator or a closing bracket (or the
+    /// end), must follow it; else it was the start of bare text (`2025-03-14`, `None of`).
+    fn ends_value(&self, close: u8) -> bool {
+        let rest = self.rest();
+        let next = rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        match next.map(|i| rest[i]) {
+            None => true,
+            Some(b',' | b';') => true,
+            Some(b) if b == close => true,
+            // Go's fields, separated by spaces: `Code:1113 Message:...`.
+            Some(_) => next.is_some_and(|i| i > 0 && self.key_follows(self.pos + i, Spacing::Tight)),
+        }
+    }
+
+    /// Does a `key:` or `key=` start at `at`? A key is quoted, or a bare name that starts with
+    /// a letter (so the `10:00` of a time is not one), and `:` is not the `://` of a URL. Where
+    /// fields are separated by spaces only (Go's `Code:1113 Message:..`), a value follows its
+    /// key at once: `Request ID: 0217..` in a message is text.
+    fn key_follows(&self, at: usize, spacing: Spacing) -> bool {
+        let bytes = self.text.as_bytes();
+        let mut i = at;
+        match bytes.get(i) {
+            Some(q @ (b'"' | b'\'')) => {
+                let Some(len) = memchr::memchr(*q, &bytes[i + 1..]) else { return false };
+                i += len + 2;
+            }
+            Some(b'[') => {
+                let Some(len) = memchr::memchr(b']', &bytes[i..]) else { return false };
+                i += len + 1;
+            }
+            Some(b) if b.is_ascii_alphabetic() || *b == b'_' || *b == b'$' => {
+                i += bytes[i..].iter().take_while(|b| is_key_byte(**b)).count();
+            }
+            _ => return false,
+        }
+        while bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let value_at_once = || bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace());
+        match bytes.get(i) {
+            Some(b'=') => bytes.get(i + 1) != Some(&b'=') && (spacing == Spacing::Loose || value_at_once()),
+            Some(b':') => {
+                !bytes[i + 1..].starts_with(b"//")
+                    && bytes.get(i + 1) != Some(&b':')
+                    && (spacing == Spacing::Loose || value_at_once())
+            }
+            _ => false,
+        }
+    }
+
+    /// Bare text, up to the first of: `close` outside brackets of its own, the end of the line,
+    /// or a separator (`,` or a space) followed by the next key. Trailing spaces are not its.
+    fn bare(&mut self, close: u8) -> Option<()> {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let limit = (start + MAX_BARE_BYTES).min(bytes.len());
+        let mut nested = 0usize;
+        let mut i = start;
+        while i < limit {
+            let b = bytes[i];
+            match b {
+                b'\n' | b'\r' => break,
+                _ if b == close && nested == 0 => break,
+                b'(' | b'[' | b'{' => nested += 1,
+                b')' | b']' | b'}' if nested > 0 => nested -= 1,
+                b')' | b']' | b'}' => return None,
+                b',' | b';' if nested == 0 => {
+                    let next = i + 1 + bytes[i + 1..].iter().take_while(|b| **b == b' ').count();
+                    if next >= bytes.len() || self.key_follows(next, Spacing::Loose) || bytes[next] == close {
+                        break;
+                    }
+                }
+                b' ' if nested == 0 && i > start && self.key_follows(i + 1, Spacing::Tight) => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        if i == limit && limit < bytes.len() {
+            return None;
+        }
+        let end = start + bytes[start..i].trim_ascii_end().len();
+        if end == start {
+            return None;
+        }
+        // A character is never split: every byte that ends the text is ASCII.
+        self.pos = end;
+        self.push(Kind::Str { escaped: false }, start);
+        Some(())
+    }
+
+    /// `<Response [429 Too Many Requests]>`: Python's repr of what has no literal form, as
+    /// bare text.
+    fn angled(&mut self) -> Option<()> {
+        let start = self.pos;
+        let len = memchr::memchr2(b'>', b'\n', self.rest())?;
+        if self.rest()[len] != b'>' {
+            return None;
+        }
+        self.pos += len + 1;
+        self.nodes.push(Node { kind: Kind::Str { escaped: false }, start, end: self.pos });
+        Some(())
+    }
+
+    /// A key: quoted, in brackets (util.inspect's `[cause]`, `[Symbol(x)]`), or bare.
+    fn key(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' | b'\'' => self.string(),
+            b'[' => {
+                let len = memchr::memchr2(b']', b'\n', self.rest())?;
+                if self.rest()[len] != b']' {
+                    return None;
+                }
+                let start = self.pos + 1;
+                self.pos += len + 1;
+                self.nodes.push(Node { kind: Kind::Str { escaped: false }, start, end: self.pos - 1 });
+                Some(())
+            }
+            b if is_key_byte(b) => {
+                // Rust's raw identifiers: `r#type` is the key `type`.
+                if self.rest().starts_with(b"r#") {
+                    self.pos += 2;
+                }
+                let start = self.pos;
+                self.pos += self.rest().iter().take_while(|b| is_key_byte(**b)).count();
+                self.push(Kind::Str { escaped: false }, start);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// At an opening bracket; `close` ends it. Fields are `key: value`, `key = value` or
+    /// `key => value`, separated by commas or whitespace; a trailing comma is allowed.
+    fn object(&mut self, depth: usize, close: u8) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let start = self.pos;
         self.pos += 1;
         let at = self.push(Kind::Object { after: 0 }, start);
         loop {
             self.skip_ws();
-            if self.eat(b'}') {
+            if self.eat(close) {
                 break;
             }
-            self.string()?;
+            self.key()?;
             self.skip_ws();
-            if !self.eat(b':') {
+            if !(self.eat(b':') || self.eat(b'=')) {
                 return None;
             }
-            self.value(depth + 1)?;
+            self.eat(b'>');
+            if self.empty_value(close) {
+                let at = self.pos;
+                self.nodes.push(Node { kind: Kind::Str { escaped: false }, start: at, end: at });
+            } else {
+                self.value(depth + 1, close)?;
+            }
             self.skip_ws();
-            if !self.eat(b',') {
-                if self.eat(b'}') {
+            if !(self.eat(b',') || self.eat(b';')) {
+                if self.eat(close) {
                     break;
                 }
-                return None;
+                // Go's space-separated fields: the next must be a key.
+                if !self.key_follows(self.pos, Spacing::Loose) {
+                    return None;
+                }
             }
         }
         self.close(at);
         Some(())
     }
 
-    /// At a `[` or a tuple's `(`.
-    fn list(&mut self, depth: usize) -> Option<()> {
+    /// Nothing after a key's separator: Go prints an empty string so (`param: type:..`), and
+    /// Lombok a null one (`param=, type=..`).
+    fn empty_value(&self, close: u8) -> bool {
+        let rest = self.rest();
+        let spaces = rest.iter().take_while(|b| **b == b' ').count();
+        match rest.get(spaces) {
+            None => true,
+            Some(b',' | b';') => true,
+            Some(b) if *b == close => true,
+            Some(_) => spaces > 0 && self.key_follows(self.pos + spaces, Spacing::Tight),
+        }
+    }
+
+    /// At a `[` or a tuple's `(`; `close` ends it. A Python call's keyword arguments
+    /// (`APIStatusError('..', response=<...>, body={...})`) are items: their names are not kept.
+    fn list(&mut self, depth: usize, close: u8) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let start = self.pos;
-        let close = if self.peek() == Some(b'[') { b']' } else { b')' };
         self.pos += 1;
         let at = self.push(Kind::List { after: 0 }, start);
         loop {
@@ -159,7 +456,10 @@ impl Parser<'_, '_> {
             if self.eat(close) {
                 break;
             }
-            self.value(depth + 1)?;
+            if self.peek().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') && self.keyword_argument() {
+                self.pos += self.rest().iter().position(|b| *b == b'=')? + 1;
+            }
+            self.value(depth + 1, close)?;
             self.skip_ws();
             if !self.eat(b',') {
                 if self.eat(close) {
@@ -172,9 +472,16 @@ impl Parser<'_, '_> {
         Some(())
     }
 
-    /// A string in either quote: found to its end without decoding it.
+    /// `name=` (not `==`) at the position: a keyword argument.
+    fn keyword_argument(&self) -> bool {
+        let rest = self.rest();
+        let len = rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
+        rest.get(len) == Some(&b'=') && rest.get(len + 1) != Some(&b'=')
+    }
+
+    /// A string in any quote: found to its end without decoding it.
     fn string(&mut self) -> Option<()> {
-        let quote = self.peek().filter(|q| matches!(q, b'"' | b'\''))?;
+        let quote = self.peek().filter(|q| matches!(q, b'"' | b'\'' | b'`'))?;
         let start = self.pos + 1;
         let mut at = start;
         let mut escaped = false;
@@ -190,25 +497,8 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// A literal, or a number as `[-][+-]digits[.digits][e[+-]digits]` (or `.digits`).
-    fn scalar(&mut self) -> Option<()> {
-        let rest = &self.text.as_bytes()[self.pos..];
-        let may_be_word = matches!(rest.first(), Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F'));
-        for (word, kind) in [
-            (&b"null"[..], Kind::Null),
-            (b"None", Kind::Null),
-            (b"true", Kind::Bool),
-            (b"True", Kind::Bool),
-            (b"false", Kind::Bool),
-            (b"False", Kind::Bool),
-        ] {
-            if may_be_word && rest.starts_with(word) {
-                let start = self.pos;
-                self.pos += word.len();
-                self.push(kind, start);
-                return Some(());
-            }
-        }
+    /// A number as `[-][+-]digits[.digits][e[+-]digits]` (or `.digits`).
+    fn number(&mut self) -> Option<()> {
         let start = self.pos;
         self.eat(b'-');
         if !self.eat(b'+') {
@@ -262,6 +552,12 @@ fn escape(after: &str) -> Option<(char, usize)> {
     Some((decoded, 1 + len))
 }
 
+/// The byte of `xNN` (what follows a backslash), if it is one.
+fn hex_byte(after: &str) -> Option<u8> {
+    let hex = after.strip_prefix('x')?.get(..2)?;
+    hex.bytes().all(|b| b.is_ascii_hexdigit()).then(|| u8::from_str_radix(hex, 16).ok())?
+}
+
 /// One node of a parsed object.
 #[derive(Clone, Copy)]
 pub struct Value<'t> {
@@ -285,6 +581,11 @@ impl<'t> Value<'t> {
             Kind::Object { after } | Kind::List { after } => after,
             _ => self.at + 1,
         }
+    }
+
+    /// Where it starts in the text read (a string: after its quote).
+    pub fn offset(self) -> usize {
+        self.node().start
     }
 
     pub fn as_object(self) -> Option<Object<'t>> {
@@ -488,17 +789,9 @@ pub struct Text<'t> {
 impl<'t> Text<'t> {
     /// Its characters, escapes decoded.
     pub fn chars(self) -> impl Iterator<Item = char> + 't {
-        let mut rest = self.raw;
-        std::iter::from_fn(move || {
-            let c = rest.chars().next()?;
-            if c != '\\' {
-                rest = &rest[c.len_utf8()..];
-                return Some(c);
-            }
-            let (decoded, len) = escape(&rest[1..])?;
-            rest = &rest[1 + len..];
-            Some(decoded)
-        })
+        // Only keys and texts with escapes get here, and those are few: decoded whole, as
+        // `\xNN` runs must be (a run is one UTF-8 sequence).
+        self.decoded().chars().collect::<Vec<_>>().into_iter()
     }
 
     /// Its text, decoded: borrowed unless it holds an escape.
@@ -511,14 +804,33 @@ impl<'t> Text<'t> {
         Cow::Owned(out)
     }
 
-    /// Appends its decoded text to `out`.
+    /// Appends its decoded text to `out`. A run of `\xNN` escapes is bytes, as Python prints
+    /// `bytes` (`b'\xe5\x9b\xbe'`): decoded as UTF-8, never one character per byte (that is
+    /// mojibake); bytes that are not UTF-8 become U+FFFD.
     pub fn decode_into(self, out: &mut String) {
         let mut rest = self.raw;
+        let mut run: Vec<u8> = Vec::new();
         while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+            if at > 0 && !run.is_empty() {
+                out.push_str(&String::from_utf8_lossy(&run));
+                run.clear();
+            }
             out.push_str(&rest[..at]);
+            if let Some(byte) = hex_byte(&rest[at + 1..]) {
+                run.push(byte);
+                rest = &rest[at + 4..];
+                continue;
+            }
+            if !run.is_empty() {
+                out.push_str(&String::from_utf8_lossy(&run));
+                run.clear();
+            }
             let Some((decoded, len)) = escape(&rest[at + 1..]) else { return };
             out.push(decoded);
             rest = &rest[at + 1 + len..];
+        }
+        if !run.is_empty() {
+            out.push_str(&String::from_utf8_lossy(&run));
         }
         out.push_str(rest);
     }

@@ -253,6 +253,7 @@ const SEEN: &str = r#"(() => {
       (svg.getAttribute('aria-labelledby') || '').split(' ').every(id => document.getElementById(id))),
     rows: [...document.querySelectorAll('table.by-code tbody tr')].map(tr => ({
       provider: text(tr.cells[0]), code: text(tr.cells[2]), count: num(text(tr.cells[5])),
+      evidence: text(tr.cells[10]),
     })),
     scripts: document.querySelectorAll('script').length,
   };
@@ -299,6 +300,16 @@ fn assert_agrees(seen: &Value, report: &Value) {
         rows(&report["by_code"], &label),
         "the table has every code"
     );
+    // How each code was known, as shares of its count.
+    for (shown, row) in seen["rows"].as_array().unwrap().iter().zip(report["by_code"].as_array().unwrap()) {
+        let share = |k: &str| {
+            let n = row["evidence"][k].as_f64().unwrap();
+            format!("{:.0}%", 100.0 * n / row["count"].as_f64().unwrap())
+        };
+        let text = shown["evidence"].as_str().unwrap();
+        let parts: Vec<&str> = text.split(" · ").map(|p| p.split(' ').next().unwrap_or("")).collect();
+        assert_eq!(parts, [share("code"), share("message"), share("status")], "{text}");
+    }
     let providers: Vec<&String> = report["timeline"]["buckets"].as_object().unwrap().keys().collect();
     let charts = seen["charts"].as_array().unwrap();
     assert_eq!(charts.len(), providers.len(), "one timeline per provider");
@@ -363,6 +374,14 @@ fn the_report_file_shows_what_the_json_report_counts() {
         )
     );
     assert_eq!(first["what"], report["actions"][0]["what"]);
+    // Every explain command shown works as printed.
+    for a in seen["actions"].as_array().unwrap() {
+        let Some(command) = a["explain"].as_str() else { continue };
+        let words: Vec<String> =
+            command.split(' ').skip(1).map(|w| w.trim_matches('\'').to_string()).collect();
+        let out = Command::new(BIN).args(&words).stdin(Stdio::null()).output().unwrap();
+        assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+    }
     b.screenshot("report.png");
     b.eval("document.getElementById('timeline').scrollIntoView()");
     b.screenshot("report-timeline.png");

@@ -1,7 +1,7 @@
 //! The report as one self-contained HTML page: what `report --format html` writes and the
 //! daemon's `/` serves live. Everything a person needs is inside the file (styles, the
 //! charts as inline SVG, a few lines of script to sort the table), and the page's own
-//! Content-Security-Policy forbids it to load anything else, so it opens from an e-mail
+//! Content-Security-Policy forbids it to load anything else (or run any other script), so it opens from an e-mail
 //! attachment or a ticket and asks no server for anything. The live page may fetch only its
 //! own `/?fragment`, the report section it swaps in to refresh.
 //!

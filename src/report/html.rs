@@ -499,7 +499,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 0.85em; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   header nav, .hint, .live { display: none; }
-  details > :not(summary) { display: block; }
+  details::details-content { content-visibility: visible; display: block; }
   .action, figure, tr { break-inside: avoid; }
   .scroll { overflow: visible; }
 }
@@ -659,6 +659,17 @@ mod tests {
         for page in [file, live] {
             assert!(!page.contains("https://"), "no absolute links to fetch");
             assert!(!page.contains("src=\""), "nothing loaded by src");
+        }
+    }
+
+    #[test]
+    fn a_report_of_nothing_says_so_in_both_languages() {
+        let summary = crate::summary::Summary::new(100);
+        for lang in [Lang::En, Lang::Zh] {
+            let report = Report::build(&summary, crate::test_support::catalog(), lang);
+            let page = render(&report, &View::new(lang));
+            assert!(page.contains(Words::of(lang).none));
+            assert!(!page.contains("class=\"action"), "no action items");
         }
     }
 

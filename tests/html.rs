@@ -551,3 +551,19 @@ fn the_browser_checks_catch_errors_and_requests() {
     assert!(problems.contains("bad") && problems.contains("thrown"), "{problems}");
     assert_eq!(b.requests_outside(&[&url]), vec!["http://127.0.0.1:9/x.png".to_string()]);
 }
+
+#[test]
+fn an_unreadable_source_is_named_in_the_header() {
+    let demo = repo("fixtures/logs/demo/app.log");
+    let out = Command::new(BIN)
+        .args(["report", "--format", "html", "no-such.log"])
+        .arg(&demo)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "some input could not be read");
+    let page = String::from_utf8(out.stdout).unwrap();
+    let header = &page[..page.find("id=\"actions\"").expect("the action items")];
+    assert!(header.contains("class=\"unreadable\" data-source=\"no-such.log\""), "named before the actions");
+    assert!(header.contains("<details class=\"sources\" open>"), "the sources shown open");
+}

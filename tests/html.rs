@@ -233,6 +233,8 @@ const SEEN: &str = r#"(() => {
     errors: num(text(document.querySelector('[data-total=errors] strong'))),
     lines: num(text(document.querySelector('[data-total=lines]'))),
     range: text(document.querySelector('[data-total=range]')),
+    providers: Object.fromEntries([...document.querySelectorAll('.provider-total')].map(d =>
+      [text(d.querySelector('dt')), num(text(d.querySelector('dd')))])),
     actions: [...document.querySelectorAll('li.action')].map(li => ({
       provider: text(li.querySelector('.provider')),
       code: text(li.querySelector('.code')),
@@ -300,6 +302,13 @@ fn assert_agrees(seen: &Value, report: &Value) {
         rows(&report["by_code"], &label),
         "the table has every code"
     );
+    let mut per_provider = serde_json::Map::new();
+    for row in report["by_code"].as_array().unwrap() {
+        let p = row["provider"].as_str().unwrap().to_string();
+        let n = per_provider.get(&p).and_then(Value::as_u64).unwrap_or(0) + row["count"].as_u64().unwrap();
+        per_provider.insert(p, json!(n));
+    }
+    assert_eq!(seen["providers"], Value::Object(per_provider), "errors per provider");
     // How each code was known, as shares of its count.
     for (shown, row) in seen["rows"].as_array().unwrap().iter().zip(report["by_code"].as_array().unwrap()) {
         let share = |k: &str| {

@@ -188,6 +188,11 @@ fn totals(report: &Report, view: &View, w: &Words) -> Markup {
                         }
                     }
                 }
+                @for (provider, total) in report.provider_totals() {
+                    div class="provider-total" {
+                        dt { (provider) } dd data-provider=(provider) data-value=(total) { (total) }
+                    }
+                }
             }
             @if report.long_lines > 0 || report.invalid_utf8_lines > 0 {
                 p { (fill(w.long_and_invalid, &[("long", &report.long_lines), ("bad", &report.invalid_utf8_lines)])) }

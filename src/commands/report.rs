@@ -8,7 +8,7 @@ use crate::cli::{ColorArg, Global, ReportArgs, ReportFormat};
 use crate::metrics::Metrics;
 use crate::output::{no_color, terminal_width};
 use crate::pipeline::ErrorEvent;
-use crate::report::{render_json, render_markdown, render_text, Report, Style, View};
+use crate::report::{render_html, render_json, render_markdown, render_text, Report, Style, View};
 use crate::source::ReadStats;
 use crate::summary::Summary;
 use crate::timestamp::Dating;
@@ -84,6 +84,7 @@ pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating
         ReportFormat::Prometheus => metrics.as_ref().map(Metrics::render).unwrap_or_default(),
         ReportFormat::Json => render_json(&Report::build(&collect.summary, catalog, lang)),
         ReportFormat::Markdown => render_markdown(&Report::build(&collect.summary, catalog, lang), &view),
+        ReportFormat::Html => render_html(&Report::build(&collect.summary, catalog, lang), &view),
         ReportFormat::Text => render_text(&Report::build(&collect.summary, catalog, lang), &view),
     };
     write_out(&mut io::stdout().lock(), &text)?;

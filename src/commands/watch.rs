@@ -12,7 +12,7 @@ use crate::daemon::{Control, DaemonConfig, EngineConfig, Input, Shared, Shutdown
 use crate::http;
 use crate::output::LineFormat;
 use crate::report::{render_text, Report, View};
-use crate::timestamp::Dating;
+use crate::timestamp::{Dating, Zone};
 use crate::web_config::WebConfig;
 
 use super::ExitCode;
@@ -42,6 +42,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         eprintln!("errwatch: --poll-interval must be a positive number of seconds");
         return Ok(ExitCode::Usage);
     }
+    let zone = dating.zone;
     let engine = EngineConfig {
         max_line: global.max_line_bytes,
         dating,
@@ -64,7 +65,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         }
     };
     let shared = Arc::new(Shared::new(catalog, global.max_unknown_codes));
-    let ended = match serve_and_read(shared.clone(), DaemonConfig { engine, input }, listen, web) {
+    let ended = match serve_and_read(shared.clone(), DaemonConfig { engine, input }, listen, web, zone) {
         Ok(ended) => ended,
         Err(e) => {
             eprintln!("errwatch: {e}");
@@ -107,6 +108,7 @@ fn serve_and_read(
     config: DaemonConfig,
     listen: Option<SocketAddr>,
     web: WebConfig,
+    zone: Zone,
 ) -> Result<Ended, StartError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -124,7 +126,7 @@ fn serve_and_read(
             if let Ok(addr) = listener.local_addr() {
                 tracing::info!("serving /metrics on http://{addr}");
             }
-            let app = http::router(shared.clone(), web.clone());
+            let app = http::router(shared.clone(), web.clone(), zone);
             let control = control.clone();
             tokio::spawn(async move {
                 let served = http::serve(listener, app, &web).await;

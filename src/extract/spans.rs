@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 
 use super::lexicon::Lexicon;
-use super::notation::{Tape, Value};
+use super::notation::{Object, Tape, Value};
 use super::shapes::{self, ShapeMatch};
 use super::text_forms;
 
@@ -231,6 +231,17 @@ fn visit(
         let status = fields.status(lexicon.status_keys()).or(status);
         if let Some(mut shape) = shapes::recognize(&fields, lexicon) {
             shape.http_status = shape.http_status.or(status);
+            // An SDK's error object copies its body's fields (`code: 400`, `message: '400 ..'`)
+            // around the body itself (`error: {code, reason, message}`): a body inside an
+            // object that only looks like one is the error.
+            if !shape.distinctive {
+                let before = out.len();
+                visit_fields(obj, span, offset, depth, status, lexicon, scratch, out);
+                if out[before..].iter().any(|c| matches!(c.kind, CandidateKind::Shape(_))) {
+                    return;
+                }
+                out.truncate(before);
+            }
             // The code's own place: `status: 500` may come before `code: '500'`.
             let at = shape.code_at.min(span.len());
             out.push(Candidate { offset: offset + at, kind: CandidateKind::Shape(shape) });
@@ -240,15 +251,7 @@ fn visit(
             out.push(Candidate { offset, kind: CandidateKind::Message { message, http_status: status } });
             return;
         }
-        // In key order, as a map of the fields would give them: the order of two candidates
-        // of one object decides which of them correlation keeps, and it has always been this.
-        let first = scratch.fields.len();
-        obj.push_map_order(may_hold_candidates, &mut scratch.fields);
-        for i in first..scratch.fields.len() {
-            let field = obj.value(scratch.fields[i]);
-            visit(field, span, offset, depth, status, lexicon, scratch, out);
-        }
-        scratch.fields.truncate(first);
+        visit_fields(obj, span, offset, depth, status, lexicon, scratch, out);
         return;
     }
     for item in value.items().filter(|v| may_hold_candidates(*v)) {
@@ -275,6 +278,28 @@ fn visit(
         }
     }
     scratch.give_string(decoded);
+}
+
+/// Visits an object's fields in key order, as a map of them would give them: the order of two
+/// candidates of one object decides which of them correlation keeps, and it has always been this.
+#[allow(clippy::too_many_arguments)]
+fn visit_fields(
+    obj: Object<'_>,
+    span: &str,
+    offset: usize,
+    depth: usize,
+    status: Option<u16>,
+    lexicon: &Lexicon,
+    scratch: &mut Scratch,
+    out: &mut Vec<Candidate>,
+) {
+    let first = scratch.fields.len();
+    obj.push_map_order(may_hold_candidates, &mut scratch.fields);
+    for i in first..scratch.fields.len() {
+        let field = obj.value(scratch.fields[i]);
+        visit(field, span, offset, depth, status, lexicon, scratch, out);
+    }
+    scratch.fields.truncate(first);
 }
 
 /// Could visiting `value` find anything? Not in a number, nor in a string [`might_hold_error`]

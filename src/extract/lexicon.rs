@@ -198,8 +198,9 @@ impl Lexicon {
         self.keys.get(name)
     }
 
-    /// The key a capitalized `name` is with its case ignored, when that is another key.
-    pub(super) fn key_folded(&self, name: &[u8]) -> Option<u8> {
+    /// The keys a capitalized `name` is with its case ignored, when those are other keys
+    /// (`LogID` is `logid` and `logID`).
+    pub(super) fn key_folded(&self, name: &[u8]) -> [Option<u8>; 2] {
         self.keys.get_folded(name)
     }
 }
@@ -230,12 +231,17 @@ impl KeyIndex {
     /// Go prints a struct's fields capitalized (`&{Code:1113 Message:..}`), as do .NET and
     /// some Java mappers: a name that starts upper-case is also the key it is with its case
     /// ignored (besides itself: Tencent Cloud's `Code` is a key of its own).
-    fn get_folded(&self, name: &[u8]) -> Option<u8> {
+    fn get_folded(&self, name: &[u8]) -> [Option<u8>; 2] {
+        let mut found = [None; 2];
         if !name.first().is_some_and(u8::is_ascii_uppercase) {
-            return None;
+            return found;
         }
-        let same_len = self.by_len.get(name.len())?;
-        same_len.iter().find(|(k, _)| **k != *name && k.eq_ignore_ascii_case(name)).map(|(_, i)| *i)
+        let Some(same_len) = self.by_len.get(name.len()) else { return found };
+        let folded = same_len.iter().filter(|(k, _)| **k != *name && k.eq_ignore_ascii_case(name));
+        for (slot, (_, k)) in found.iter_mut().zip(folded) {
+            *slot = Some(*k);
+        }
+        found
     }
 }
 

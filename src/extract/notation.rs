@@ -76,6 +76,48 @@ impl Tape {
         Some((Value { nodes: &self.nodes, text, at: 0 }, used))
     }
 
+    /// Reads a run of fields with no brackets around them, as SDKs print an error's fields in
+    /// its text (coze-js's `code: 4100, msg: authentication is invalid, logid: 2025..`, coze-go's
+    /// `Code: 5000, Message: ..., LogID: ...`): two `key: value` fields or more, separated by
+    /// commas, up to the end of the line or the first text that is not a field.
+    pub fn parse_run<'t>(&'t mut self, text: &'t str) -> Option<(Value<'t>, usize)> {
+        self.nodes.clear();
+        let mut parser = Parser { text, pos: 0, nodes: &mut self.nodes };
+        let at = parser.push(Kind::Object { after: 0 }, 0);
+        let (mut fields, mut end) = (0, 0);
+        loop {
+            let (nodes, pos) = (parser.nodes.len(), parser.pos);
+            let field = parser.key().is_some() && {
+                while parser.peek() == Some(b' ') {
+                    parser.pos += 1;
+                }
+                parser.eat(b':') && parser.value(1, b'\n').is_some()
+            };
+            if !field {
+                parser.nodes.truncate(nodes);
+                parser.pos = pos;
+                break;
+            }
+            fields += 1;
+            end = parser.pos;
+            while parser.peek() == Some(b' ') {
+                parser.pos += 1;
+            }
+            if !parser.eat(b',') {
+                break;
+            }
+            while parser.peek() == Some(b' ') {
+                parser.pos += 1;
+            }
+        }
+        if fields < 2 {
+            return None;
+        }
+        parser.pos = end;
+        parser.close(at);
+        Some((Value { nodes: &self.nodes, text, at: 0 }, end))
+    }
+
     /// The memory its nodes hold.
     pub fn heap_bytes(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()

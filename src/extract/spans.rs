@@ -152,8 +152,9 @@ fn search(
             resume = end;
         }
     }
-    scratch.give_tape(tape);
     scratch.uncovered.push((resume, text.len()));
+    runs(text, base, depth, first, &mut tape, lexicon, scratch, out);
+    scratch.give_tape(tape);
     let uncovered = &scratch.uncovered[first..];
     for &(start, end) in uncovered.iter().filter(|(s, e)| e > s) {
         // A part that ends where a body starts: what leads up to it introduces that body.
@@ -166,6 +167,56 @@ fn search(
         }
     }
     scratch.uncovered.truncate(first);
+}
+
+/// Reads the runs of bracket-less fields that start with a code (`code: 4100, msg: ..`) in
+/// the parts of `text` no object covered (`scratch.uncovered[first..]`); a run that is a
+/// provider's body covers its part too.
+#[allow(clippy::too_many_arguments)]
+fn runs(
+    text: &str,
+    base: usize,
+    depth: usize,
+    first: usize,
+    tape: &mut Tape,
+    lexicon: &Lexicon,
+    scratch: &mut Scratch,
+    out: &mut Vec<Candidate>,
+) {
+    let bytes = text.as_bytes();
+    let mut i = first;
+    while i < scratch.uncovered.len() {
+        let (start, end) = scratch.uncovered[i];
+        let part = &bytes[start..end];
+        let found = memchr::memchr2_iter(b'c', b'C', part).map(|at| start + at).find_map(|at| {
+            if !starts_run(bytes, at) {
+                return None;
+            }
+            let (value, used) = tape.parse_run(&text[at..end])?;
+            let before = out.len();
+            visit(value, &text[at..at + used], base + at, depth, None, lexicon, scratch, out);
+            (out.len() > before).then_some((at, at + used))
+        });
+        match found {
+            Some((at, after)) => {
+                scratch.uncovered[i] = (start, at);
+                scratch.uncovered.insert(i + 1, (after, end));
+                i += 1;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// `code:` or `Code :` after punctuation (`Error: code: 4100`, `"Code: 5000`), not a word's
+/// end (`status code: 400` is go-openai's status), nor `code=` (a `key=value` pair).
+fn starts_run(bytes: &[u8], at: usize) -> bool {
+    let word = bytes.get(at..at + 4).is_some_and(|w| w.eq_ignore_ascii_case(b"code"));
+    let before = bytes[..at].iter().rev().find(|b| **b != b' ');
+    let at_start = before.is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'));
+    let colon = bytes[at + 4.min(bytes.len() - at)..].iter().position(|b| *b != b' ');
+    word && at_start
+        && colon.is_some_and(|c| bytes[at + 4 + c] == b':' && bytes.get(at + 5 + c) != Some(&b'/'))
 }
 
 /// Could an object start at `bytes[at]`? Any `{`; the `(` of `Name(key=` (Java, Kotlin,
@@ -320,6 +371,7 @@ fn might_hold_error(s: &str) -> bool {
             let rest = &bytes[at..];
             rest[0] == b'{' || rest.starts_with(b"code") || rest.starts_with(b"HTTP/")
         })
+        || memchr::memmem::find(bytes, b"Code").is_some()
 }
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.

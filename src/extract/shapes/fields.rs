@@ -20,8 +20,8 @@ impl<'t> Fields<'t> {
     pub fn of(obj: Object<'t>, lexicon: &Lexicon) -> Fields<'t> {
         let mut places = [0; MAX_KEYS];
         for (key, at) in obj.keys() {
-            let (exact, folded) = keys_of(key, lexicon);
-            for k in [exact, folded].into_iter().flatten() {
+            let (exact, [a, b]) = keys_of(key, lexicon);
+            for k in [exact, a, b].into_iter().flatten() {
                 places[k as usize] = at as u32;
             }
         }
@@ -43,7 +43,7 @@ impl<'t> Fields<'t> {
                 .keys()
                 .filter(|(k, _)| {
                     let (exact, folded) = keys_of(*k, lexicon);
-                    exact == Some(*key) || folded == Some(*key)
+                    exact == Some(*key) || folded.contains(&Some(*key))
                 })
                 .last()
                 .map(|(_, at)| obj.value(at))?;
@@ -63,7 +63,7 @@ pub(super) fn status_of(v: Value<'_>) -> Option<u16> {
 }
 
 /// The key a name is, and the other key it is with its case ignored (Go's `Code`).
-fn keys_of(key: Text<'_>, lexicon: &Lexicon) -> (Option<u8>, Option<u8>) {
+fn keys_of(key: Text<'_>, lexicon: &Lexicon) -> (Option<u8>, [Option<u8>; 2]) {
     let of = |name: &[u8]| (lexicon.key(name), lexicon.key_folded(name));
     match key.plain() {
         Some(name) => of(name.as_bytes()),

@@ -3,8 +3,9 @@
 //! A manifest (`X.expect.jsonl`, beside `X.log`) states what is in the log: written by the
 //! tool that made the log (the SDK capture) or by hand, never by errwatch. Each record's
 //! fields that the manifest gives (provider, code, category, http_status, known, line,
-//! evidence) must match
-//! errwatch's `scan` records one for one, in order. Beside it, `X.scan.jsonl` is the whole
+//! evidence) are matched with errwatch's `scan` records, and each directory's score held to
+//! its card (`fixtures/logs/scorecard.json`): what errwatch finds exactly may only grow, what
+//! it finds that is not there may only shrink. Beside it, `X.scan.jsonl` is the whole
 //! `scan` output, compared exactly; `UPDATE_GOLDEN=1 cargo test` rewrites those after a
 //! deliberate change (and the manifests still have to agree).
 
@@ -59,35 +60,104 @@ fn jsonl(text: &str) -> Vec<Value> {
     text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
+/// How a directory of fixtures fares against its manifests.
+#[derive(Default, Debug)]
+struct Score {
+    /// Manifest records.
+    errors: usize,
+    /// Manifest records errwatch reported on their line, with every field the manifest gives.
+    exact: usize,
+    /// errwatch's records that no manifest record of their line and provider is: another
+    /// line's error reported on the wrong line, or an error that is not one.
+    extra: usize,
+}
+
+/// A log's manifest against its scan. Manifests that place their records on lines are matched
+/// line by line (`line`, `provider`, `code`, then the other fields); the others record by
+/// record, in order, every record exact.
+fn score(want: &[Value], got: &[Value], name: &str, problems: &mut Vec<String>) -> Score {
+    let mut score = Score { errors: want.len(), ..Score::default() };
+    let key = |v: &Value| (v.get("line").cloned(), v.get("provider").cloned(), v.get("code").cloned());
+    let agrees = |w: &Value, g: &Value| {
+        MANIFEST_FIELDS.iter().all(|f| w.get(*f).is_none_or(|expected| g.get(*f) == Some(expected)))
+    };
+    if want.iter().any(|w| w.get("line").is_none()) {
+        if want.len() == got.len() && want.iter().zip(got).all(|(w, g)| agrees(w, g)) {
+            score.exact = want.len();
+        } else {
+            problems.push(format!("{name}: {} records expected in order, {} found", want.len(), got.len()));
+            score.extra = got.len();
+        }
+        return score;
+    }
+    let mut unmatched: Vec<&Value> = got.iter().collect();
+    for w in want {
+        match unmatched.iter().position(|g| key(g) == key(w)) {
+            Some(i) if agrees(w, unmatched[i]) => {
+                score.exact += 1;
+                unmatched.remove(i);
+            }
+            Some(i) => {
+                problems.push(format!("{name}: line {}: {w} expected, {} found", w["line"], unmatched[i]));
+                unmatched.remove(i);
+            }
+            None => problems.push(format!("{name}: line {}: {w} expected, nothing found", w["line"])),
+        }
+    }
+    for g in unmatched {
+        let same_line = |w: &&Value| w.get("line") == g.get("line") && w.get("provider") == g.get("provider");
+        if !want.iter().any(|w| same_line(&w)) {
+            score.extra += 1;
+            problems.push(format!("{name}: line {}: {g} found, not in the manifest", g["line"]));
+        }
+    }
+    score
+}
+
+/// Every fixture directory against its manifests, and against `fixtures/logs/scorecard.json`:
+/// the share of manifest errors found exactly may not fall below the directory's `exact`, and
+/// the records the manifests do not hold may not rise above its `extra`. Directories at
+/// `exact` = all and `extra` = 0 are held to exactness. Where errwatch does better, the test
+/// says so, for the card to be raised; `V=1` lists every mismatch.
 #[test]
-fn every_fixture_matches_its_manifest() {
+fn every_fixture_directory_meets_its_scorecard() {
     let manifests = manifests();
     assert!(manifests.len() >= 30, "fixtures are missing: {}", manifests.len());
-    let mut failures = Vec::new();
+    let card: Value = serde_json::from_str(&fs::read_to_string(repo("fixtures/logs/scorecard.json")).unwrap())
+        .expect("the scorecard is JSON");
+    let mut scores: std::collections::BTreeMap<String, Score> = Default::default();
+    let mut problems = Vec::new();
     for manifest in &manifests {
         let log = log_of(manifest);
+        let dir = log.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
         let want = jsonl(&fs::read_to_string(manifest).unwrap());
         let got = jsonl(&scan(&log));
         let name = log.file_name().unwrap().to_string_lossy().into_owned();
-        if want.len() != got.len() {
-            failures.push(format!("{name}: {} errors expected, {} found", want.len(), got.len()));
+        let s = score(&want, &got, &name, &mut problems);
+        let total = scores.entry(dir).or_default();
+        total.errors += s.errors;
+        total.exact += s.exact;
+        total.extra += s.extra;
+    }
+    let mut failures = Vec::new();
+    for (dir, s) in &scores {
+        let floor = &card[dir.as_str()];
+        let (exact, extra) = (floor["exact"].as_u64(), floor["extra"].as_u64());
+        let (Some(exact), Some(extra)) = (exact, extra) else {
+            failures.push(format!("{dir}: no scorecard entry (found {} of {}, {} extra)", s.exact, s.errors, s.extra));
             continue;
-        }
-        for (i, (w, g)) in want.iter().zip(&got).enumerate() {
-            for field in MANIFEST_FIELDS {
-                if let Some(expected) = w.get(field) {
-                    if g.get(field) != Some(expected) {
-                        failures.push(format!(
-                            "{name} #{}: {field} {expected} expected, {:?} found",
-                            i + 1,
-                            g.get(field)
-                        ));
-                    }
-                }
-            }
+        };
+        println!("{dir}: {} of {} errors exact, {} extra (card: {exact}, {extra})", s.exact, s.errors, s.extra);
+        if (s.exact as u64) < exact || (s.extra as u64) > extra {
+            failures.push(format!("{dir}: {} of {} exact (card {exact}), {} extra (card {extra})", s.exact, s.errors, s.extra));
+        } else if (s.exact as u64) > exact || (s.extra as u64) < extra {
+            println!("{dir}: better than its card: raise it in fixtures/logs/scorecard.json");
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    if std::env::var_os("V").is_some() || !failures.is_empty() {
+        println!("{}", problems.join("\n"));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

@@ -120,6 +120,17 @@ impl Dropped {
     pub fn is_rule(&self) -> bool {
         *self != Dropped::NotAnError
     }
+
+    /// The rule's name, as the debug log and the README's "Attribution rules" write it, so that a
+    /// user can grep a log for one rule.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Dropped::NotAnError => "not_an_error",
+            Dropped::OtherProvider(_) => "other_provider",
+            Dropped::OtherService(..) => "other_service",
+            Dropped::MessageContradicts { .. } => "message_contradicts",
+        }
+    }
 }
 
 /// Takes the candidate: its code and message become the detection's, not copies of them.
@@ -186,7 +197,7 @@ fn gate(d: Detection, basis: Basis, around: &Surroundings, catalog: &Catalog) ->
 }
 
 /// A message too short or too generic to say whose error it is: `x`, `error`, an HTTP reason
-/// phrase (`Too Many Requests`).
+/// phrase (`Too Many Requests`), an SDK's words for "there was no body".
 fn is_generic(message: &str) -> bool {
     const REASONS: &[&str] = &[
         "bad request",
@@ -205,7 +216,13 @@ fn is_generic(message: &str) -> bool {
         "unknown error",
     ];
     let m = message.trim().trim_end_matches(['.', '。', '!', '！']).trim();
-    m.chars().count() <= 4 || REASONS.iter().any(|r| m.eq_ignore_ascii_case(r))
+    m.chars().count() <= 4 || no_body(m) || REASONS.iter().any(|r| m.eq_ignore_ascii_case(r))
+}
+
+/// What an SDK prints in place of a body it did not get: openai-node's `429 status code (no
+/// body)` (its closing parenthesis may be cut with the text around it). No message at all.
+fn no_body(message: &str) -> bool {
+    message.trim().trim_end_matches(')').eq_ignore_ascii_case("status code (no body")
 }
 
 fn from_shape(

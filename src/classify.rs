@@ -107,7 +107,7 @@ pub enum Dropped {
     /// Nothing made it a provider's error: most candidates end here, and are not logged.
     #[error("nothing names a provider, and no code or message is documented")]
     NotAnError,
-    #[error("a body of {0}, a provider only recognized: not counted as one of ours")]
+    #[error("an error of {0}, a provider errwatch only recognizes: not counted as one of ours")]
     OtherProvider(Provider),
     #[error("the line or its record names another service ({0}): its error, not {1}'s")]
     OtherService(String, Provider),
@@ -145,11 +145,9 @@ pub fn classify(
             from_loose(code, message, http_status, around, catalog).ok_or(Dropped::NotAnError)?
         }
         CandidateKind::Message { message, http_status } => {
-            from_message(message, http_status, around, catalog).ok_or(Dropped::NotAnError)?
+            from_message(message, http_status, around, catalog)?
         }
-        CandidateKind::Status { status } => {
-            from_status(status, around, catalog, false).ok_or(Dropped::NotAnError)?
-        }
+        CandidateKind::Status { status } => from_status(status, around, catalog, false)?,
     };
     gate(detection, basis, around, catalog)
 }
@@ -184,7 +182,7 @@ fn gate(d: Detection, basis: Basis, around: &Surroundings, catalog: &Catalog) ->
         let message = d.message.as_ref().map(|m| m.0.as_str());
         let fits = match (&d.entry, d.evidence) {
             (_, Evidence::Status) => message.is_none_or(is_generic),
-            (Some(entry), _) => message.is_none_or(|m| catalog.message_fits(entry, m)),
+            (Some(entry), _) => message.is_none_or(|m| is_generic(m) || catalog.message_fits(entry, m)),
             // A code the catalog lacks has no text to compare: its distinctive shape stands.
             (None, _) => true,
         };
@@ -315,7 +313,7 @@ fn from_message(
     status: Option<u16>,
     around: &Surroundings,
     catalog: &Catalog,
-) -> Option<(Detection, Basis)> {
+) -> Result<(Detection, Basis), Dropped> {
     let hint = around.best();
     let matches = catalog.match_message(&message);
     let mut ids: Vec<EntryId> = matches.iter().map(|m| m.entry).collect();
@@ -327,7 +325,8 @@ fn from_message(
     }
     if ids.is_empty() {
         // Not a documented message: the status still says something, if we know who sent it.
-        return status.and_then(|s| from_status(s, around, catalog, true)).map(|(mut d, basis)| {
+        let status = status.ok_or(Dropped::NotAnError)?;
+        return from_status(status, around, catalog, true).map(|(mut d, basis)| {
             d.message = Some(LineMessage(message));
             (d, basis)
         });
@@ -365,7 +364,7 @@ fn from_message(
         evidence: Evidence::Message,
         ambiguous,
     };
-    Some((d, basis))
+    Ok((d, basis))
 }
 
 /// Only the status, and who sent it: a generic status line (`"HTTP/1.1 429"`, `status=429`)
@@ -385,16 +384,17 @@ fn from_status(
     around: &Surroundings,
     catalog: &Catalog,
     statement: bool,
-) -> Option<(Detection, Basis)> {
-    let hint = if statement {
-        around.best().filter(|h| h.counted)?
-    } else {
-        around.line.filter(|h| h.counted && h.strength >= Strength::Host)?
-    };
+) -> Result<(Detection, Basis), Dropped> {
+    let hint = if statement { around.best() } else { around.line.filter(|h| h.strength >= Strength::Host) };
+    let hint = hint.ok_or(Dropped::NotAnError)?;
+    // Said here rather than left to `gate`, so that the debug log names the provider it was.
+    if !hint.counted {
+        return Err(Dropped::OtherProvider(hint.provider));
+    }
     let provider = hint.provider;
     let basis =
         if around.close().is_some_and(|h| h.provider == provider) { Basis::Close } else { Basis::Recent };
-    by_status(status, provider, catalog).map(|d| (d, basis))
+    by_status(status, provider, catalog).map(|d| (d, basis)).ok_or(Dropped::NotAnError)
 }
 
 fn by_status(status: u16, provider: Provider, catalog: &Catalog) -> Option<Detection> {

@@ -97,8 +97,9 @@ fn doc_gloss() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"（[^）]*）\s*$").unwrap())
 }
 
-/// The texts an entry's messages are matched as: each message and alias, and each without the
-/// doc's trailing gloss.
+/// The texts an entry's messages are matched as: each message and alias, each without the
+/// doc's trailing gloss, and each without the request id the doc ends it with (`... Request ID:
+/// {id}`): SDKs that strip it (or services that never sent it) leave the message alone.
 fn forms(e: &CatalogEntry) -> Vec<String> {
     let mut out = Vec::new();
     for text in std::iter::once(&e.message).chain(&e.aliases) {
@@ -106,6 +107,12 @@ fn forms(e: &CatalogEntry) -> Vec<String> {
         let glossless = doc_gloss().replace(text, "").into_owned();
         if glossless != *text {
             out.push(glossless);
+        }
+        if let Some(tail) = request_id_tail().find(text).filter(|t| placeholder().is_match(t.as_str())) {
+            let head = text[..tail.start()].trim_end();
+            if !head.is_empty() {
+                out.push(head.to_string());
+            }
         }
     }
     out

@@ -73,12 +73,14 @@ fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
         break;
     }
     let message = trim(&line[at..]);
-    (!message.is_empty()).then_some(Lead { at: start + at, status, message })
+    // A lead with nothing after it on the line still gave a status: the body that follows it
+    // (searched as an object) is of that status.
+    (!message.is_empty() || status.is_some()).then_some(Lead { at: start + at, status, message })
 }
 
 /// Is there a text a lead could introduce that is not the body itself (searched as an object)?
 pub fn is_message(lead: &Lead<'_>) -> bool {
-    !lead.message.contains('{')
+    !lead.message.is_empty() && !lead.message.contains('{')
 }
 
 /// The first `Class: `, `Class - ` or lead word `: ` of a line: where what follows it starts,
@@ -200,6 +202,7 @@ mod tests {
             ("openai.PermissionDeniedError: Error code: 403 - 余额不足", Some(403), "余额不足"),
             ("ArkAPIError: The request failed because it is missing one or multiple required parameters., request_id: 0217", None, "The request failed because it is missing one or multiple required parameters., request_id: 0217"),
             ("org.springframework.ai.retry.NonTransientAiException: 400 - {\"error\":{}}", Some(400), "{\"error\":{"),
+            ("org.springframework.ai.retry.NonTransientAiException: 400 - ", Some(400), ""),
             ("error, status code: 429, status: 429 Too Many Requests, message: 当前API请求过多，请稍后重试。", Some(429), "当前API请求过多，请稍后重试。"),
             ("chat failed: error, status code: 401, status: 401 Unauthorized, message: Authentication Failed", Some(401), "Authentication Failed"),
         ];

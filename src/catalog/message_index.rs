@@ -188,11 +188,17 @@ impl MessageIndex {
         let mut found: Vec<MessageMatch> = Vec::new();
         for pattern in anchors.find_overlapping_iter(normal.as_ref()).map(|m| m.pattern()) {
             let t = &self.templates[pattern.as_usize()];
-            if found.iter().any(|m| m.entry == t.entry) {
+            // An entry's forms differ in how much they say (with its request id, without): the
+            // most specific that fits is the entry's match.
+            let known = found.iter().position(|m| m.entry == t.entry);
+            if known.is_some_and(|i| found[i].literal_len >= t.literal_len) {
                 continue;
             }
             if let Some(m) = t.fit(candidates.iter().flatten().copied()) {
-                found.push(m);
+                match known {
+                    Some(i) => found[i] = m,
+                    None => found.push(m),
+                }
             }
         }
         found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));

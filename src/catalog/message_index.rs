@@ -500,13 +500,20 @@ mod tests {
                 let mut found: Vec<MessageMatch> = Vec::new();
                 for pattern in anchors.find_overlapping_iter(text.as_ref()).map(|m| m.pattern()) {
                     let t = &self.templates[pattern.as_usize()];
-                    if found.iter().any(|m| m.entry == t.entry) {
+                    // The most specific fitting form of an entry is its match (the rule the
+                    // index has had since entries gained forms without their request id).
+                    let known = found.iter().position(|m| m.entry == t.entry);
+                    if known.is_some_and(|i| found[i].literal_len >= t.literal_len) {
                         continue;
                     }
                     let Some(full) = &t.full else { continue };
                     if let Some(caps) = candidates.iter().find_map(|c| full.captures(c)) {
                         let parameter = caps.name("param").map(|m| m.as_str().to_string());
-                        found.push(MessageMatch { entry: t.entry, literal_len: t.literal_len, parameter });
+                        let m = MessageMatch { entry: t.entry, literal_len: t.literal_len, parameter };
+                        match known {
+                            Some(i) => found[i] = m,
+                            None => found.push(m),
+                        }
                     }
                 }
                 found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));

@@ -90,10 +90,20 @@ fn every_message_in_every_form_under_every_clue() {
                         for clue in &clues {
                             cases += 1;
                             let got = run(&catalog, clue.lines(&line));
+                            // Known by its message, and ambiguous exactly when the message
+                            // leaves several codes.
                             let ok = match (&got[..], &want) {
-                                ([d], Expect::Code(code)) => d.provider == provider && d.code == *code,
+                                ([d], Expect::Code(code)) => {
+                                    d.provider == provider
+                                        && d.code == *code
+                                        && d.evidence.as_str() == "message"
+                                        && !d.ambiguous
+                                }
                                 ([d], Expect::Category(category)) => {
-                                    d.provider == provider && d.category == *category
+                                    d.provider == provider
+                                        && d.category == *category
+                                        && d.evidence.as_str() == "message"
+                                        && d.ambiguous
                                 }
                                 _ => false,
                             };
@@ -104,7 +114,13 @@ fn every_message_in_every_form_under_every_clue() {
                                         "{}: want {want:?}, got {:?}\n      {:?}",
                                         entry.key(),
                                         got.iter()
-                                            .map(|d| (d.provider.as_str(), &d.code, d.category))
+                                            .map(|d| (
+                                                d.provider.as_str(),
+                                                &d.code,
+                                                d.category,
+                                                d.evidence,
+                                                d.ambiguous
+                                            ))
                                             .collect::<Vec<_>>(),
                                         clue.lines(&line),
                                     ),

@@ -109,7 +109,7 @@ pub struct Form {
     /// Only an SDK of the provider whose descriptor has this exception class prints it (Ark's
     /// runtime SDK).
     only_class: Option<&'static str>,
-    render: fn(&str, u16, &str) -> String,
+    render: fn(&str, u16, &Descriptor) -> String,
 }
 
 impl Form {
@@ -118,7 +118,7 @@ impl Form {
     }
 
     pub fn render(&self, message: &str, status: u16, d: &Descriptor) -> String {
-        (self.render)(message, status, &host(d))
+        (self.render)(message, status, d)
     }
 }
 
@@ -136,6 +136,22 @@ pub fn forms() -> Vec<Form> {
             says_status: true,
             only_class: None,
             render: |m, s, _| format!("litellm.{c}: {c}: OpenAIException - {m}", c = class_of(s)),
+        },
+        Form {
+            // litellm's own route for the provider names it by an exception class of its
+            // descriptor's: `NovitaException`, `ZaiException`, `VolcengineException`.
+            name: "litellm-provider-route",
+            says_status: true,
+            only_class: None,
+            render: |m, s, d| {
+                let route = d
+                    .identify
+                    .classes
+                    .iter()
+                    .find(|c| c.ends_with("Exception"))
+                    .map_or("OpenAIException", String::as_str);
+                format!("litellm.{c}: {c}: {route} - {m}", c = class_of(s))
+            },
         },
         Form {
             name: "openai-node",
@@ -180,7 +196,8 @@ pub fn status_forms() -> Vec<Form> {
             name: "httpx",
             says_status: true,
             only_class: None,
-            render: |_, s, host| {
+            render: |_, s, d| {
+                let host = host(d);
                 let kind = if s >= 500 { "Server error" } else { "Client error" };
                 format!(
                     "httpx.HTTPStatusError: {kind} '{s} {}' for url 'https://{host}/v1/chat/completions'",
@@ -192,7 +209,8 @@ pub fn status_forms() -> Vec<Form> {
             name: "requests",
             says_status: true,
             only_class: None,
-            render: |_, s, host| {
+            render: |_, s, d| {
+                let host = host(d);
                 let kind = if s >= 500 { "Server Error" } else { "Client Error" };
                 format!(
                     "requests.exceptions.HTTPError: {s} {kind}: {} for url: https://{host}/v1/chat/completions",

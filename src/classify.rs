@@ -518,6 +518,38 @@ fn unknown(
 mod tests {
     use super::*;
 
+    /// What cannot contradict an entry's message: too short, a reason phrase, an SDK's words for
+    /// "no body". Anything that says something can.
+    #[test]
+    fn generic_messages() {
+        for m in
+            ["x", "error", "Not Found", "Too Many Requests.", "status code (no body)", "status code (no body"]
+        {
+            assert!(is_generic(m), "{m}");
+        }
+        for m in
+            ["template not approved", "too many sms", "余额不足或无可用资源包,请充值。", "status code 429"]
+        {
+            assert!(!is_generic(m), "{m}");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_name() {
+        let rules = [
+            Dropped::OtherProvider(Provider::from_static("openai")),
+            Dropped::OtherService("sms-gateway".into(), Provider::from_static("zhipu")),
+            Dropped::MessageContradicts {
+                provider: Provider::from_static("zhipu"),
+                code: "1211".into(),
+                message: "m".into(),
+            },
+        ];
+        let names: std::collections::BTreeSet<&str> = rules.iter().map(Dropped::rule).collect();
+        assert_eq!(names.len(), rules.len());
+        assert!(rules.iter().all(Dropped::is_rule) && !Dropped::NotAnError.is_rule());
+    }
+
     #[test]
     fn a_line_message_shows_only_redacted_text() {
         let message = LineMessage("bad key Bearer abcdefgh12345678".to_string());

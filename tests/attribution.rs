@@ -6,9 +6,10 @@
 
 mod common;
 
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use common::{repo, BIN};
+use common::{repo, wait_for, BIN};
 use serde_json::Value;
 
 /// What a case expects of one of its lines.
@@ -288,4 +289,46 @@ fn the_readme_shows_every_case() {
         }
     }
     assert!(missing.is_empty(), "cases not shown in the README's Attribution rules: {missing:#?}");
+}
+
+/// The daemon's debug log says the same, with the followed file's name: a user of `watch` finds
+/// out why an error was not counted as a user of `scan` does.
+#[test]
+fn the_daemon_names_the_rule_file_and_line() {
+    let case = &CASES[0];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log");
+    std::fs::write(&path, case.lines.iter().map(|(l, _)| format!("{l}\n")).collect::<String>()).unwrap();
+    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
+    let mut child = Command::new(BIN)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .args(["--log-level", "debug", "watch", "--listen", "none", "--from-start", "--print", "jsonl"])
+        .args(["--poll-interval", "0.1"])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let logged = wait_for(Duration::from_secs(10), || {
+        let text = std::fs::read_to_string(&err).ok()?;
+        text.lines().find(|l| l.contains("not counted")).map(str::to_string)
+    });
+    let printed = wait_for(Duration::from_secs(10), || {
+        let text = std::fs::read_to_string(&out).ok()?;
+        (text.lines().count() >= 2).then_some(text)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let logged = logged.expect("the daemon logged the dropped line");
+    for part in ["app.log", " line=4 ", "rule=\"message_contradicts\""] {
+        assert!(logged.contains(part), "{part} not in {logged}");
+    }
+    let printed = printed.expect("the daemon printed the counted errors");
+    let lines: Vec<u64> = printed
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 3], "{printed}");
 }

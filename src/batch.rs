@@ -9,7 +9,7 @@ use std::io::{self, BufReader, Read};
 use crate::summary::Summary;
 
 use crate::catalog::Catalog;
-use crate::extract::continues_record;
+use crate::extract::{continues_record, ends_an_error};
 use crate::framing::InputFormat;
 use crate::input::{compressed, CHUNK_BYTES};
 use crate::pipeline::{ErrorEvent, Events};
@@ -259,12 +259,14 @@ fn record_start_after(file: &File, at: u64) -> io::Result<u64> {
         Some(i) => i + 1,
         None => return Ok(at + n as u64),
     };
+    let mut after_an_error = ends_an_error(&buf[..pos - 1]);
     while pos < buf.len() {
         let rest = &buf[pos..];
         let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
-        if !continues_record(line) && !matches!(line.first(), Some(b'}' | b']')) {
+        if !continues_record(line, after_an_error) && !matches!(line.first(), Some(b'}' | b']')) {
             break;
         }
+        after_an_error = ends_an_error(line);
         pos += line.len() + 1;
     }
     Ok(at + pos.min(buf.len()) as u64)

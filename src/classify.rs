@@ -229,11 +229,12 @@ fn from_shape(
     catalog: &Catalog,
 ) -> Result<(Detection, Basis), Dropped> {
     let hint = around.best();
+    let knows = |p: Provider| catalog.knows_code(p, &key_of(catalog, p, &shape));
     let provider = match hint {
         Some(h)
             if h.provider != shape.provider
-                && catalog.knows_code(h.provider, &shape.code)
-                && (h.strength >= Strength::Host || !catalog.knows_code(shape.provider, &shape.code)) =>
+                && knows(h.provider)
+                && (h.strength >= Strength::Host || !knows(shape.provider)) =>
         {
             h.provider
         }
@@ -242,7 +243,20 @@ fn from_shape(
     if !shape.counted && provider == shape.provider {
         return Err(Dropped::OtherProvider(shape.provider));
     }
-    let recent = shape.context == Context::Recent && !around.foreign_url;
+    // A body that a provider only recognized has the shape of (DeepSeek's is OpenAI's to the
+    // letter) is taken by the counted provider a clue names, under that provider's own rule for
+    // the lines before.
+    let context = match catalog.descriptor(provider) {
+        Some(d)
+            if !shape.counted
+                && provider != shape.provider
+                && d.shapes.iter().any(|s| s.context == Context::Recent) =>
+        {
+            Context::Recent
+        }
+        _ => shape.context,
+    };
+    let recent = context == Context::Recent && !around.foreign_url;
     let recently_named = around.recent.is_some_and(|h| h.provider == provider);
     let basis = if around.close().is_some_and(|h| h.provider == provider) {
         Some(Basis::Close)
@@ -253,6 +267,8 @@ fn from_shape(
     } else {
         None
     };
+    let code = key_of(catalog, provider, &shape).into_owned();
+    let shape = ShapeMatch { code, ..shape };
     let message = shape.message.as_deref();
     match catalog.resolve_code(provider, &shape.code, shape.http_status, message, None) {
         Some(res) => {
@@ -276,6 +292,16 @@ fn from_shape(
             let d = unknown(provider, shape.code, shape.http_status, shape.message, Evidence::Code);
             Ok((d, basis))
         }
+    }
+}
+
+/// The code a body is looked up by in `provider`'s rows: the body's own, or its HTTP status for a
+/// provider whose codes are statuses (DeepSeek's body says `invalid_request_error` for every
+/// error; `Error code: 402` before it is what tells them apart).
+fn key_of<'s>(catalog: &Catalog, provider: Provider, shape: &'s ShapeMatch) -> Cow<'s, str> {
+    match (catalog.descriptor(provider), shape.http_status) {
+        (Some(d), Some(status)) if d.keyed_by_status() => Cow::Owned(status.to_string()),
+        _ => Cow::Borrowed(&shape.code),
     }
 }
 
@@ -327,7 +353,7 @@ fn from_message(
         // Not a documented message: the status still says something, if we know who sent it.
         let status = status.ok_or(Dropped::NotAnError)?;
         return from_status(status, around, catalog, true).map(|(mut d, basis)| {
-            d.message = Some(LineMessage(message));
+            d.message = (!message.is_empty()).then_some(LineMessage(message));
             (d, basis)
         });
     }
@@ -340,10 +366,7 @@ fn from_message(
     let entry = catalog.get(pick);
     let shared = ids.iter().all(|&id| catalog.get(id).category == entry.category);
     let parameter = matches.iter().find(|m| m.entry == pick).and_then(|m| m.parameter.as_deref());
-    let code = match parameter {
-        Some(p) if entry.code.contains("{{Parameter}}") => entry.code.replace("{{Parameter}}", p),
-        _ => entry.code.clone(),
-    };
+    let code = entry.reported_code(parameter);
     let basis = if around.close().is_some_and(|h| h.provider == entry.provider) {
         Basis::Close
     } else {
@@ -414,7 +437,8 @@ fn by_status(status: u16, provider: Provider, catalog: &Catalog) -> Option<Detec
     if let [one] = rows.as_slice() {
         let entry = catalog.get(*one);
         let res = Resolution { entry: *one, ambiguous: false };
-        return Some(known(catalog, provider, entry.code.clone(), Some(status), None, res, Evidence::Status));
+        let code = entry.reported_code(None);
+        return Some(known(catalog, provider, code, Some(status), None, res, Evidence::Status));
     }
     let mut d = unknown_status(provider, format!("http_{status}"), status);
     if let Some(category) = shared_category(catalog, &rows) {

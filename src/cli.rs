@@ -227,10 +227,11 @@ pub struct ReportArgs {
     #[arg(value_name = "FILE|-")]
     pub files: Vec<String>,
     /// text for a terminal (at its width: COLUMNS, else the terminal's, else 100 columns),
-    /// markdown for a ticket, json for machines, prometheus for a textfile collector.
+    /// markdown for a ticket, html for a page with charts (one self-contained file), json for
+    /// machines, prometheus for a textfile collector.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// Language of the text and markdown reports and of the catalog's descriptions.
+    /// Language of the text, markdown and HTML reports and of the catalog's descriptions.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
     /// Color: auto (when stdout is a terminal and NO_COLOR is unset or empty), always, never.
@@ -249,6 +250,7 @@ pub struct ReportArgs {
 pub enum ReportFormat {
     Text,
     Markdown,
+    Html,
     Json,
     Prometheus,
 }

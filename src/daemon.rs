@@ -6,12 +6,20 @@
 //! saved. A commit happens only when no source holds back evidence, so the positions saved are
 //! exactly the bytes whose errors were counted: after a crash, the restart restores the counts
 //! and reads on from the positions, and every error is counted once.
+//!
+//! [`run`] is the engine's one entry, in the shape of mini-redis's server: what to read, how
+//! to stop ([`Shutdown`]) and what time it is ([`Clock`]) are its arguments, so a test runs it
+//! in-process on a [`ManualClock`] and stops it through a [`Control`].
+
+mod control;
+
+pub use control::{Clock, Control, ManualClock, Shutdown, SystemClock, Wake};
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, TryRecvError};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -41,8 +49,6 @@ pub struct Shared {
     catalog: RwLock<Arc<Catalog>>,
     /// Held for writing while a commit publishes and checkpoints; for reading while serving.
     pub exposure: RwLock<()>,
-    pub stop: AtomicBool,
-    pub reload: AtomicBool,
     /// Every source has been looked at once: positions are taken, `/healthz` says ok.
     pub ready: AtomicBool,
 }
@@ -54,8 +60,6 @@ impl Shared {
             summary: Mutex::new(Summary::new(max_unknown_codes)),
             catalog: RwLock::new(Arc::new(catalog)),
             exposure: RwLock::new(()),
-            stop: AtomicBool::new(false),
-            reload: AtomicBool::new(false),
             ready: AtomicBool::new(false),
         }
     }
@@ -66,10 +70,6 @@ impl Shared {
 
     pub fn set_catalog(&self, catalog: Catalog) {
         *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
-    }
-
-    fn stopping(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
     }
 }
 
@@ -84,9 +84,41 @@ pub struct EngineConfig {
     pub input_format: InputFormat,
 }
 
+/// What the daemon reads.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Stdin,
+    Files {
+        patterns: Vec<String>,
+        /// Files already there are read from their start, not their end.
+        from_start: bool,
+        /// Where checkpoints go; none: counts start at zero on each start.
+        state_dir: Option<PathBuf>,
+    },
+}
+
+/// Everything [`run`] needs to know.
+#[derive(Debug, Clone)]
+pub struct DaemonConfig {
+    pub engine: EngineConfig,
+    pub input: Input,
+}
+
+/// Reads `config.input` into `shared` until told to stop through `shutdown` (or, for stdin,
+/// until it ends), then settles what is held and saves the final checkpoint.
+pub fn run(shared: Arc<Shared>, config: DaemonConfig, shutdown: Shutdown, clock: Arc<dyn Clock>) {
+    match config.input {
+        Input::Stdin => read_stdin(shared, config.engine, shutdown, clock),
+        Input::Files { patterns, from_start, state_dir } => {
+            follow_files(shared, config.engine, patterns, from_start, state_dir, shutdown, clock)
+        }
+    }
+}
+
 struct Engine {
     shared: Arc<Shared>,
     config: EngineConfig,
+    clock: Arc<dyn Clock>,
     catalog: Arc<Catalog>,
     sources: HashMap<String, Source>,
     /// Read counts already published, per source.
@@ -99,11 +131,17 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(shared: Arc<Shared>, config: EngineConfig, state: Option<StateDir>) -> Engine {
+    fn new(
+        shared: Arc<Shared>,
+        config: EngineConfig,
+        state: Option<StateDir>,
+        clock: Arc<dyn Clock>,
+    ) -> Engine {
         Engine {
             catalog: shared.catalog(),
             shared,
             config,
+            clock,
             sources: HashMap::new(),
             published: HashMap::new(),
             events: Vec::new(),
@@ -169,11 +207,13 @@ impl Engine {
     }
 
     /// Publishes what was found, with a checkpoint when a state directory is set. Returns
-    /// whether it committed (it waits while a source holds evidence, at most a little while).
-    fn commit(&mut self, follower: Option<&Follower>) -> bool {
+    /// whether it committed (it waits while a source holds evidence, at most a little while,
+    /// unless `force`d: the last commit settles whatever is held).
+    fn commit(&mut self, follower: Option<&Follower>, force: bool) -> bool {
         if self.state.is_some() && follower.is_some() && self.holding() {
-            let since = *self.waiting_since.get_or_insert_with(Instant::now);
-            if since.elapsed() < MAX_COMMIT_DELAY {
+            let now = self.clock.now();
+            let since = *self.waiting_since.get_or_insert(now);
+            if !force && now.saturating_duration_since(since) < MAX_COMMIT_DELAY {
                 return false;
             }
             self.idle();
@@ -260,12 +300,16 @@ impl Engine {
         let _ = out.flush();
     }
 
-    fn maybe_reload(&mut self) {
-        if !self.shared.reload.swap(false, Ordering::SeqCst) {
+    fn maybe_reload(&mut self, shutdown: &mut Shutdown) {
+        if !shutdown.take_reload() {
             return;
         }
         match Catalog::with_overrides(&self.config.catalog_files) {
             Ok(c) => {
+                {
+                    let _exposed = self.shared.exposure.write().unwrap_or_else(|e| e.into_inner());
+                    self.shared.metrics.follow_catalog(&c);
+                }
                 tracing::info!(entries = c.len(), "catalog reloaded");
                 self.shared.set_catalog(c);
                 self.catalog = self.shared.catalog();
@@ -275,13 +319,15 @@ impl Engine {
     }
 }
 
-/// Follows files until stopped. Returns when `shared.stop` is set.
-pub fn follow_files(
+/// Follows files until stopped.
+fn follow_files(
     shared: Arc<Shared>,
     config: EngineConfig,
     patterns: Vec<String>,
     from_start: bool,
     state_dir: Option<PathBuf>,
+    mut shutdown: Shutdown,
+    clock: Arc<dyn Clock>,
 ) {
     let state = state_dir.map(StateDir::new);
     let saved = match state.as_ref().map(StateDir::load) {
@@ -307,13 +353,15 @@ pub fn follow_files(
             Some(((id.dev, id.ino, f.position.offset), f.replay.clone()?))
         })
         .collect();
-    let mut engine = Engine::new(shared.clone(), config.clone(), state);
+    let mut engine = Engine::new(shared.clone(), config.clone(), state, clock.clone());
     let mut follower = Follower::new(patterns, from_start, positions);
-    let (wake_tx, wake) = mpsc::channel::<()>();
-    let _watcher = watch_dirs(&follower, wake_tx);
-    let mut last_data = Instant::now();
-    while !shared.stopping() {
-        engine.maybe_reload();
+    let _watcher = watch_dirs(&follower, shutdown.control());
+    let mut last_data = clock.now();
+    loop {
+        shutdown.check();
+        // Told to stop: one pass more, so that what was written before the stop is counted.
+        let stopping = shutdown.is_stopped();
+        engine.maybe_reload(&mut shutdown);
         let mut got_data = false;
         follower.poll(|change| match change {
             Change::Opened { path, position } => {
@@ -354,38 +402,30 @@ pub fn follow_files(
         });
         shared.metrics.set_sources(follower.followed());
         shared.ready.store(true, Ordering::SeqCst);
+        let now = clock.now();
         if got_data {
-            last_data = Instant::now();
-        } else if last_data.elapsed() >= QUIET.max(config.poll_interval) {
+            last_data = now;
+        } else if now.saturating_duration_since(last_data) >= QUIET.max(config.poll_interval) {
             engine.idle();
         }
-        engine.commit(Some(&follower));
+        engine.commit(Some(&follower), false);
+        if stopping {
+            break;
+        }
         if got_data {
             continue; // more may be waiting
         }
-        wait(&wake, config.poll_interval);
+        shutdown.wait(&*clock, config.poll_interval);
     }
+    // Final commit: whatever is held is settled now, and the checkpoint says so.
     engine.idle();
-    engine.commit(Some(&follower));
-    // Final commit: force past any held evidence.
-    if engine.holding() || !engine.events.is_empty() {
-        engine.idle();
-        engine.waiting_since = Some(Instant::now() - MAX_COMMIT_DELAY);
-        engine.commit(Some(&follower));
-    }
-}
-
-fn wait(wake: &Receiver<()>, timeout: Duration) {
-    match wake.recv_timeout(timeout) {
-        Ok(()) => while wake.try_recv().is_ok() {},
-        Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {}
-    }
+    engine.commit(Some(&follower), true);
 }
 
 /// Change notifications as wake-ups; `None` (polling only) where the platform gives none.
-fn watch_dirs(follower: &Follower, wake: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
+fn watch_dirs(follower: &Follower, wake: Control) -> Option<notify::RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |_res: notify::Result<notify::Event>| {
-        let _ = wake.send(());
+        wake.changed();
     })
     .map_err(|e| tracing::info!("no change notifications, polling only: {e}"))
     .ok()?;
@@ -397,10 +437,17 @@ fn watch_dirs(follower: &Follower, wake: mpsc::Sender<()>) -> Option<notify::Rec
     Some(watcher)
 }
 
-/// Reads stdin to its end. Returns when it ends or `shared.stop` is set.
-pub fn read_stdin(shared: Arc<Shared>, config: EngineConfig) {
+/// Reads stdin to its end, or until stopped.
+fn read_stdin(shared: Arc<Shared>, config: EngineConfig, mut shutdown: Shutdown, clock: Arc<dyn Clock>) {
     let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(16);
+    let wake = shutdown.control();
     std::thread::spawn(move || {
+        // The engine is woken for each chunk and at the end (the sender dropped), so it waits on
+        // one channel for data and a stop alike.
+        let _woken_at_end = WakeOnDrop(wake.clone());
+        // Dropped before the guard above (locals drop in reverse): the engine, woken, finds the
+        // channel closed.
+        let tx = tx;
         let mut stdin = io::stdin().lock();
         loop {
             let mut buf = vec![0u8; CHUNK_BYTES];
@@ -411,6 +458,7 @@ pub fn read_stdin(shared: Arc<Shared>, config: EngineConfig) {
                     if tx.send(buf).is_err() {
                         return;
                     }
+                    wake.changed();
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
@@ -420,20 +468,46 @@ pub fn read_stdin(shared: Arc<Shared>, config: EngineConfig) {
             }
         }
     });
-    let mut engine = Engine::new(shared.clone(), config.clone(), None);
+    let mut engine = Engine::new(shared.clone(), config.clone(), None, clock.clone());
     shared.metrics.set_sources(1);
     shared.ready.store(true, Ordering::SeqCst);
     engine.source("-");
-    while !shared.stopping() {
-        engine.maybe_reload();
-        match rx.recv_timeout(config.poll_interval.min(Duration::from_millis(250))) {
-            Ok(chunk) => engine.data("-", &chunk),
-            Err(RecvTimeoutError::Timeout) => engine.idle(),
-            Err(RecvTimeoutError::Disconnected) => break,
+    let mut ended = false;
+    while !ended && !shutdown.is_stopped() {
+        engine.maybe_reload(&mut shutdown);
+        let mut got_data = false;
+        loop {
+            match rx.try_recv() {
+                Ok(chunk) => {
+                    got_data = true;
+                    engine.data("-", &chunk);
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    ended = true;
+                    break;
+                }
+            }
         }
-        engine.commit(None);
+        if !got_data {
+            engine.idle();
+        }
+        engine.commit(None, false);
+        if !ended {
+            // Held evidence is settled within a quarter second, whatever the poll interval.
+            shutdown.wait(&*clock, config.poll_interval.min(Duration::from_millis(250)));
+        }
     }
     engine.end_of_content("-");
-    engine.commit(None);
+    engine.commit(None, true);
     shared.metrics.set_sources(0);
+}
+
+/// Wakes the engine when the stdin reader ends, however it ends.
+struct WakeOnDrop(Control);
+
+impl Drop for WakeOnDrop {
+    fn drop(&mut self) {
+        self.0.changed();
+    }
 }

@@ -1,4 +1,5 @@
-//! The HTTP endpoint: `/metrics` (Prometheus text format), `/healthz`, `/report` (JSON).
+//! The HTTP endpoint: `/metrics` (Prometheus text format), `/healthz`, `/report` (JSON), and
+//! `/`, the report as a live page (its markup is `report::html`'s; this only serves it).
 //! Readers take the exposure lock for reading, so a scrape never sees counts that the engine
 //! has published but not yet checkpointed. With a web configuration file, every route asks for
 //! basic auth before it runs, and connections are TLS.
@@ -6,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{RawQuery, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -14,18 +15,21 @@ use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::catalog::Lang;
 use crate::daemon::Shared;
-use crate::report::{render_json, Report};
+use crate::report::{render_json, render_live_fragment, render_live_html, LivePage, Report, View};
+use crate::timestamp::Zone;
 use crate::web_config::WebConfig;
 
 const EXPOSITION: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-pub fn router(shared: Arc<Shared>, web: WebConfig) -> Router {
+/// The routes; `zone` is the one the page shows times in (`--timezone`'s).
+pub fn router(shared: Arc<Shared>, web: WebConfig, zone: Zone) -> Router {
     Router::new()
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
         .route("/report", get(report))
-        .route("/", get(index))
+        .route("/", get(move |state, query| index(state, query, zone)))
         .route_layer(middleware::from_fn_with_state(web, basic_auth))
         .with_state(shared)
 }
@@ -104,9 +108,74 @@ async fn report(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], body)
 }
 
-async fn index() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        "<html><body><h1>errwatch</h1><p><a href=\"/metrics\">/metrics</a> · <a href=\"/report\">/report</a> · <a href=\"/healthz\">/healthz</a></p></body></html>\n",
-    )
+/// What `/` was asked for: `?lang=zh`, `?refresh=SECONDS` (1 to 3600, default 5), and
+/// `?fragment` for the report section alone (what the page's script fetches).
+#[derive(Debug, PartialEq, Eq)]
+struct PageQuery {
+    lang: Lang,
+    refresh_seconds: u32,
+    fragment: bool,
+}
+
+impl PageQuery {
+    /// Unknown or malformed parameters are ignored: a landing page should always answer.
+    fn parse(query: Option<&str>) -> PageQuery {
+        let mut q = PageQuery { lang: Lang::En, refresh_seconds: 5, fragment: false };
+        for pair in query.unwrap_or("").split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "lang" if value == "zh" => q.lang = Lang::Zh,
+                "refresh" => {
+                    if let Ok(n) = value.parse::<u32>() {
+                        q.refresh_seconds = n.clamp(1, 3600);
+                    }
+                }
+                "fragment" => q.fragment = true,
+                _ => {}
+            }
+        }
+        q
+    }
+}
+
+async fn index(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+    zone: Zone,
+) -> impl IntoResponse {
+    let q = PageQuery::parse(query.as_deref());
+    let body = {
+        let _exposed = shared.exposure.read().unwrap_or_else(|e| e.into_inner());
+        let summary = shared.summary.lock().unwrap_or_else(|e| e.into_inner());
+        let catalog = shared.catalog();
+        let report = Report::build(&summary, &catalog, q.lang);
+        let view = View { zone, ..View::new(q.lang) };
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+        let live = LivePage { refresh_seconds: q.refresh_seconds, generated: now as i64 };
+        if q.fragment {
+            render_live_fragment(&report, &view, &live)
+        } else {
+            render_live_html(&report, &view, &live)
+        }
+    };
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_queries_are_read_leniently() {
+        let q = PageQuery::parse;
+        assert_eq!(q(None), PageQuery { lang: Lang::En, refresh_seconds: 5, fragment: false });
+        assert_eq!(
+            q(Some("fragment=1&lang=zh")),
+            PageQuery { lang: Lang::Zh, refresh_seconds: 5, fragment: true }
+        );
+        assert_eq!(q(Some("refresh=0")).refresh_seconds, 1);
+        assert_eq!(q(Some("refresh=999999")).refresh_seconds, 3600);
+        assert_eq!(q(Some("refresh=x&lang=fr&&=")), q(None));
+    }
 }

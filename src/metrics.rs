@@ -24,7 +24,26 @@ pub struct Metrics {
     read_errors: IntCounterVec,
     rotations: IntCounterVec,
     sources: IntGauge,
+    build: IntGaugeVec,
+    /// The `(provider, category, code)` series made at zero for the catalog's entries, so that a
+    /// reload can drop those of entries it removed that never counted anything.
+    seeded: Mutex<Vec<[String; 3]>>,
     limiter: Mutex<CodeLimiter>,
+}
+
+/// The zero-valued series a catalog's entries get: documented codes start at zero, so
+/// increase() sees their first error. A templated code is no code anyone sends: its series are
+/// made by the errors that fill it in.
+fn seeds(catalog: &Catalog) -> Vec<[String; 3]> {
+    let mut keys: Vec<[String; 3]> = catalog
+        .entries()
+        .iter()
+        .filter(|e| !e.code_is_template())
+        .map(|e| [e.provider.to_string(), e.category.to_string(), e.code.clone()])
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -42,9 +61,9 @@ impl Metrics {
             "Provider error responses found in the logs.",
             &["provider", "category", "code"],
         );
-        // Documented codes start at zero, so increase() sees their first error.
-        for e in catalog.entries() {
-            errors.with_label_values(&[e.provider.as_str(), e.category.as_str(), &e.code]);
+        let seeded = seeds(catalog);
+        for [provider, category, code] in &seeded {
+            errors.with_label_values(&[provider, category, code]);
         }
         let last_error = GaugeVec::new(
             Opts::new(
@@ -95,9 +114,33 @@ impl Metrics {
                 &["source"],
             ),
             sources,
+            build,
+            seeded: Mutex::new(seeded),
             registry,
             limiter: Mutex::new(CodeLimiter::new(max_unknown_codes)),
         }
+    }
+
+    /// After a reload: `errwatch_build_info` gives the new catalog's size, the new entries get
+    /// their zero series, and the zero series of entries it no longer has go. Series that
+    /// counted something stay, under their key, whatever the catalog says now.
+    pub fn follow_catalog(&self, catalog: &Catalog) {
+        self.build.reset();
+        self.build.with_label_values(&[env!("CARGO_PKG_VERSION"), &catalog.len().to_string()]).set(1);
+        let now = seeds(catalog);
+        let mut seeded = self.seeded.lock().unwrap_or_else(|e| e.into_inner());
+        for key @ [provider, category, code] in seeded.iter() {
+            let labels = [provider.as_str(), category.as_str(), code.as_str()];
+            if !now.contains(key)
+                && self.errors.get_metric_with_label_values(&labels).is_ok_and(|c| c.get() == 0)
+            {
+                let _ = self.errors.remove_label_values(&labels);
+            }
+        }
+        for [provider, category, code] in &now {
+            self.errors.with_label_values(&[provider, category, code]);
+        }
+        *seeded = now;
     }
 
     /// Counts one error. Its time is its line's, else `undated_at` (the daemon passes the

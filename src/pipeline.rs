@@ -164,10 +164,18 @@ impl Pipeline {
         self.findings = findings;
     }
 
-    /// Held statuses of the event's provider join it.
+    /// Held statuses of the event's provider join it: the HTTP client's lines (a status and
+    /// nothing else) of the same status, or of any when the event has none. A status an SDK
+    /// stated as its error (`435 status code (no body)`) is an error of its own.
     fn claim_statuses(&mut self, event: &mut ErrorEvent) {
         let provider = event.detection.provider;
-        for claimed in self.take(|p| p.evidence == Evidence::Status && p.provider == provider) {
+        let status = event.detection.http_status;
+        for claimed in self.take(|p| {
+            p.evidence == Evidence::Status
+                && p.provider == provider
+                && p.message.is_none()
+                && (status.is_none() || p.http_status == status)
+        }) {
             event.detection.http_status = event.detection.http_status.or(claimed.event.detection.http_status);
         }
     }

@@ -80,6 +80,8 @@ pub struct Group {
     pub retryable: bool,
     pub http_status: Option<u16>,
     pub ambiguous: u64,
+    /// How many of `count` were known by code, by message, by status only.
+    pub evidence: BTreeMap<Evidence, u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +103,8 @@ pub struct Timeline {
     pub start: EpochMillis,
     /// Milliseconds per bucket; 0 while empty.
     pub width: i64,
-    pub counts: BTreeMap<Provider, Vec<u64>>,
+    /// Per provider and category: what the HTML report stacks; per provider is their sum.
+    pub counts: BTreeMap<(Provider, Category), Vec<u64>>,
     /// The earliest and latest times counted.
     span: Option<(EpochMillis, EpochMillis)>,
 }
@@ -109,10 +112,20 @@ pub struct Timeline {
 const FIRST_WIDTH: i64 = 1000;
 
 impl Timeline {
-    fn add(&mut self, at: EpochMillis, provider: Provider, n: u64) {
+    fn add(&mut self, at: EpochMillis, provider: Provider, category: Category, n: u64) {
         self.cover(at, at);
         let i = ((at - self.start) / self.width) as usize;
-        self.counts.entry(provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += n;
+        self.counts.entry((provider, category)).or_insert_with(|| vec![0; TIMELINE_BUCKETS])[i] += n;
+    }
+
+    /// Per provider, summed over categories.
+    pub fn per_provider(&self) -> BTreeMap<Provider, Vec<u64>> {
+        let mut out: BTreeMap<Provider, Vec<u64>> = BTreeMap::new();
+        for ((provider, _), row) in &self.counts {
+            let sum = out.entry(*provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS]);
+            sum.iter_mut().zip(row).for_each(|(s, n)| *s += n);
+        }
+        out
     }
 
     /// Makes room for times from `lo` to `hi`: the layout of the whole span so far.
@@ -150,8 +163,8 @@ impl Timeline {
     fn merge(&mut self, other: &Timeline) {
         let Some((lo, hi)) = other.span else { return };
         self.cover(lo, hi);
-        for (provider, row) in &other.counts {
-            let mine = self.counts.entry(*provider).or_insert_with(|| vec![0; TIMELINE_BUCKETS]);
+        for (key, row) in &other.counts {
+            let mine = self.counts.entry(*key).or_insert_with(|| vec![0; TIMELINE_BUCKETS]);
             for (i, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
                 let t = other.start + i as i64 * other.width;
                 mine[((t - self.start) / self.width) as usize] += n;
@@ -223,13 +236,15 @@ impl Summary {
             retryable: d.retryable,
             http_status: d.http_status,
             ambiguous: 0,
+            evidence: BTreeMap::new(),
         });
         group.count += 1;
+        *group.evidence.entry(d.evidence).or_default() += 1;
         group.ambiguous += u64::from(d.ambiguous);
         group.see(event.timestamp, event.timestamp);
         *self.evidence.entry(d.evidence).or_default() += 1;
         if let Some(t) = event.timestamp {
-            self.timeline.add(t, d.provider, 1);
+            self.timeline.add(t, d.provider, d.category, 1);
         }
         if !d.known() {
             let message = d.message.as_ref().map(LineMessage::redacted);
@@ -265,6 +280,9 @@ impl Summary {
                 Some(g) => {
                     g.count += group.count;
                     g.ambiguous += group.ambiguous;
+                    for (e, n) in &group.evidence {
+                        *g.evidence.entry(*e).or_default() += n;
+                    }
                     g.see(group.first_seen, group.last_seen);
                 }
                 None => {
@@ -345,9 +363,9 @@ mod tests {
     fn timeline_widens_and_keeps_every_count() {
         let mut t = Timeline::default();
         for i in 0..1000 {
-            t.add(1_700_000_000_000 + i * 7_919, Provider::from_static("zhipu"), 1);
+            t.add(1_700_000_000_000 + i * 7_919, Provider::from_static("zhipu"), Category::RateLimit, 1);
         }
-        t.add(1_600_000_000_000, Provider::from_static("coze"), 1);
+        t.add(1_600_000_000_000, Provider::from_static("coze"), Category::Billing, 1);
         let total: u64 = t.counts.values().flatten().sum();
         assert_eq!(total, 1001);
         assert!(t.counts.values().all(|r| r.len() == TIMELINE_BUCKETS));
@@ -364,7 +382,9 @@ mod tests {
             .collect()
     }
 
-    fn layout(t: &Timeline) -> (EpochMillis, i64, Vec<(Provider, Vec<u64>)>) {
+    type Layout = (EpochMillis, i64, Vec<((Provider, Category), Vec<u64>)>);
+
+    fn layout(t: &Timeline) -> Layout {
         (t.start, t.width, t.counts.iter().map(|(p, r)| (*p, r.clone())).collect())
     }
 
@@ -374,16 +394,17 @@ mod tests {
         for (spread, seed) in [(5_000, 1), (90_000, 2), (7_200_000, 3), (400_000_000, 4)] {
             let at = times(500, spread, seed);
             let p = |i: usize| providers[i % 2];
+            let c = |i: usize| Category::ALL[i % 3];
             let mut whole = Timeline::default();
-            at.iter().enumerate().for_each(|(i, t)| whole.add(*t, p(i), 1));
+            at.iter().enumerate().for_each(|(i, t)| whole.add(*t, p(i), c(i), 1));
             let mut reversed = Timeline::default();
-            at.iter().enumerate().rev().for_each(|(i, t)| reversed.add(*t, p(i), 1));
+            at.iter().enumerate().rev().for_each(|(i, t)| reversed.add(*t, p(i), c(i), 1));
             assert_eq!(layout(&reversed), layout(&whole), "spread {spread}");
             for parts in [2, 3, 7] {
                 let mut merged = Timeline::default();
                 for chunk in (0..at.len()).collect::<Vec<_>>().chunks(at.len().div_ceil(parts)) {
                     let mut part = Timeline::default();
-                    chunk.iter().for_each(|&i| part.add(at[i], p(i), 1));
+                    chunk.iter().for_each(|&i| part.add(at[i], p(i), c(i), 1));
                     merged.merge(&part);
                 }
                 assert_eq!(layout(&merged), layout(&whole), "spread {spread}, {parts} parts");
@@ -408,6 +429,7 @@ mod tests {
             retryable: false,
             http_status: None,
             ambiguous: 0,
+            evidence: BTreeMap::new(),
         };
         g.see(None, None);
         assert_eq!((g.first_seen, g.last_seen), (None, None));

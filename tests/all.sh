@@ -67,10 +67,10 @@ fi
 
 # The real peers the tests use: Prometheus and promtool (tests/prometheus.rs, tests/web.rs),
 # curl and openssl (TLS and basic-auth clients and certificates, tests/web.rs), logrotate
-# (tests/logrotate.rs), and the compressors whose files are never to be read as text
-# (tests/follow.rs, tests/inputs.rs).
+# (tests/logrotate.rs), chromium (headless, the browser of tests/html.rs), and the compressors
+# whose files are never to be read as text (tests/follow.rs, tests/inputs.rs).
 missing=()
-for tool in prometheus:prometheus promtool:prometheus curl:curl openssl:openssl logrotate:logrotate \
+for tool in prometheus:prometheus promtool:prometheus curl:curl openssl:openssl logrotate:logrotate chromium:chromium \
     gzip:gzip zstd:zstd bzip2:bzip2 xz:xz-utils; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${tool%%:*}" ] || missing+=("${tool##*:}")
 done

@@ -319,3 +319,77 @@ fn an_unwritable_state_dir_warns_and_counting_goes_on() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot save the checkpoint"), "a warning says why: {err}");
 }
+
+#[test]
+fn sigterm_ends_a_100_second_poll_within_2_s_with_the_final_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, &lines(0..3, "1113"));
+    let mut d = Daemon::start(&[
+        "--from-start",
+        "--poll-interval",
+        "100",
+        "--state-dir",
+        state.path().to_str().unwrap(),
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(d.settle_at(3.0), 3.0);
+    // Whatever is in the state directory now was written before the signal.
+    fs::remove_file(state.path().join("state.json")).unwrap();
+    let asked = Instant::now();
+    d.signal("TERM");
+    let status = common::wait_for(Duration::from_secs(5), || d.child.try_wait().unwrap()).expect("exits");
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(2), "exited {took:?} after SIGTERM");
+    assert!(status.success(), "{status}");
+    let saved: serde_json::Value =
+        serde_json::from_slice(&fs::read(state.path().join("state.json")).expect("the final checkpoint"))
+            .unwrap();
+    let counted: u64 = saved["errors"].as_array().unwrap().iter().map(|e| e["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, 3);
+}
+
+/// `watch` on `--listen ADDR`: its exit status and stderr, when it exits within 10 s.
+fn watch_exit(listen: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    fs::write(&log, "").unwrap();
+    let mut child = Command::new(BIN)
+        .args(["watch", "--listen", listen])
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = common::wait_for(Duration::from_secs(10), || child.try_wait().unwrap());
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    (status.and_then(|s| s.code()), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_port_in_use_is_a_start_up_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let (code, err) = watch_exit(&addr);
+    assert_eq!(code, Some(3), "start-up error status: {err}");
+    assert!(err.contains("cannot listen on") && err.contains(&addr), "{err}");
+}
+
+#[test]
+fn an_address_not_of_this_host_is_a_start_up_error() {
+    // TEST-NET-1 (RFC 5737): never an address of this machine.
+    let (code, err) = watch_exit("192.0.2.1:9847");
+    assert_eq!(code, Some(3), "start-up error status: {err}");
+    assert!(err.contains("cannot listen on 192.0.2.1:9847"), "{err}");
+}
+
+#[test]
+fn a_listen_value_that_is_no_address_is_a_usage_error() {
+    let (code, err) = watch_exit("not-an-address");
+    assert_eq!(code, Some(2), "{err}");
+}

@@ -16,6 +16,19 @@ impl CodePattern {
         Some(CodePattern { prefix: code[..start].to_string(), suffix: code[end..].to_string() })
     }
 
+    /// The code with `value` in the placeholder's place: `InvalidParameter.model`.
+    pub fn fill(&self, value: &str) -> String {
+        format!("{}{value}{}", self.prefix, self.suffix)
+    }
+
+    /// The code without its placeholder and the separator before it: `InvalidParameter`.
+    pub fn literal(&self) -> String {
+        let prefix = self.prefix.trim_end_matches(['.', '_', '-']);
+        let suffix =
+            if prefix.is_empty() { self.suffix.trim_start_matches(['.', '_', '-']) } else { &self.suffix };
+        format!("{prefix}{suffix}")
+    }
+
     pub fn matches(&self, code: &str) -> bool {
         code.len() > self.prefix.len() + self.suffix.len()
             && code.starts_with(&self.prefix)
@@ -39,6 +52,14 @@ mod tests {
         assert!(!p.matches("InvalidParameter"));
         assert!(!p.matches("MissingParameter.model"));
         assert!(!p.matches("InvalidParameter.a b"));
+    }
+
+    #[test]
+    fn filled_or_bare_a_template_holds_no_placeholder() {
+        let p = CodePattern::parse("NotFound.{{Parameter}}").unwrap();
+        assert_eq!(p.fill("Endpoint"), "NotFound.Endpoint");
+        assert_eq!(p.literal(), "NotFound");
+        assert_eq!(CodePattern::parse("{{Parameter}}.Missing").unwrap().literal(), "Missing");
     }
 
     #[test]

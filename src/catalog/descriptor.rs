@@ -263,21 +263,37 @@ impl Descriptor {
         kinds.into_iter().flat_map(|(words, kind)| words.iter().map(move |w| (w.as_str(), kind)))
     }
 
-    /// Adds what a later file declares for the same provider.
-    pub(super) fn extend(&mut self, more: Descriptor) {
+    /// Takes in what a later file declares for the same provider (a user's `--catalog` file
+    /// over an embedded one): its clues, API families and shapes are added to these, and the
+    /// `name` and `counted` it states replace these, so that a user's file can make a provider
+    /// only recognized (DeepSeek) one whose errors are counted, or the other way round.
+    pub(super) fn extend(&mut self, more: Descriptor, said: super::load::Said) {
         let (i, m) = (&mut self.identify, more.identify);
-        i.hosts.extend(m.hosts);
-        i.fields.extend(m.fields);
-        i.classes.extend(m.classes);
-        i.packages.extend(m.packages);
-        i.models.extend(m.models);
+        for (mine, theirs) in [
+            (&mut i.hosts, m.hosts),
+            (&mut i.fields, m.fields),
+            (&mut i.classes, m.classes),
+            (&mut i.packages, m.packages),
+            (&mut i.models, m.models),
+        ] {
+            for word in theirs {
+                if !mine.contains(&word) {
+                    mine.push(word);
+                }
+            }
+        }
         for api in more.apis {
             if self.api(&api.id).is_none() {
                 self.apis.push(api);
             }
         }
         self.shapes.extend(more.shapes);
-        self.counted |= more.counted;
+        if said.name {
+            self.name = more.name;
+        }
+        if said.counted {
+            self.counted = more.counted;
+        }
     }
 
     /// The checks a single descriptor must pass; the problem in words.

@@ -23,9 +23,9 @@ pub enum CatalogError {
 struct FileShape {
     provider: Provider,
     name: Option<String>,
-    /// `false` for providers only recognized so that their errors are set aside.
-    #[serde(default = "yes")]
-    counted: bool,
+    /// `false` for providers only recognized so that their errors are set aside; unsaid, a new
+    /// provider is counted and one declared before keeps what it was.
+    counted: Option<bool>,
     #[serde(default)]
     identify: Identify,
     #[serde(default)]
@@ -36,14 +36,20 @@ struct FileShape {
     entry: Vec<EntryShape>,
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// What one catalog file declares.
 pub struct ParsedFile {
     pub descriptor: Descriptor,
+    /// What the file said itself, as opposed to what the descriptor got by default: a later
+    /// file's word on these replaces an earlier one's ([`Descriptor::extend`]).
+    pub said: Said,
     pub entries: Vec<CatalogEntry>,
+}
+
+/// The descriptor's settings a file stated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Said {
+    pub name: bool,
+    pub counted: bool,
 }
 
 #[derive(Deserialize)]
@@ -78,10 +84,12 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, CatalogError> {
         line: e.span().map_or(1, |s| line_of(text, s.start)),
         message: e.message().to_string(),
     })?;
+    let said = Said { name: file.name.is_some(), counted: file.counted.is_some() };
+    let counted = file.counted.unwrap_or(true);
     let descriptor = Descriptor {
         id: file.provider,
         name: file.name.unwrap_or_else(|| file.provider.to_string()),
-        counted: file.counted,
+        counted,
         identify: file.identify,
         apis: file.api,
         shapes: file.shape,
@@ -92,7 +100,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, CatalogError> {
         line: at_table("[identify]").max(at_table("[[shape]]")),
         message: format!("provider {:?}: {message}", file.provider.as_str()),
     })?;
-    if !file.counted && !file.entry.is_empty() {
+    if !counted && !file.entry.is_empty() {
         return Err(CatalogError::Syntax {
             file: name.to_string(),
             line: at_table("[[entry]]"),
@@ -132,7 +140,7 @@ pub fn parse_file(name: &str, text: &str) -> Result<ParsedFile, CatalogError> {
             remedy_en: e.remedy_en,
         });
     }
-    Ok(ParsedFile { descriptor, entries: out })
+    Ok(ParsedFile { descriptor, said, entries: out })
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -270,13 +270,25 @@ fn words(literal: &str) -> Vec<String> {
 
 /// The anchored regex for a template: literals split by `holders`, white space between words
 /// optional, trailing punctuation allowed.
+///
+/// The value wanted for a templated code is `{{Parameter}}`'s; a message without one gives its
+/// first `{{Name}}` instead (Ark's `NotFound.{{Parameter}}` says "The specified
+/// {{ResourceType}} {{ResourceContent}} is not found.": `Endpoint` completes the code), as one
+/// word, or nothing where no word stands there.
 fn pattern(literals: &[&str], holders: &[&str]) -> String {
     let mut pattern = String::from(r"^\s*");
+    let stand_in = !holders.contains(&PARAMETER);
     let mut named = false;
     for (i, lit) in literals.iter().enumerate() {
         if i > 0 {
-            if holders[i - 1] == PARAMETER && !named {
+            let holder = holders[i - 1];
+            if holder == PARAMETER && !named {
                 pattern.push_str(r"(?P<param>[A-Za-z0-9_.\[\]-]+?)");
+                named = true;
+            } else if stand_in && !named && holder.starts_with("{{") {
+                // Greedy: a word, up to what is not one; optional, so a text in another form
+                // matches as it did.
+                pattern.push_str(r"(?P<param>[A-Za-z0-9_.\[\]-]+)?.*?");
                 named = true;
             } else {
                 pattern.push_str(".*?");

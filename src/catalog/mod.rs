@@ -88,6 +88,23 @@ impl CatalogEntry {
         }
     }
 
+    /// Is its code a template (`NotFound.{{Parameter}}`), not a code as a provider sends it?
+    pub fn code_is_template(&self) -> bool {
+        CodePattern::parse(&self.code).is_some()
+    }
+
+    /// The code to report for this entry when the line did not carry one (it was known by its
+    /// message or status): the code, a template's placeholder filled with `parameter` (what
+    /// stood for it in the message), else the template's literal part (`NotFound`). Never a
+    /// placeholder: a code is a label value, and `{{Parameter}}` names no error anyone sent.
+    pub fn reported_code(&self, parameter: Option<&str>) -> String {
+        match (CodePattern::parse(&self.code), parameter) {
+            (None, _) => self.code.clone(),
+            (Some(p), Some(value)) => p.fill(value),
+            (Some(p), None) => p.literal(),
+        }
+    }
+
     pub fn description(&self, lang: Lang) -> &str {
         match lang {
             Lang::Zh => &self.description_zh,
@@ -172,7 +189,7 @@ impl Catalog {
         for (name, text) in files {
             let parsed = load::parse_file(name, text)?;
             match descriptors.iter_mut().find(|d| d.id == parsed.descriptor.id) {
-                Some(d) => d.extend(parsed.descriptor),
+                Some(d) => d.extend(parsed.descriptor, parsed.said),
                 None => descriptors.push(parsed.descriptor),
             }
             for entry in parsed.entries {

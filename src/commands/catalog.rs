@@ -12,12 +12,12 @@ use crate::cli::{CatalogArgs, CatalogFormat};
 use crate::output::{cut, lpad, pad, printable, terminal_width};
 use crate::report::{DEFAULT_WIDTH, MIN_WIDTH};
 
-use super::{write_out, Outcome};
+use super::{write_out, ExitCode};
 
 /// Narrowest message column beside the others; narrower, it moves to its own line.
 const MIN_MESSAGE: usize = 24;
 
-pub fn run(args: &CatalogArgs, catalog: &Catalog) -> io::Result<Outcome> {
+pub fn run(args: &CatalogArgs, catalog: &Catalog) -> io::Result<ExitCode> {
     let want = match args.provider.as_deref().map(|id| super::provider_arg(catalog, id)).transpose() {
         Ok(want) => want,
         Err(outcome) => return Ok(outcome),
@@ -33,7 +33,7 @@ pub fn run(args: &CatalogArgs, catalog: &Catalog) -> io::Result<Outcome> {
         CatalogFormat::Table => table(&entries, terminal_width(DEFAULT_WIDTH).max(MIN_WIDTH)),
     };
     write_out(&mut io::stdout().lock(), &text)?;
-    Ok(Outcome::Success)
+    Ok(ExitCode::Success)
 }
 
 /// `CODE` or `CODE#VARIANT`: the key form, which `explain` takes.

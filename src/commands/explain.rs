@@ -12,12 +12,12 @@ use std::io;
 use crate::catalog::{Catalog, CatalogEntry, Lang, Provider};
 use crate::cli::ExplainArgs;
 
-use super::{write_out, Outcome};
+use super::{write_out, ExitCode};
 
 /// Suggestions offered for a code not in the catalog.
 const MAX_SUGGESTIONS: usize = 5;
 
-pub fn run(args: &ExplainArgs, catalog: &Catalog) -> io::Result<Outcome> {
+pub fn run(args: &ExplainArgs, catalog: &Catalog) -> io::Result<ExitCode> {
     let provider = match args.provider.as_deref().map(|id| super::provider_arg(catalog, id)).transpose() {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
@@ -33,12 +33,12 @@ pub fn run(args: &ExplainArgs, catalog: &Catalog) -> io::Result<Outcome> {
             eprintln!("  did you mean: {}?", suggestions.join(", "));
         }
         eprintln!("  (errwatch catalog lists every code; --catalog FILE adds your own)");
-        return Ok(Outcome::Usage);
+        return Ok(ExitCode::Usage);
     }
     let lang = Lang::from(args.lang);
     let text: String = entries.iter().map(|e| describe(e, lang)).collect::<Vec<_>>().join("\n");
     write_out(&mut io::stdout().lock(), &text)?;
-    Ok(Outcome::Success)
+    Ok(ExitCode::Success)
 }
 
 /// A code as asked for, its printed decorations taken off.

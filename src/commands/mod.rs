@@ -7,36 +7,43 @@ mod scan;
 pub mod watch;
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use crate::batch::{BatchOptions, SourceError};
 use crate::catalog::Catalog;
 use crate::cli::{Cli, Command, Global};
 use crate::timestamp::{self, Dating, Zone};
 
-/// What an exit status means.
+/// What an exit status means: each says what happened, so a unit manager or a script can
+/// tell a mistyped option from a port in use from a daemon that died (README, "Exit status").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Everything read and done.
+pub enum ExitCode {
+    /// Everything read and done; `watch` stopped when told to.
     Success = 0,
     /// Done, but some input could not be read (each was reported).
     PartialInput = 1,
-    /// Nothing to do: a usage error, a bad catalog file, an unknown code to explain.
+    /// Nothing to do: a usage error, a bad catalog or web configuration file, an unknown code
+    /// to explain.
     Usage = 2,
+    /// `watch` could not start: its `--listen` address cannot be bound (in use, not this
+    /// host's, not permitted), or its signal handlers or runtime could not be set up.
+    Startup = 3,
+    /// `watch` started and then ended on a fatal error (the HTTP server failed, the reader
+    /// died), not because it was told to stop.
+    Fatal = 4,
 }
 
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> ExitCode {
-        ExitCode::from(o as u8)
+impl From<ExitCode> for std::process::ExitCode {
+    fn from(o: ExitCode) -> std::process::ExitCode {
+        std::process::ExitCode::from(o as u8)
     }
 }
 
-pub fn run(cli: Cli) -> Outcome {
+pub fn run(cli: Cli) -> ExitCode {
     let zone = match zone(&cli.global) {
         Ok(z) => z,
         Err(e) => {
             eprintln!("errwatch: --timezone {e}");
-            return Outcome::Usage;
+            return ExitCode::Usage;
         }
     };
     let dating = Dating::now_in(zone);
@@ -44,7 +51,7 @@ pub fn run(cli: Cli) -> Outcome {
         Ok(c) => c,
         Err(e) => {
             eprintln!("errwatch: {e}");
-            return Outcome::Usage;
+            return ExitCode::Usage;
         }
     };
     let result = match cli.command {
@@ -58,10 +65,10 @@ pub fn run(cli: Cli) -> Outcome {
     match result {
         Ok(outcome) => outcome,
         // A reader that went away (`errwatch scan | head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
         Err(e) => {
             eprintln!("errwatch: {e}");
-            Outcome::PartialInput
+            ExitCode::PartialInput
         }
     }
 }
@@ -85,26 +92,26 @@ fn zone(global: &Global) -> Result<Zone, timestamp::ZoneError> {
 
 /// A `--provider` value: one of the catalog's providers (embedded, or declared by a
 /// `--catalog` file), else a usage error naming them.
-fn provider_arg(catalog: &Catalog, id: &str) -> Result<crate::catalog::Provider, Outcome> {
+fn provider_arg(catalog: &Catalog, id: &str) -> Result<crate::catalog::Provider, ExitCode> {
     catalog.provider(id).ok_or_else(|| {
         let known: Vec<&str> = catalog.providers().iter().map(|p| p.as_str()).collect();
         eprintln!(
             "errwatch: --provider {id:?} is not a provider of the catalog (known: {})",
             known.join(", ")
         );
-        Outcome::Usage
+        ExitCode::Usage
     })
 }
 
 /// Reports unreadable sources on stderr and says what the exit status must be.
-fn report_failures(failures: &[SourceError]) -> Outcome {
+fn report_failures(failures: &[SourceError]) -> ExitCode {
     for f in failures {
         eprintln!("errwatch: cannot read {f}");
     }
     if failures.is_empty() {
-        Outcome::Success
+        ExitCode::Success
     } else {
-        Outcome::PartialInput
+        ExitCode::PartialInput
     }
 }
 

@@ -8,12 +8,12 @@ use crate::cli::{ColorArg, Global, ReportArgs, ReportFormat};
 use crate::metrics::Metrics;
 use crate::output::{no_color, terminal_width};
 use crate::pipeline::ErrorEvent;
-use crate::report::{render_json, render_markdown, render_text, Report, Style, View};
+use crate::report::{render_html, render_json, render_markdown, render_text, Report, Style, View};
 use crate::source::ReadStats;
 use crate::summary::Summary;
 use crate::timestamp::Dating;
 
-use super::{batch_options, report_failures, write_out, Outcome};
+use super::{batch_options, report_failures, write_out, ExitCode};
 
 /// Both sinks a report can need; metrics only for `--format prometheus`.
 struct Collect<'a> {
@@ -38,7 +38,7 @@ impl EventSink for Collect<'_> {
     }
 }
 
-pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating) -> io::Result<Outcome> {
+pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating) -> io::Result<ExitCode> {
     let metrics =
         (args.format == ReportFormat::Prometheus).then(|| Metrics::new(catalog, global.max_unknown_codes));
     let mut collect = Collect { summary: Summary::new(global.max_unknown_codes), metrics: metrics.as_ref() };
@@ -84,6 +84,7 @@ pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating
         ReportFormat::Prometheus => metrics.as_ref().map(Metrics::render).unwrap_or_default(),
         ReportFormat::Json => render_json(&Report::build(&collect.summary, catalog, lang)),
         ReportFormat::Markdown => render_markdown(&Report::build(&collect.summary, catalog, lang), &view),
+        ReportFormat::Html => render_html(&Report::build(&collect.summary, catalog, lang), &view),
         ReportFormat::Text => render_text(&Report::build(&collect.summary, catalog, lang), &view),
     };
     write_out(&mut io::stdout().lock(), &text)?;

@@ -9,7 +9,7 @@ use crate::cli::{ScanArgs, ScanFormat};
 use crate::output::{format_event, LineFormat};
 use crate::pipeline::ErrorEvent;
 
-use super::{report_failures, Outcome};
+use super::{report_failures, ExitCode};
 
 struct Printer {
     out: BufWriter<Stdout>,
@@ -24,7 +24,7 @@ impl EventSink for Printer {
     }
 }
 
-pub fn run(args: &ScanArgs, catalog: &Catalog, opts: BatchOptions) -> io::Result<Outcome> {
+pub fn run(args: &ScanArgs, catalog: &Catalog, opts: BatchOptions) -> io::Result<ExitCode> {
     let format = match args.format {
         ScanFormat::Jsonl => LineFormat::Jsonl,
         ScanFormat::Text => LineFormat::Text,

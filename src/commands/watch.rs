@@ -3,29 +3,28 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::catalog::{Catalog, Lang};
 use crate::cli::{Global, PrintFormat, WatchArgs};
-use crate::daemon::{follow_files, read_stdin, EngineConfig, Shared};
+use crate::daemon::{Control, DaemonConfig, EngineConfig, Input, Shared, Shutdown, SystemClock};
 use crate::http;
 use crate::output::LineFormat;
 use crate::report::{render_text, Report, View};
-use crate::timestamp::Dating;
+use crate::timestamp::{Dating, Zone};
 use crate::web_config::WebConfig;
 
-use super::Outcome;
+use super::ExitCode;
 
-pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -> io::Result<Outcome> {
+pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -> io::Result<ExitCode> {
     let listen: Option<SocketAddr> = match args.listen.as_str() {
         "none" => None,
         a => match a.parse() {
             Ok(addr) => Some(addr),
             Err(_) => {
                 eprintln!("errwatch: --listen {a:?} is not an address like 127.0.0.1:9847 (or \"none\")");
-                return Ok(Outcome::Usage);
+                return Ok(ExitCode::Usage);
             }
         },
     };
@@ -34,16 +33,17 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
             Ok(w) => w,
             Err(e) => {
                 eprintln!("errwatch: --web.config.file {e}");
-                return Ok(Outcome::Usage);
+                return Ok(ExitCode::Usage);
             }
         },
         None => WebConfig::open(),
     };
     if !(args.poll_interval > 0.0 && args.poll_interval.is_finite()) {
         eprintln!("errwatch: --poll-interval must be a positive number of seconds");
-        return Ok(Outcome::Usage);
+        return Ok(ExitCode::Usage);
     }
-    let config = EngineConfig {
+    let zone = dating.zone;
+    let engine = EngineConfig {
         max_line: global.max_line_bytes,
         dating,
         print: args.print.map(|p| match p {
@@ -54,65 +54,181 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         catalog_files: global.catalogs.clone(),
         input_format: global.input_format.into(),
     };
-    let shared = Arc::new(Shared::new(catalog, global.max_unknown_codes));
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
     let from_stdin = args.files.is_empty();
-    runtime.block_on(async {
-        let server = match listen {
-            Some(addr) => {
-                let listener = http::bind(addr)
-                    .await
-                    .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
-                tracing::info!("serving /metrics on http://{}", listener.local_addr()?);
-                let app = http::router(shared.clone(), web.clone());
-                let web = web.clone();
-                Some(tokio::spawn(async move { http::serve(listener, app, &web).await }))
-            }
-            None => None,
-        };
-        tokio::spawn(signals(shared.clone()));
-        let reader = {
-            let shared = shared.clone();
-            let config = config.clone();
-            let (files, from_start, state_dir) =
-                (args.files.clone(), args.from_start, args.state_dir.clone());
-            tokio::task::spawn_blocking(move || {
-                if files.is_empty() {
-                    read_stdin(shared, config);
-                } else {
-                    follow_files(shared, config, files, from_start, state_dir);
-                }
-            })
-        };
-        reader.await.map_err(io::Error::other)?;
-        if let Some(server) = server {
-            server.abort();
+    let input = if from_stdin {
+        Input::Stdin
+    } else {
+        Input::Files {
+            patterns: args.files.clone(),
+            from_start: args.from_start,
+            state_dir: args.state_dir.clone(),
         }
-        Ok::<(), io::Error>(())
-    })?;
+    };
+    let shared = Arc::new(Shared::new(catalog, global.max_unknown_codes));
+    let ended = match serve_and_read(shared.clone(), DaemonConfig { engine, input }, listen, web, zone) {
+        Ok(ended) => ended,
+        Err(e) => {
+            eprintln!("errwatch: {e}");
+            return Ok(ExitCode::Startup);
+        }
+    };
     if from_stdin || args.summary {
         let summary = shared.summary.lock().unwrap_or_else(|e| e.into_inner());
         let report = Report::build(&summary, &shared.catalog(), Lang::En);
         eprint!("{}", render_text(&report, &View { zone: dating.zone, ..View::new(Lang::En) }));
     }
-    Ok(Outcome::Success)
+    if let Ended::Fatal(e) = &ended {
+        eprintln!("errwatch: stopped on a fatal error: {e}");
+    }
+    Ok(ended.exit_code())
 }
 
-async fn signals(shared: Arc<Shared>) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int), Ok(mut hup)) =
-        (signal(SignalKind::terminate()), signal(SignalKind::interrupt()), signal(SignalKind::hangup()))
-    else {
-        tracing::error!("cannot install signal handlers");
-        return;
-    };
-    loop {
-        tokio::select! {
-            _ = term.recv() => break,
-            _ = int.recv() => break,
-            _ = hup.recv() => shared.reload.store(true, Ordering::SeqCst),
+/// Why `watch` ended, once it had started.
+enum Ended {
+    /// Told to (SIGTERM, SIGINT), or stdin ended.
+    Told,
+    /// Something it cannot go on without failed.
+    Fatal(String),
+}
+
+/// What keeps `watch` from starting: the problem in words.
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error("cannot start the runtime: {0}")]
+    Runtime(io::Error),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, io::Error),
+    #[error("cannot install the signal handlers: {0}")]
+    Signals(io::Error),
+}
+
+/// Binds, installs the signal handlers, then serves and reads until the reader returns.
+fn serve_and_read(
+    shared: Arc<Shared>,
+    config: DaemonConfig,
+    listen: Option<SocketAddr>,
+    web: WebConfig,
+    zone: Zone,
+) -> Result<Ended, StartError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(StartError::Runtime)?;
+    runtime.block_on(async {
+        let listener = match listen {
+            Some(addr) => Some(http::bind(addr).await.map_err(|e| StartError::Listen(addr, e))?),
+            None => None,
+        };
+        let signals = Signals::install().map_err(StartError::Signals)?;
+        let (control, shutdown) = Shutdown::new();
+        let server = listener.map(|listener| {
+            if let Ok(addr) = listener.local_addr() {
+                tracing::info!("serving /metrics on http://{addr}");
+            }
+            let app = http::router(shared.clone(), web.clone(), zone);
+            let control = control.clone();
+            tokio::spawn(async move {
+                let served = http::serve(listener, app, &web).await;
+                // The endpoint is what the daemon is for: without it, it stops.
+                control.stop();
+                served
+            })
+        });
+        tokio::spawn(signals.forward(control));
+        let reader = tokio::task::spawn_blocking(move || {
+            crate::daemon::run(shared, config, shutdown, Arc::new(SystemClock));
+        });
+        let read = reader.await;
+        let served = match server {
+            Some(server) if server.is_finished() => server.await.ok(),
+            Some(server) => {
+                server.abort();
+                None
+            }
+            None => None,
+        };
+        Ok(ended(read.map_err(|e| e.to_string()), served))
+    })
+}
+
+/// How it ended, from how the reader returned and whether the server had stopped by then (a
+/// server still serving was aborted: it did not fail).
+fn ended(read: Result<(), String>, served: Option<io::Result<()>>) -> Ended {
+    match (read, served) {
+        (Err(e), _) => Ended::Fatal(format!("the reader died: {e}")),
+        (Ok(()), Some(Err(e))) => Ended::Fatal(format!("the HTTP server failed: {e}")),
+        (Ok(()), Some(Ok(()))) => Ended::Fatal("the HTTP server stopped".into()),
+        (Ok(()), None) => Ended::Told,
+    }
+}
+
+impl Ended {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            Ended::Told => ExitCode::Success,
+            Ended::Fatal(_) => ExitCode::Fatal,
         }
     }
-    tracing::info!("stopping");
-    shared.stop.store(true, Ordering::SeqCst);
+}
+
+/// SIGTERM, SIGINT and SIGHUP, installed before anything is read so that a failure is a
+/// start-up error and not a daemon that cannot be stopped.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> io::Result<Signals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    /// Turns signals into what the engine is told: a stop ends its wait at once.
+    async fn forward(mut self, control: Control) {
+        loop {
+            tokio::select! {
+                _ = self.term.recv() => break,
+                _ = self.int.recv() => break,
+                _ = self.hup.recv() => control.reload(),
+            }
+        }
+        tracing::info!("stopping");
+        control.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_being_told_ends_watch_with_success() {
+        assert_eq!(ended(Ok(()), None).exit_code(), ExitCode::Success);
+        let fatal = [
+            ended(Err("panicked".into()), None),
+            ended(Err("panicked".into()), Some(Ok(()))),
+            ended(Ok(()), Some(Err(io::Error::other("accept failed")))),
+            ended(Ok(()), Some(Ok(()))),
+        ];
+        for e in fatal {
+            assert_eq!(e.exit_code(), ExitCode::Fatal);
+            assert_ne!(e.exit_code() as u8, 0);
+        }
+    }
+
+    #[test]
+    fn every_exit_status_is_its_own() {
+        let all =
+            [ExitCode::Success, ExitCode::PartialInput, ExitCode::Usage, ExitCode::Startup, ExitCode::Fatal];
+        let mut codes: Vec<u8> = all.iter().map(|c| *c as u8).collect();
+        codes.dedup();
+        assert_eq!(codes, vec![0, 1, 2, 3, 4]);
+    }
 }

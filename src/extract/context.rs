@@ -81,6 +81,30 @@ pub struct Context {
     /// between calls.
     stretch: Vec<(usize, usize)>,
     slots: Vec<usize>,
+    source: SourceProvider,
+}
+
+/// The one provider a source has named by host or field, however long ago: a service that
+/// logs its client's base URL once at start (`llm client ready baseURL=https://api.ppinfra.com`)
+/// and then only `429 status code (no body)`. Once a source names a second provider (counted
+/// or not), it talks to several, and no line far back says whose an error is.
+#[derive(Default, Clone, Copy)]
+enum SourceProvider {
+    #[default]
+    Unknown,
+    One(Hint),
+    Several,
+}
+
+impl SourceProvider {
+    fn learn(&mut self, hint: Option<Hint>) {
+        let Some(h) = hint.filter(|h| h.strength >= hints::Strength::Host) else { return };
+        *self = match *self {
+            SourceProvider::Unknown => SourceProvider::One(h),
+            SourceProvider::One(known) if known.provider == h.provider => SourceProvider::One(known),
+            _ => SourceProvider::Several,
+        };
+    }
 }
 
 impl Context {
@@ -95,6 +119,7 @@ impl Context {
             head_stamp: None,
             stretch: Vec::new(),
             slots: Vec::new(),
+            source: SourceProvider::default(),
         }
     }
 
@@ -106,9 +131,26 @@ impl Context {
     }
 
     /// Keeps a line; `hint` is its hint if the caller already worked it out from all of `line`.
-    pub fn push(&mut self, number: u64, record: u64, line: Placed<'_>, hint: Option<Option<Hint>>) {
+    /// A line leaving the ring whose hint no finding asked for has it worked out then (from
+    /// `chunk`, the chunk being fed), for the source's provider.
+    pub fn push(
+        &mut self,
+        number: u64,
+        record: u64,
+        line: Placed<'_>,
+        hint: Option<Option<Hint>>,
+        chunk: &[u8],
+        lexicon: &Lexicon,
+    ) {
         if self.lines.len() < self.capacity {
             self.lines.push(Recent::default());
+        } else {
+            let leaving = &self.lines[self.next];
+            let known = leaving.hint.unwrap_or_else(|| hints::find(leaving.text.bytes(chunk), lexicon));
+            self.source.learn(known);
+        }
+        if let Some(known) = hint {
+            self.source.learn(known);
         }
         let slot = &mut self.lines[self.next];
         // Wrapped by a comparison, not `%`: a division on every line of the log costs.
@@ -138,7 +180,7 @@ impl Context {
     }
 
     /// Provider evidence before line `number` of record `record`: the strongest in the same
-    /// record, and the newest among all the kept lines. `chunk` is the chunk being fed.
+    /// record, and the newest among all the kept lines (else the source's one provider). `chunk` is the chunk being fed.
     pub fn nearby(
         &mut self,
         number: u64,
@@ -167,7 +209,14 @@ impl Context {
             }
             newest = newest.or(Some(h));
         }
-        (in_record, newest)
+        for r in &self.lines {
+            self.source.learn(r.hint.flatten());
+        }
+        let source = match self.source {
+            SourceProvider::One(h) => Some(h),
+            _ => None,
+        };
+        (in_record, newest.or(source))
     }
 
     /// Works out the hints not yet known of the kept lines before `number` that lie whole in
@@ -213,12 +262,12 @@ mod tests {
         let mut c = Context::new(3, 2026);
         let chunk = b"2026-11-02 10:00:01 POST https://api.coze.cn/v3/chat\nnext\n".to_vec();
         c.start_record(Placed { bytes: &chunk[..52], at: Some(0) }, None);
-        c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, None);
-        c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, None);
+        let catalog = crate::test_support::catalog();
+        c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, None, &chunk, catalog.lexicon());
+        c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, None, &chunk, catalog.lexicon());
         c.end_chunk(&chunk);
         // The next chunk reuses the buffer: what was kept must not be read from it.
         let next = vec![b'x'; chunk.len()];
-        let catalog = crate::test_support::catalog();
         let (_, recent) = c.nearby(3, 3, &next, catalog.lexicon());
         assert_eq!(recent.map(|h| h.provider), Some(Provider::from_static("coze")));
         assert_eq!(

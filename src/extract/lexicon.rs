@@ -197,6 +197,11 @@ impl Lexicon {
     pub(super) fn key(&self, name: &[u8]) -> Option<u8> {
         self.keys.get(name)
     }
+
+    /// The key a capitalized `name` is with its case ignored, when that is another key.
+    pub(super) fn key_folded(&self, name: &[u8]) -> Option<u8> {
+        self.keys.get_folded(name)
+    }
 }
 
 /// Key names by length: asked for every key of every object of a searched line, and most
@@ -220,6 +225,17 @@ impl KeyIndex {
 
     fn get(&self, name: &[u8]) -> Option<u8> {
         self.by_len.get(name.len())?.iter().find(|(k, _)| **k == *name).map(|(_, i)| *i)
+    }
+
+    /// Go prints a struct's fields capitalized (`&{Code:1113 Message:..}`), as do .NET and
+    /// some Java mappers: a name that starts upper-case is also the key it is with its case
+    /// ignored (besides itself: Tencent Cloud's `Code` is a key of its own).
+    fn get_folded(&self, name: &[u8]) -> Option<u8> {
+        if !name.first().is_some_and(u8::is_ascii_uppercase) {
+            return None;
+        }
+        let same_len = self.by_len.get(name.len())?;
+        same_len.iter().find(|(k, _)| **k != *name && k.eq_ignore_ascii_case(name)).map(|(_, i)| *i)
     }
 }
 
@@ -518,6 +534,18 @@ mod tests {
     #[test]
     fn every_embedded_clue_is_a_trigger_and_names_its_provider() {
         every_clue_is_a_trigger_and_names_its_provider(crate::test_support::catalog());
+    }
+
+    /// The same over a catalog a user's file adds a provider to: its clues are triggers and name
+    /// it, as the embedded providers' do, and the embedded ones still name theirs.
+    #[test]
+    fn every_clue_of_a_loaded_catalog_is_a_trigger_and_names_its_provider() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/catalogs/deepseek.toml");
+        let catalog = crate::catalog::Catalog::with_overrides(&[file]).expect("the example loads");
+        let deepseek = catalog.descriptors().iter().find(|d| d.id.as_str() == "deepseek").expect("declared");
+        assert!(deepseek.counted, "the file makes DeepSeek counted");
+        assert!(deepseek.clues().count() > 2, "and adds to its clues");
+        every_clue_is_a_trigger_and_names_its_provider(&catalog);
     }
 
     #[test]

@@ -8,8 +8,8 @@
 
 mod context;
 pub mod hints;
-mod jsonish;
 pub mod lexicon;
+mod notation;
 mod prefilter;
 mod services;
 mod shapes;
@@ -123,6 +123,8 @@ pub struct Extractor {
     record: u64,
     context: Context,
     sse_error_at: Option<u64>,
+    /// Did the last line end an error ([`ends_an_error`])?
+    after_an_error: bool,
     block: Option<Block>,
 }
 
@@ -133,6 +135,7 @@ impl Extractor {
             record: 0,
             context: Context::new(CONTEXT_LINES as usize, dating),
             sse_error_at: None,
+            after_an_error: false,
             block: None,
         }
     }
@@ -160,18 +163,28 @@ impl Extractor {
                 || block.starts.len() >= MAX_BLOCK_LINES
                 || block.text.len() >= MAX_BLOCK_BYTES
             {
+                self.after_an_error = ends_an_error(bytes);
                 self.finish_block(line.chunk, lexicon, out);
             }
             return;
         }
-        if !continues_record(bytes) {
+        let after_an_error = std::mem::replace(&mut self.after_an_error, ends_an_error(bytes));
+        if !continues_record(bytes, after_an_error) {
             self.record += 1;
             self.context.start_record(line.placed(), line.envelope_time);
         }
-        if bytes.trim_ascii_end().ends_with(b"{") && brace_balance(bytes) > 0 {
-            let text = line.as_text().into_owned();
-            self.block = Some(Block { text, starts: vec![(0, number)], depth: brace_balance(bytes) });
-            return;
+        // A body printed over lines (`retrying 401 {`, Rust's `failed: ApiError(`): held until
+        // its brackets close. Not the indented code lines of a traceback (`return f(`).
+        let trimmed = bytes.trim_ascii_end();
+        if trimmed.ends_with(b"{")
+            || (trimmed.ends_with(b"(") && !bytes.first().is_some_and(u8::is_ascii_whitespace))
+        {
+            let depth = brace_balance(bytes);
+            if depth > 0 {
+                let text = line.as_text().into_owned();
+                self.block = Some(Block { text, starts: vec![(0, number)], depth });
+                return;
+            }
         }
         // A line without a trigger word holds no clue worth knowing (every clue of a counted
         // provider, and every host, holds one): its hint is known to be none without a search.
@@ -185,7 +198,7 @@ impl Extractor {
                 hint = found;
             }
         }
-        self.context.push(number, self.record, line.placed(), hint);
+        self.context.push(number, self.record, line.placed(), hint, line.chunk, lexicon);
         if bytes.starts_with(b"event: error") || bytes.starts_with(b"event:error") {
             self.sse_error_at = Some(number);
         }
@@ -213,7 +226,7 @@ impl Extractor {
             let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
             // The block's text is its own, not the chunk's: its lines are kept as copies.
             let bytes = &block.text.as_bytes()[*at..end];
-            self.context.push(*number, self.record, Placed { bytes, at: None }, None);
+            self.context.push(*number, self.record, Placed { bytes, at: None }, None, chunk, lexicon);
         }
     }
 
@@ -263,9 +276,25 @@ fn as_text(line: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Lines that belong to the record before them: indented lines, traceback headers, the
-/// exception line that ends a traceback, and blank lines between chained exceptions.
-pub fn continues_record(line: &[u8]) -> bool {
+/// Lines that belong to the record before them (`after_an_error`: the line before
+/// [`ends_an_error`]): indented lines,
+/// traceback headers, blank lines between chained exceptions, and an exception line
+/// (`openai.RateLimitError: ...`), which ends a Python traceback or follows the log line of a
+/// Java one, unless what came before it was a finished error: the frames of a JavaScript
+/// stack (`    at f (file.js:1:2)`) or the closing bracket of a printed object. Node prints
+/// each error so, starting with its exception line.
+pub fn continues_record(line: &[u8], after_an_error: bool) -> bool {
+    continues_record_alone(line) && !(after_an_error && is_exception_line(line))
+}
+
+/// `    at f (file.js:1:2)`, `}`: what ends an error Node printed.
+pub fn ends_an_error(line: &[u8]) -> bool {
+    let trimmed = line.trim_ascii();
+    trimmed.first().is_some_and(|b| matches!(b, b'}' | b']'))
+        || (line.first().is_some_and(u8::is_ascii_whitespace) && trimmed.starts_with(b"at "))
+}
+
+fn continues_record_alone(line: &[u8]) -> bool {
     // Dispatched on the first byte: this runs on every line, and most start with a digit or `[`.
     match line.first() {
         None | Some(b' ' | b'\t') => true,
@@ -292,20 +321,29 @@ fn is_exception_line(line: &[u8]) -> bool {
         && [&b"Error"[..], b"Exception", b"Warning"].iter().any(|s| name.ends_with(s))
 }
 
-/// Opening minus closing braces outside double-quoted strings.
+/// Opening minus closing brackets of any kind outside strings. A string opens at a quote where
+/// a value or key may start (after a bracket, a separator or a space), so the apostrophe of
+/// `We're` in bare text opens none; it closes at the same quote unescaped.
 fn brace_balance(text: &[u8]) -> i64 {
     let mut depth = 0i64;
-    let mut in_string = false;
+    let mut quote: Option<u8> = None;
     let mut escaped = false;
+    let mut prev = b' ';
     for &b in text {
-        match b {
+        match (quote, b) {
             _ if escaped => escaped = false,
-            b'\\' => escaped = true,
-            b'"' => in_string = !in_string,
-            b'{' if !in_string => depth += 1,
-            b'}' if !in_string => depth -= 1,
+            (_, b'\\') => escaped = true,
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"') => quote = Some(b),
+            (None, b'\'') if matches!(prev, b' ' | b'\t' | b':' | b'=' | b',' | b'(' | b'[' | b'{') => {
+                quote = Some(b)
+            }
+            (None, b'{' | b'[' | b'(') => depth += 1,
+            (None, b'}' | b']' | b')') => depth -= 1,
             _ => {}
         }
+        prev = b;
     }
     depth
 }

@@ -7,8 +7,8 @@ mod cozepy;
 mod leads;
 mod status_line;
 
-use super::jsonish::{Object, Tape};
 use super::lexicon::Lexicon;
+use super::notation::{Object, Tape};
 use super::shapes::{self, Fields};
 use super::spans::{Candidate, CandidateKind};
 

@@ -4,10 +4,14 @@
 //! fact in one form (times as instants, every action item); how much of it a person is shown,
 //! in which language, zone and width, is the renderers' [`View`].
 
+mod html;
 mod json;
 mod markdown;
+mod svg;
 mod text;
 mod words;
+
+use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
 
@@ -15,6 +19,7 @@ use crate::catalog::{Action, Catalog, Category, Lang, Provider, Severity};
 use crate::summary::Summary;
 use crate::timestamp::{self, EpochMillis, Zone};
 
+pub use html::{render as render_html, render_live as render_live_html, render_live_fragment, LivePage};
 pub use json::render as render_json;
 pub use markdown::render as render_markdown;
 pub use text::{render as render_text, Style, DEFAULT_WIDTH, MIN_WIDTH};
@@ -88,6 +93,14 @@ pub struct Evidence {
     pub status: u64,
 }
 
+impl Evidence {
+    fn of(counts: &BTreeMap<crate::classify::Evidence, u64>) -> Evidence {
+        let n = |e| counts.get(&e).copied().unwrap_or(0);
+        use crate::classify::Evidence as E;
+        Evidence { code: n(E::Code), message: n(E::Message), status: n(E::Status) }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct SourceRow {
     pub source: String,
@@ -118,6 +131,8 @@ pub struct CodeRow {
     /// How many of `count` were matched by message alone with several entries fitting (a
     /// number here; each `scan` record has a boolean of its own).
     pub ambiguous: u64,
+    /// How many of `count` were known by code, by message alone, by status alone.
+    pub evidence: Evidence,
     /// The provider's documented message.
     pub message: Option<String>,
     pub description: Option<String>,
@@ -135,6 +150,10 @@ pub struct ActionItem {
     pub count: u64,
     /// The first timestamp of these errors; null when none had one.
     pub since: Option<Moment>,
+    /// The last timestamp of these errors; null when none had one.
+    pub last_seen: Option<Moment>,
+    /// Whether the catalog has the code (so `errwatch explain` describes it).
+    pub known: bool,
     /// What it is, in the report's language.
     pub what: String,
     /// What to do, in the report's language.
@@ -153,7 +172,10 @@ pub struct TemplateRow {
 pub struct Timeline {
     pub start: Option<Moment>,
     pub bucket_seconds: f64,
-    pub buckets: std::collections::BTreeMap<Provider, Vec<u64>>,
+    pub buckets: BTreeMap<Provider, Vec<u64>>,
+    /// The same buckets per provider split by category (only the categories seen): each
+    /// provider's rows add up to its `buckets`.
+    pub categories: BTreeMap<Provider, BTreeMap<Category, Vec<u64>>>,
 }
 
 /// The code, with its variant where several rows share it: `500 (zai)`, a form `explain`
@@ -212,6 +234,7 @@ impl Report {
                     http_status: g.http_status,
                     known: entry.is_some(),
                     ambiguous: g.ambiguous,
+                    evidence: Evidence::of(&g.evidence),
                     message: entry.map(|e| e.message.clone()),
                     description: entry.map(|e| e.description(lang).to_string()),
                     remedy: entry.map(|e| e.remedy(lang).to_string()),
@@ -249,7 +272,6 @@ impl Report {
                 &b.example,
             )))
         });
-        let ev = |e| summary.evidence.get(&e).copied().unwrap_or(0);
         Report {
             version: REPORT_VERSION,
             lines: summary.read.lines,
@@ -259,11 +281,7 @@ impl Report {
             errors,
             known: errors - summary.unknown(),
             unknown: summary.unknown(),
-            evidence: Evidence {
-                code: ev(crate::classify::Evidence::Code),
-                message: ev(crate::classify::Evidence::Message),
-                status: ev(crate::classify::Evidence::Status),
-            },
+            evidence: Evidence::of(&summary.evidence),
             sources: sources(summary),
             actions,
             by_code,
@@ -271,7 +289,8 @@ impl Report {
             timeline: Timeline {
                 start: (!summary.timeline.is_empty()).then_some(Moment(summary.timeline.start)),
                 bucket_seconds: summary.timeline.width as f64 / 1000.0,
-                buckets: summary.timeline.counts.clone(),
+                buckets: summary.timeline.per_provider(),
+                categories: timeline_categories(&summary.timeline),
             },
         }
     }
@@ -287,6 +306,14 @@ impl Report {
         }
         totals
     }
+}
+
+fn timeline_categories(t: &crate::summary::Timeline) -> BTreeMap<Provider, BTreeMap<Category, Vec<u64>>> {
+    let mut out: BTreeMap<Provider, BTreeMap<Category, Vec<u64>>> = BTreeMap::new();
+    for ((provider, category), row) in &t.counts {
+        out.entry(*provider).or_default().insert(*category, row.clone());
+    }
+    out
 }
 
 /// Every source named, read or not, in name order.
@@ -334,6 +361,8 @@ fn actions(rows: &[CodeRow], providers: &[Provider], lang: Lang) -> Vec<ActionIt
             category: r.category,
             count: r.count,
             since: r.first_seen,
+            last_seen: r.last_seen,
+            known: r.known,
             what: r.description.clone().unwrap_or_else(|| words::Words::of(lang).not_in_catalog.to_string()),
             todo: r.remedy.clone().unwrap_or_else(|| words::Words::of(lang).teach.to_string()),
         })

@@ -2,8 +2,8 @@
 //! searched line is shown to every shape, and most are not error bodies. Which keys matter is
 //! the lexicon's to say (the union of what the descriptors' shapes read).
 
-use crate::extract::jsonish::{Object, Text, Value};
 use crate::extract::lexicon::{Lexicon, MAX_KEYS};
+use crate::extract::notation::{Object, Text, Value};
 
 /// An object's values for each key the shapes read: the last one of a repeated key, as a map
 /// keeps.
@@ -20,7 +20,8 @@ impl<'t> Fields<'t> {
     pub fn of(obj: Object<'t>, lexicon: &Lexicon) -> Fields<'t> {
         let mut places = [0; MAX_KEYS];
         for (key, at) in obj.keys() {
-            if let Some(k) = key_of(key, lexicon) {
+            let (exact, folded) = keys_of(key, lexicon);
+            for k in [exact, folded].into_iter().flatten() {
                 places[k as usize] = at as u32;
             }
         }
@@ -40,7 +41,10 @@ impl<'t> Fields<'t> {
             let obj = value.as_object()?;
             value = obj
                 .keys()
-                .filter(|(k, _)| key_of(*k, lexicon) == Some(*key))
+                .filter(|(k, _)| {
+                    let (exact, folded) = keys_of(*k, lexicon);
+                    exact == Some(*key) || folded == Some(*key)
+                })
                 .last()
                 .map(|(_, at)| obj.value(at))?;
         }
@@ -58,9 +62,11 @@ pub(super) fn status_of(v: Value<'_>) -> Option<u16> {
     (400..600).contains(&n).then_some(n as u16)
 }
 
-fn key_of(key: Text<'_>, lexicon: &Lexicon) -> Option<u8> {
+/// The key a name is, and the other key it is with its case ignored (Go's `Code`).
+fn keys_of(key: Text<'_>, lexicon: &Lexicon) -> (Option<u8>, Option<u8>) {
+    let of = |name: &[u8]| (lexicon.key(name), lexicon.key_folded(name));
     match key.plain() {
-        Some(name) => lexicon.key(name.as_bytes()),
-        None => lexicon.key(key.decoded().as_bytes()),
+        Some(name) => of(name.as_bytes()),
+        None => of(key.decoded().as_bytes()),
     }
 }

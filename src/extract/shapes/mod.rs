@@ -7,8 +7,8 @@
 
 mod fields;
 
-use super::jsonish::Value;
 use super::lexicon::{AloneSpec, Form, Lexicon, ShapeSpec};
+use super::notation::Value;
 use crate::catalog::descriptor::Context;
 use crate::catalog::Provider;
 
@@ -27,6 +27,8 @@ pub struct ShapeMatch {
     pub distinctive: bool,
     /// The weakest provider evidence that makes a body of this shape the provider's.
     pub context: Context,
+    /// Where the code's value starts in the text the body was read from.
+    pub code_at: usize,
 }
 
 /// The shape `obj` fits best, if any: one object may fit several (PPIO's `code` + `reason` +
@@ -83,7 +85,8 @@ pub fn wrapped_message(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<String> {
 /// The match and how many of the shape's parts `body` (the object, or what its envelope
 /// wraps) has.
 fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize, ShapeMatch)> {
-    let code = spec.code.iter().find_map(|k| body.get(*k)).and_then(|v| read_code(v, &spec.code_form))?;
+    let code_value = spec.code.iter().find_map(|k| body.get(*k))?;
+    let code = read_code(code_value, &spec.code_form)?;
     if spec.ok_codes.contains(&code) || !spec.requires.iter().all(|p| body.path(p, lexicon).is_some()) {
         return None;
     }
@@ -100,7 +103,9 @@ fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize,
         AloneSpec::Has(paths) => paths.iter().any(|p| body.path(p, lexicon).is_some()),
         AloneSpec::TypeKnown => typed_status.is_some(),
     };
-    let score = usize::from(spec.envelope.is_some())
+    // A body inside its envelope is that envelope's shape, whatever its wrapper holds beside
+    // it (pino's `err` has `code`, `message` and `type` of its own around `error: {...}`).
+    let score = 100 * usize::from(spec.envelope.is_some())
         + spec.parts.iter().filter(|p| body.path(p, lexicon).is_some()).count();
     let found = ShapeMatch {
         provider: spec.provider,
@@ -110,6 +115,7 @@ fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize,
         code,
         distinctive,
         context: spec.context,
+        code_at: code_value.offset(),
     };
     Some((score, found))
 }
@@ -172,7 +178,7 @@ pub fn is_lower_snake(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::jsonish::Tape;
+    use crate::extract::notation::Tape;
     use serde_json::json;
 
     fn shape(v: serde_json::Value) -> Option<ShapeMatch> {

@@ -19,6 +19,9 @@ pub struct Lead<'t> {
     pub at: usize,
     pub status: Option<u16>,
     pub message: &'t str,
+    /// The SDK stated the error without a message (`429 status code (no body)`): an error of its
+    /// own, though `message` is empty.
+    pub stated: bool,
 }
 
 /// The openai SDKs' exception classes, which the other SDKs copy, and the status each stands for.
@@ -53,7 +56,12 @@ fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
     let line = &text[start..end];
     if let Some((at, status)) = go_openai(line) {
         let message = trim(&line[at..]);
-        return (!message.is_empty()).then_some(Lead { at: start + at, status: Some(status), message });
+        return (!message.is_empty()).then_some(Lead {
+            at: start + at,
+            status: Some(status),
+            message,
+            stated: false,
+        });
     }
     // The first lead on the line: a separator after a class name or a lead word.
     let (mut at, mut status) = first_lead(line)?;
@@ -73,14 +81,23 @@ fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
         break;
     }
     let message = trim(&line[at..]);
+    // openai-node's `400 status code (no body)`: the SDK stating an error with no message.
+    if status.is_some() && message.starts_with("status code") {
+        return Some(Lead { at: start + at, status, message: "", stated: true });
+    }
     // A lead with nothing after it on the line still gave a status: the body that follows it
     // (searched as an object) is of that status.
-    (!message.is_empty() || status.is_some()).then_some(Lead { at: start + at, status, message })
+    (!message.is_empty() || status.is_some()).then_some(Lead {
+        at: start + at,
+        status,
+        message,
+        stated: false,
+    })
 }
 
 /// Is there a text a lead could introduce that is not the body itself (searched as an object)?
 pub fn is_message(lead: &Lead<'_>) -> bool {
-    !lead.message.is_empty() && !lead.message.contains('{')
+    lead.stated || (!lead.message.is_empty() && !lead.message.contains('{'))
 }
 
 /// The first `Class: `, `Class - ` or lead word `: ` of a line: where what follows it starts,

@@ -91,6 +91,9 @@ fn read_one(
     opts: BatchOptions,
     sink: &mut dyn EventSink,
 ) -> Result<(), Failure> {
+    // Names the file in errwatch's own log: `--log-level debug` says which line of which file a
+    // rule did not count.
+    let _span = tracing::debug_span!("source", name).entered();
     let mut source = Source::new(opts.max_line, opts.dating).input_format(opts.input_format);
     let mut buf = vec![0u8; CHUNK_BYTES];
     let mut events = ToSink { name, sink, failed: None };

@@ -107,7 +107,7 @@ pub enum Dropped {
     /// Nothing made it a provider's error: most candidates end here, and are not logged.
     #[error("nothing names a provider, and no code or message is documented")]
     NotAnError,
-    #[error("a body of {0}, a provider only recognized: not counted as one of ours")]
+    #[error("an error of {0}, a provider errwatch only recognizes: not counted as one of ours")]
     OtherProvider(Provider),
     #[error("the line or its record names another service ({0}): its error, not {1}'s")]
     OtherService(String, Provider),
@@ -119,6 +119,17 @@ impl Dropped {
     /// Worth a line in the debug log: a rule set aside something that looked like an error.
     pub fn is_rule(&self) -> bool {
         *self != Dropped::NotAnError
+    }
+
+    /// The rule's name, as the debug log and the README's "Attribution rules" write it, so that a
+    /// user can grep a log for one rule.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Dropped::NotAnError => "not_an_error",
+            Dropped::OtherProvider(_) => "other_provider",
+            Dropped::OtherService(..) => "other_service",
+            Dropped::MessageContradicts { .. } => "message_contradicts",
+        }
     }
 }
 
@@ -134,11 +145,9 @@ pub fn classify(
             from_loose(code, message, http_status, around, catalog).ok_or(Dropped::NotAnError)?
         }
         CandidateKind::Message { message, http_status } => {
-            from_message(message, http_status, around, catalog).ok_or(Dropped::NotAnError)?
+            from_message(message, http_status, around, catalog)?
         }
-        CandidateKind::Status { status } => {
-            from_status(status, around, catalog, false).ok_or(Dropped::NotAnError)?
-        }
+        CandidateKind::Status { status } => from_status(status, around, catalog, false)?,
     };
     gate(detection, basis, around, catalog)
 }
@@ -173,7 +182,7 @@ fn gate(d: Detection, basis: Basis, around: &Surroundings, catalog: &Catalog) ->
         let message = d.message.as_ref().map(|m| m.0.as_str());
         let fits = match (&d.entry, d.evidence) {
             (_, Evidence::Status) => message.is_none_or(is_generic),
-            (Some(entry), _) => message.is_none_or(|m| catalog.message_fits(entry, m)),
+            (Some(entry), _) => message.is_none_or(|m| is_generic(m) || catalog.message_fits(entry, m)),
             // A code the catalog lacks has no text to compare: its distinctive shape stands.
             (None, _) => true,
         };
@@ -186,7 +195,7 @@ fn gate(d: Detection, basis: Basis, around: &Surroundings, catalog: &Catalog) ->
 }
 
 /// A message too short or too generic to say whose error it is: `x`, `error`, an HTTP reason
-/// phrase (`Too Many Requests`).
+/// phrase (`Too Many Requests`), an SDK's words for "there was no body".
 fn is_generic(message: &str) -> bool {
     const REASONS: &[&str] = &[
         "bad request",
@@ -205,7 +214,13 @@ fn is_generic(message: &str) -> bool {
         "unknown error",
     ];
     let m = message.trim().trim_end_matches(['.', '。', '!', '！']).trim();
-    m.chars().count() <= 4 || REASONS.iter().any(|r| m.eq_ignore_ascii_case(r))
+    m.chars().count() <= 4 || no_body(m) || REASONS.iter().any(|r| m.eq_ignore_ascii_case(r))
+}
+
+/// What an SDK prints in place of a body it did not get: openai-node's `429 status code (no
+/// body)` (its closing parenthesis may be cut with the text around it). No message at all.
+fn no_body(message: &str) -> bool {
+    message.trim().trim_end_matches(')').eq_ignore_ascii_case("status code (no body")
 }
 
 fn from_shape(
@@ -324,7 +339,7 @@ fn from_message(
     status: Option<u16>,
     around: &Surroundings,
     catalog: &Catalog,
-) -> Option<(Detection, Basis)> {
+) -> Result<(Detection, Basis), Dropped> {
     let hint = around.best();
     let matches = catalog.match_message(&message);
     let mut ids: Vec<EntryId> = matches.iter().map(|m| m.entry).collect();
@@ -336,7 +351,8 @@ fn from_message(
     }
     if ids.is_empty() {
         // Not a documented message: the status still says something, if we know who sent it.
-        return status.and_then(|s| from_status(s, around, catalog, true)).map(|(mut d, basis)| {
+        let status = status.ok_or(Dropped::NotAnError)?;
+        return from_status(status, around, catalog, true).map(|(mut d, basis)| {
             d.message = (!message.is_empty()).then_some(LineMessage(message));
             (d, basis)
         });
@@ -371,7 +387,7 @@ fn from_message(
         evidence: Evidence::Message,
         ambiguous,
     };
-    Some((d, basis))
+    Ok((d, basis))
 }
 
 /// Only the status, and who sent it: a generic status line (`"HTTP/1.1 429"`, `status=429`)
@@ -391,16 +407,17 @@ fn from_status(
     around: &Surroundings,
     catalog: &Catalog,
     statement: bool,
-) -> Option<(Detection, Basis)> {
-    let hint = if statement {
-        around.best().filter(|h| h.counted)?
-    } else {
-        around.line.filter(|h| h.counted && h.strength >= Strength::Host)?
-    };
+) -> Result<(Detection, Basis), Dropped> {
+    let hint = if statement { around.best() } else { around.line.filter(|h| h.strength >= Strength::Host) };
+    let hint = hint.ok_or(Dropped::NotAnError)?;
+    // Said here rather than left to `gate`, so that the debug log names the provider it was.
+    if !hint.counted {
+        return Err(Dropped::OtherProvider(hint.provider));
+    }
     let provider = hint.provider;
     let basis =
         if around.close().is_some_and(|h| h.provider == provider) { Basis::Close } else { Basis::Recent };
-    by_status(status, provider, catalog).map(|d| (d, basis))
+    by_status(status, provider, catalog).map(|d| (d, basis)).ok_or(Dropped::NotAnError)
 }
 
 fn by_status(status: u16, provider: Provider, catalog: &Catalog) -> Option<Detection> {
@@ -524,6 +541,38 @@ fn unknown(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What cannot contradict an entry's message: too short, a reason phrase, an SDK's words for
+    /// "no body". Anything that says something can.
+    #[test]
+    fn generic_messages() {
+        for m in
+            ["x", "error", "Not Found", "Too Many Requests.", "status code (no body)", "status code (no body"]
+        {
+            assert!(is_generic(m), "{m}");
+        }
+        for m in
+            ["template not approved", "too many sms", "余额不足或无可用资源包,请充值。", "status code 429"]
+        {
+            assert!(!is_generic(m), "{m}");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_name() {
+        let rules = [
+            Dropped::OtherProvider(Provider::from_static("openai")),
+            Dropped::OtherService("sms-gateway".into(), Provider::from_static("zhipu")),
+            Dropped::MessageContradicts {
+                provider: Provider::from_static("zhipu"),
+                code: "1211".into(),
+                message: "m".into(),
+            },
+        ];
+        let names: std::collections::BTreeSet<&str> = rules.iter().map(Dropped::rule).collect();
+        assert_eq!(names.len(), rules.len());
+        assert!(rules.iter().all(Dropped::is_rule) && !Dropped::NotAnError.is_rule());
+    }
 
     #[test]
     fn a_line_message_shows_only_redacted_text() {

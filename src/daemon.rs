@@ -160,6 +160,8 @@ impl Engine {
     fn data(&mut self, name: &str, bytes: &[u8]) {
         let catalog = self.catalog.clone();
         let mut scratch = std::mem::take(&mut self.scratch);
+        // The file's name on errwatch's own debug lines (what a rule did not count, and where).
+        let _span = tracing::debug_span!("source", name).entered();
         self.source(name).feed(bytes, &catalog, &mut scratch);
         self.events.extend(scratch.drain(..).map(|e| (name.to_string(), e)));
         self.scratch = scratch;

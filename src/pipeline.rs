@@ -100,7 +100,7 @@ impl Pipeline {
                 Ok(d) => d,
                 Err(dropped) => {
                     if dropped.is_rule() {
-                        tracing::debug!(line = finding.line, "not counted: {dropped}");
+                        tracing::debug!(line = finding.line, rule = dropped.rule(), "not counted: {dropped}");
                     }
                     continue;
                 }

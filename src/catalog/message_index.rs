@@ -97,8 +97,9 @@ fn doc_gloss() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"（[^）]*）\s*$").unwrap())
 }
 
-/// The texts an entry's messages are matched as: each message and alias, and each without the
-/// doc's trailing gloss.
+/// The texts an entry's messages are matched as: each message and alias, each without the
+/// doc's trailing gloss, and each without the request id the doc ends it with (`... Request ID:
+/// {id}`): SDKs that strip it (or services that never sent it) leave the message alone.
 fn forms(e: &CatalogEntry) -> Vec<String> {
     let mut out = Vec::new();
     for text in std::iter::once(&e.message).chain(&e.aliases) {
@@ -106,6 +107,12 @@ fn forms(e: &CatalogEntry) -> Vec<String> {
         let glossless = doc_gloss().replace(text, "").into_owned();
         if glossless != *text {
             out.push(glossless);
+        }
+        if let Some(tail) = request_id_tail().find(text).filter(|t| placeholder().is_match(t.as_str())) {
+            let head = text[..tail.start()].trim_end();
+            if !head.is_empty() {
+                out.push(head.to_string());
+            }
         }
     }
     out
@@ -181,11 +188,17 @@ impl MessageIndex {
         let mut found: Vec<MessageMatch> = Vec::new();
         for pattern in anchors.find_overlapping_iter(normal.as_ref()).map(|m| m.pattern()) {
             let t = &self.templates[pattern.as_usize()];
-            if found.iter().any(|m| m.entry == t.entry) {
+            // An entry's forms differ in how much they say (with its request id, without): the
+            // most specific that fits is the entry's match.
+            let known = found.iter().position(|m| m.entry == t.entry);
+            if known.is_some_and(|i| found[i].literal_len >= t.literal_len) {
                 continue;
             }
             if let Some(m) = t.fit(candidates.iter().flatten().copied()) {
-                found.push(m);
+                match known {
+                    Some(i) => found[i] = m,
+                    None => found.push(m),
+                }
             }
         }
         found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));
@@ -499,13 +512,20 @@ mod tests {
                 let mut found: Vec<MessageMatch> = Vec::new();
                 for pattern in anchors.find_overlapping_iter(text.as_ref()).map(|m| m.pattern()) {
                     let t = &self.templates[pattern.as_usize()];
-                    if found.iter().any(|m| m.entry == t.entry) {
+                    // The most specific fitting form of an entry is its match (the rule the
+                    // index has had since entries gained forms without their request id).
+                    let known = found.iter().position(|m| m.entry == t.entry);
+                    if known.is_some_and(|i| found[i].literal_len >= t.literal_len) {
                         continue;
                     }
                     let Some(full) = &t.full else { continue };
                     if let Some(caps) = candidates.iter().find_map(|c| full.captures(c)) {
                         let parameter = caps.name("param").map(|m| m.as_str().to_string());
-                        found.push(MessageMatch { entry: t.entry, literal_len: t.literal_len, parameter });
+                        let m = MessageMatch { entry: t.entry, literal_len: t.literal_len, parameter };
+                        match known {
+                            Some(i) => found[i] = m,
+                            None => found.push(m),
+                        }
                     }
                 }
                 found.sort_by(|a, b| b.literal_len.cmp(&a.literal_len).then(a.entry.cmp(&b.entry)));

@@ -22,10 +22,17 @@ pub fn exception_texts(
     lexicon: &Lexicon,
     out: &mut Vec<Candidate>,
 ) {
+    let mut body_status = None;
     for lead in leads::find(text) {
         let on_last_line = !text[lead.at..].contains('\n');
         if !leads::is_message(&lead) || (body_follows && on_last_line) {
-            continue; // a body's lead: the body is searched as an object
+            // A body's lead: the body is searched as an object. The status the lead gave
+            // (Spring's `NonTransientAiException: 400 - {..}`) is the body's, which may have
+            // none of its own: it tells apart rows that share a message.
+            if body_follows && on_last_line {
+                body_status = body_status.or(lead.status.map(|s| (lead.at, s)));
+            }
+            continue;
         }
         out.push(Candidate {
             offset: base + lead.at,
@@ -38,7 +45,11 @@ pub fn exception_texts(
             out.push(Candidate { offset: base + at, kind: CandidateKind::Shape(shape) });
         }
     }
+    let statuses_before = out.len();
     for (at, status) in status_line::find(text) {
+        out.push(Candidate { offset: base + at, kind: CandidateKind::Status { status } });
+    }
+    if let (true, Some((at, status))) = (out.len() == statuses_before, body_status) {
         out.push(Candidate { offset: base + at, kind: CandidateKind::Status { status } });
     }
 }

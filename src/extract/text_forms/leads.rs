@@ -19,6 +19,9 @@ pub struct Lead<'t> {
     pub at: usize,
     pub status: Option<u16>,
     pub message: &'t str,
+    /// The SDK stated the error without a message (`429 status code (no body)`): an error of its
+    /// own, though `message` is empty.
+    pub stated: bool,
 }
 
 /// The openai SDKs' exception classes, which the other SDKs copy, and the status each stands for.
@@ -51,6 +54,15 @@ pub fn find(text: &str) -> Vec<Lead<'_>> {
 
 fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
     let line = &text[start..end];
+    if let Some((at, status)) = go_openai(line) {
+        let message = trim(&line[at..]);
+        return (!message.is_empty()).then_some(Lead {
+            at: start + at,
+            status: Some(status),
+            message,
+            stated: false,
+        });
+    }
     // The first lead on the line: a separator after a class name or a lead word.
     let (mut at, mut status) = first_lead(line)?;
     // Peel further leads: `RateLimitError: NovitaException - `, `429 `, `Error code: 429 - `.
@@ -71,14 +83,21 @@ fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
     let message = trim(&line[at..]);
     // openai-node's `400 status code (no body)`: the SDK stating an error with no message.
     if status.is_some() && message.starts_with("status code") {
-        return Some(Lead { at: start + at, status, message: "" });
+        return Some(Lead { at: start + at, status, message: "", stated: true });
     }
-    (!message.is_empty()).then_some(Lead { at: start + at, status, message })
+    // A lead with nothing after it on the line still gave a status: the body that follows it
+    // (searched as an object) is of that status.
+    (!message.is_empty() || status.is_some()).then_some(Lead {
+        at: start + at,
+        status,
+        message,
+        stated: false,
+    })
 }
 
 /// Is there a text a lead could introduce that is not the body itself (searched as an object)?
 pub fn is_message(lead: &Lead<'_>) -> bool {
-    !lead.message.contains('{')
+    lead.stated || (!lead.message.is_empty() && !lead.message.contains('{'))
 }
 
 /// The first `Class: `, `Class - ` or lead word `: ` of a line: where what follows it starts,
@@ -105,6 +124,21 @@ fn first_lead(line: &str) -> Option<(usize, Option<u16>)> {
         }
     }
     None
+}
+
+/// go-openai's `APIError`: `error, status code: 429, status: 429 Too Many Requests, message: <message>`.
+/// Its parts are fixed by the SDK's format string, so the message is what follows `, message: `.
+fn go_openai(line: &str) -> Option<(usize, u16)> {
+    const HEAD: &str = "error, status code: ";
+    let head = memchr::memmem::find(line.as_bytes(), HEAD.as_bytes())? + HEAD.len();
+    let digits = line.as_bytes().get(head..head + 3)?;
+    if !digits.iter().all(u8::is_ascii_digit) || line.as_bytes().get(head + 3) != Some(&b',') {
+        return None;
+    }
+    let status = digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    const MESSAGE: &str = ", message: ";
+    let at = head + memchr::memmem::find(&line.as_bytes()[head..], MESSAGE.as_bytes())? + MESSAGE.len();
+    Some((at, status))
 }
 
 /// `Class: ` or `Class - ` at the start of `rest`.
@@ -185,6 +219,9 @@ mod tests {
             ("openai.PermissionDeniedError: Error code: 403 - 余额不足", Some(403), "余额不足"),
             ("ArkAPIError: The request failed because it is missing one or multiple required parameters., request_id: 0217", None, "The request failed because it is missing one or multiple required parameters., request_id: 0217"),
             ("org.springframework.ai.retry.NonTransientAiException: 400 - {\"error\":{}}", Some(400), "{\"error\":{"),
+            ("org.springframework.ai.retry.NonTransientAiException: 400 - ", Some(400), ""),
+            ("error, status code: 429, status: 429 Too Many Requests, message: 当前API请求过多，请稍后重试。", Some(429), "当前API请求过多，请稍后重试。"),
+            ("chat failed: error, status code: 401, status: 401 Unauthorized, message: Authentication Failed", Some(401), "Authentication Failed"),
         ];
         for (text, status, message) in cases {
             assert_eq!(leads(text), vec![(*status, *message)], "{text}");

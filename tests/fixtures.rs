@@ -123,8 +123,9 @@ fn score(want: &[Value], got: &[Value], name: &str, problems: &mut Vec<String>) 
 fn every_fixture_directory_meets_its_scorecard() {
     let manifests = manifests();
     assert!(manifests.len() >= 30, "fixtures are missing: {}", manifests.len());
-    let card: Value = serde_json::from_str(&fs::read_to_string(repo("fixtures/logs/scorecard.json")).unwrap())
-        .expect("the scorecard is JSON");
+    let card: Value =
+        serde_json::from_str(&fs::read_to_string(repo("fixtures/logs/scorecard.json")).unwrap())
+            .expect("the scorecard is JSON");
     let mut scores: std::collections::BTreeMap<String, Score> = Default::default();
     let mut problems = Vec::new();
     for manifest in &manifests {
@@ -144,12 +145,21 @@ fn every_fixture_directory_meets_its_scorecard() {
         let floor = &card[dir.as_str()];
         let (exact, extra) = (floor["exact"].as_u64(), floor["extra"].as_u64());
         let (Some(exact), Some(extra)) = (exact, extra) else {
-            failures.push(format!("{dir}: no scorecard entry (found {} of {}, {} extra)", s.exact, s.errors, s.extra));
+            failures.push(format!(
+                "{dir}: no scorecard entry (found {} of {}, {} extra)",
+                s.exact, s.errors, s.extra
+            ));
             continue;
         };
-        println!("{dir}: {} of {} errors exact, {} extra (card: {exact}, {extra})", s.exact, s.errors, s.extra);
+        println!(
+            "{dir}: {} of {} errors exact, {} extra (card: {exact}, {extra})",
+            s.exact, s.errors, s.extra
+        );
         if (s.exact as u64) < exact || (s.extra as u64) > extra {
-            failures.push(format!("{dir}: {} of {} exact (card {exact}), {} extra (card {extra})", s.exact, s.errors, s.extra));
+            failures.push(format!(
+                "{dir}: {} of {} exact (card {exact}), {} extra (card {extra})",
+                s.exact, s.errors, s.extra
+            ));
         } else if (s.exact as u64) > exact || (s.extra as u64) < extra {
             println!("{dir}: better than its card: raise it in fixtures/logs/scorecard.json");
         }

@@ -82,6 +82,11 @@ const CASES: &[Case] = &[
                 r#"2025-03-14 09:00:39 ERROR [app.pay] POST https://pay.example.com/v1/charge failed: {"error":{"code":"1113","message":"余额不足或无可用资源包,请充值。"}}"#,
                 Dropped(Some("other_service")),
             ),
+            ("2025-03-14 09:00:40 ERROR [app.http] upstream sms-gateway failed:", Neither),
+            (
+                r#"  body: {"error":{"code":"1113","message":"余额不足或无可用资源包,请充值。"}}"#,
+                Dropped(Some("other_service")),
+            ),
         ],
     },
     Case {

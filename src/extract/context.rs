@@ -168,6 +168,11 @@ impl Context {
         self.head.detach(chunk);
     }
 
+    /// The first bytes of the record's first line. `chunk` is the chunk being fed.
+    pub fn record_head<'a>(&'a self, chunk: &'a [u8]) -> &'a [u8] {
+        self.head.bytes(chunk)
+    }
+
     /// The record's time, from its first line, else from that line's envelope. `chunk` is the
     /// chunk being fed.
     pub fn record_time(&mut self, chunk: &[u8]) -> Option<EpochMillis> {

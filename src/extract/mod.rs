@@ -247,7 +247,12 @@ impl Extractor {
         let line_hint = hints::find(text, lexicon);
         let ours = line_hint.is_some_and(|h| h.counted && h.strength >= hints::Strength::Host);
         let foreign_url = !ours && has_url(text);
-        let other_service = services::named(text, lexicon);
+        // A service the record's first line names (`upstream sms-gateway failed:` over a
+        // traceback) is the service of the bodies below it too.
+        let other_service = services::named(text, lexicon).or_else(|| {
+            let head = String::from_utf8_lossy(self.context.record_head(chunk));
+            services::named(&head, lexicon)
+        });
         let first = starts.first().map_or(last, |s| s.1);
         let (record, recent) = self.context.nearby(first, self.record, chunk, lexicon);
         let timestamp = self.context.record_time(chunk);

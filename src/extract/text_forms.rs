@@ -49,9 +49,23 @@ pub fn exception_texts(
     for (at, status) in status_line::find(text) {
         out.push(Candidate { offset: base + at, kind: CandidateKind::Status { status } });
     }
+    // `console.warn('retrying', err.status, err.error)` prints `retrying 400 { code: .. }`:
+    // a status right before a body, alone as a word, is the body's too.
+    if body_follows && body_status.is_none() {
+        body_status = status_just_before(text);
+    }
     if let (true, Some((at, status))) = (out.len() == statuses_before, body_status) {
         out.push(Candidate { offset: base + at, kind: CandidateKind::Status { status } });
     }
+}
+
+/// A 4xx or 5xx status ending `text` (before a `-` or `:`, if any), with where it starts.
+fn status_just_before(text: &str) -> Option<(usize, u16)> {
+    let t = text.trim_end().trim_end_matches(['-', ':']).trim_end();
+    let digits = t.get(t.len().checked_sub(3)?..)?;
+    let before = t.as_bytes().get(t.len().wrapping_sub(4));
+    let status: u16 = digits.parse().ok().filter(|s| (400..600).contains(s))?;
+    (t.len() == 3 || before.is_some_and(|b| *b == b' ')).then_some((t.len() - 3, status))
 }
 
 /// Shows the fields an SDK's text printed to `see` as the object they stand for, so that whose

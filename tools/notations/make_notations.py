@@ -494,7 +494,13 @@ def manifest_record(catalog, provider, code, message, status, category, known, e
             raise SystemExit(f"{message!r} does not match its own row {entry['code']}")
         if len(rows) == 1:
             out["code"] = code
-    out.update({"category": category, "http_status": status, "known": known, "line": start_line + at, "evidence": evidence})
+    # The status as the log shows it: one the printer left out (Go's `&{APIError:{..}}`) is not there to read.
+    # Ark's error type stands for its status (`type: TooManyRequests` is 429): shown too.
+    typed = provider == "volcengine" and any(
+        re.search(rf"(?<![\w.]){t}(?![\w.])", l)
+        for t, s in catalog.ark_type_status.items() if s == status for l in lines)
+    shown = status if at_status is not None or typed else None
+    out.update({"category": category, "http_status": shown, "known": known, "line": start_line + at, "evidence": evidence})
     out.update(extra)
     if evidence == "status":
         out["category_at_status"] = catalog.category_at_status(provider, status)

@@ -96,7 +96,9 @@ impl Writer {
                     let line = if seq.is_multiple_of(3) {
                         e.fetch_add(1, Ordering::SeqCst);
                         format!(
-                            "2026-11-02 10:00:{:02},000 ERROR app.llm: call {seq} failed body={{\"error\":{{\"code\":\"1113\",\"message\":\"seq {seq}\"}}}}\n",
+                            // With 1113's own message: a body that names no provider counts
+                            // only when its message fits its code.
+                            "2026-11-02 10:00:{:02},000 ERROR app.llm: call {seq} failed body={{\"error\":{{\"code\":\"1113\",\"message\":\"余额不足或无可用资源包,请充值。\"}}}}\n",
                             seq % 60
                         )
                     } else {

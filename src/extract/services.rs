@@ -32,26 +32,30 @@ const NOT_NAMES: &[&str] = &[
     "call",
 ];
 
+/// The keys, found in one pass: every searched line with a candidate asks (a searcher built
+/// per key and call cost more than the rest of the line's search).
+fn keys() -> &'static aho_corasick::AhoCorasick {
+    static KEYS_FINDER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    KEYS_FINDER.get_or_init(|| aho_corasick::AhoCorasick::new(KEYS).expect("the keys are literals"))
+}
+
 /// The first other service the text names, if any.
 pub fn named(text: &str, lexicon: &Lexicon) -> Option<String> {
     let lower = text.as_bytes();
-    for key in KEYS {
-        let mut from = 0;
-        while let Some(at) = memchr::memmem::find(&lower[from..], key.as_bytes()).map(|i| from + i) {
-            from = at + key.len();
-            if at > 0 && lower[at - 1].is_ascii_alphanumeric() {
-                continue;
-            }
-            if let Some((name, assigned, next)) = value_after(text, at + key.len()) {
-                // Free text names a service only in the way people write one: `upstream
-                // sms-gateway`, or a name followed by what it did (`upstream crm returned`).
-                let named = assigned || name.contains(['-', '_', '.']) || VERBS.contains(&next);
-                if named
-                    && !NOT_NAMES.contains(&name.to_ascii_lowercase().as_str())
-                    && !lexicon.names_counted_provider(name)
-                {
-                    return Some(name.to_string());
-                }
+    for found in keys().find_iter(lower) {
+        let at = found.start();
+        if at > 0 && lower[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        if let Some((name, assigned, next)) = value_after(text, found.end()) {
+            // Free text names a service only in the way people write one: `upstream
+            // sms-gateway`, or a name followed by what it did (`upstream crm returned`).
+            let named = assigned || name.contains(['-', '_', '.']) || VERBS.contains(&next);
+            if named
+                && !NOT_NAMES.contains(&name.to_ascii_lowercase().as_str())
+                && !lexicon.names_counted_provider(name)
+            {
+                return Some(name.to_string());
             }
         }
     }

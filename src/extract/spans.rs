@@ -370,11 +370,10 @@ fn might_hold_error(s: &str) -> bool {
     // One pass for the three, not one per literal: this is asked of every string of a body.
     let bytes = s.as_bytes();
     s.len() > 8
-        && memchr::memchr3_iter(b'{', b'c', b'H', bytes).any(|at| {
+        && (memchr::memchr3_iter(b'{', b'c', b'H', bytes).any(|at| {
             let rest = &bytes[at..];
             rest[0] == b'{' || rest.starts_with(b"code") || rest.starts_with(b"HTTP/")
-        })
-        || memchr::memmem::find(bytes, b"Code").is_some()
+        }) || memchr::memchr_iter(b'C', bytes).any(|at| bytes[at..].starts_with(b"Code")))
 }
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.

@@ -130,7 +130,11 @@ fn first_lead(line: &str) -> Option<(usize, Option<u16>)> {
 /// Its parts are fixed by the SDK's format string, so the message is what follows `, message: `.
 fn go_openai(line: &str) -> Option<(usize, u16)> {
     const HEAD: &str = "error, status code: ";
-    let head = memchr::memmem::find(line.as_bytes(), HEAD.as_bytes())? + HEAD.len();
+    // Built once: this is asked of every searched line, and a searcher costs more to build than
+    // a line costs to search.
+    static HEAD_FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let finder = HEAD_FINDER.get_or_init(|| memchr::memmem::Finder::new(HEAD));
+    let head = finder.find(line.as_bytes())? + HEAD.len();
     let digits = line.as_bytes().get(head..head + 3)?;
     if !digits.iter().all(u8::is_ascii_digit) || line.as_bytes().get(head + 3) != Some(&b',') {
         return None;

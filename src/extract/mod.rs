@@ -247,12 +247,10 @@ impl Extractor {
         let line_hint = hints::find(text, lexicon);
         let ours = line_hint.is_some_and(|h| h.counted && h.strength >= hints::Strength::Host);
         let foreign_url = !ours && has_url(text);
-        // A service the record's first line names (`upstream sms-gateway failed:` over a
-        // traceback) is the service of the bodies below it too.
-        let other_service = services::named(text, lexicon).or_else(|| {
-            let head = String::from_utf8_lossy(self.context.record_head(chunk));
-            services::named(&head, lexicon)
-        });
+        // Another service named on the line, or on the record's first line (`upstream
+        // sms-gateway failed:` over a traceback), is the service of the bodies below it. Not
+        // looked for with the provider's own host on the line: a clue on the line decides.
+        let other_service = if ours { None } else { self.other_service(text, chunk, lexicon) };
         let first = starts.first().map_or(last, |s| s.1);
         let (record, recent) = self.context.nearby(first, self.record, chunk, lexicon);
         let timestamp = self.context.record_time(chunk);
@@ -269,6 +267,19 @@ impl Extractor {
             out.push(Finding { line, record: self.record, timestamp, candidate, around });
         }
         Some(line_hint)
+    }
+}
+
+impl Extractor {
+    fn other_service(&self, text: &str, chunk: &[u8], lexicon: &Lexicon) -> Option<String> {
+        services::named(text, lexicon).or_else(|| {
+            let head = self.context.record_head(chunk);
+            // Most records are one line, which was just asked.
+            if text.as_bytes().starts_with(head) {
+                return None;
+            }
+            services::named(&String::from_utf8_lossy(head), lexicon)
+        })
     }
 }
 

@@ -36,7 +36,12 @@ const NOT_NAMES: &[&str] = &[
 /// per key and call cost more than the rest of the line's search).
 fn keys() -> &'static aho_corasick::AhoCorasick {
     static KEYS_FINDER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    KEYS_FINDER.get_or_init(|| aho_corasick::AhoCorasick::new(KEYS).expect("the keys are literals"))
+    KEYS_FINDER.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(KEYS)
+            .expect("the keys are literals")
+    })
 }
 
 /// The first other service the text names, if any.

@@ -221,3 +221,35 @@ fn the_noise_fixture_is_large_and_yields_nothing() {
     assert!(text.lines().count() >= 2000);
     assert_eq!(scan(&noise), "", "ordinary lines were taken for provider errors");
 }
+
+/// UTF-8 read as Latin-1 (`å\u{9b}¾ç\u{89}\u{87}` for `图片`): a lead byte of a multi-byte
+/// sequence (U+00C2..U+00F4) followed by a continuation byte (U+0080..U+00BF), as characters.
+fn mojibake(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(2)
+        .position(|w| ('\u{c2}'..='\u{f4}').contains(&w[0]) && ('\u{80}'..='\u{bf}').contains(&w[1]))
+        .map(|at| chars[at.saturating_sub(10)..(at + 10).min(chars.len())].iter().collect())
+}
+
+/// No message errwatch reports from any fixture is UTF-8 read as Latin-1, however its body was
+/// escaped (Python bytes' `\xNN`, JSON's `\u00NN`, escaped twice).
+#[test]
+fn no_reported_message_is_mojibake() {
+    assert!(
+        mojibake("å\u{9b}¾ç\u{89}\u{87}").is_some() && mojibake("图片 café").is_none(),
+        "the check itself"
+    );
+    let mut found = Vec::new();
+    for manifest in manifests() {
+        let log = log_of(&manifest);
+        for record in jsonl(&scan(&log)) {
+            for field in ["message", "entry"] {
+                if let Some(bad) = record[field].as_str().and_then(mojibake) {
+                    found.push(format!("{}:{}: {bad:?}", log.display(), record["line"]));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "messages read as Latin-1:\n{}", found.join("\n"));
+}

@@ -4,7 +4,8 @@
 //! Node's util.inspect over several lines, Java's `toString()`, Lombok's, Go's `%+v` of a
 //! struct and of a map, Rust's pretty Debug. Each is read inside a plain log line naming the
 //! provider's host, single-line ones also as a JSON log field escaped once and twice, and as a
-//! Python traceback's exception line. Every case must give the entry's provider and code, on
+//! Python traceback's exception line; JSON also as Python bytes (`b'{"message":"\xe5..."}'`),
+//! whose message must come out as the provider wrote it. Every case must give the entry's provider and code, on
 //! the line the code is on; the noise fixture stays empty (tests/fixtures.rs).
 //!
 //! Nothing here lists codes or providers: a new row, shape or provider is covered as it is.
@@ -165,6 +166,23 @@ fn placements(printed: &str, notation: &str, host: &str) -> Vec<(&'static str, V
         let twice = serde_json::json!({"log": once, "stream": "stderr"}).to_string();
         out.push(("JSON field escaped twice", vec![twice]));
     }
+    if notation == "json" {
+        // Python's repr of the bytes a client received (novita-client prints bodies so):
+        // every byte past ASCII as `\xNN`.
+        let mut bytes = String::new();
+        for b in printed.bytes() {
+            match b {
+                b'\'' => bytes.push_str("\\'"),
+                b'\\' => bytes.push_str("\\\\"),
+                0x20..=0x7e => bytes.push(char::from(b)),
+                _ => bytes.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        out.push((
+            "Python bytes",
+            vec![format!("2026-11-02 10:00:01 ERROR app.llm: POST {url}: b'{bytes}'")],
+        ));
+    }
     if notation == "python" {
         out.push((
             "traceback",
@@ -210,9 +228,21 @@ fn every_entry_in_every_notation_and_placement() {
                         cases += 1;
                         let want_code = fill(&entry.code);
                         let got = run(&catalog, &lines);
+                        // The message as the provider wrote it, decoded once whatever the
+                        // escaping (never UTF-8 read as Latin-1).
+                        let wide = fill(&entry.message).chars().any(|c| c > '\u{ff}');
+                        let message_ok = |e: &ErrorEvent| {
+                            shape.message.is_empty()
+                                || e.detection.message.as_ref().is_some_and(|m| {
+                                    let text = m.redacted();
+                                    !text.chars().any(|c| ('\u{80}'..='\u{bf}').contains(&c))
+                                        && (!wide || text.chars().any(|c| c > '\u{ff}'))
+                                })
+                        };
                         let ok = got.len() == 1
                             && got[0].detection.provider == provider
-                            && got[0].detection.code == want_code;
+                            && got[0].detection.code == want_code
+                            && (placement != "Python bytes" || message_ok(&got[0]));
                         if !ok {
                             let seen: Vec<_> = got
                                 .iter()

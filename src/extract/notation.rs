@@ -124,6 +124,19 @@ impl Tape {
     }
 }
 
+/// The quoted string at the start of `text` (`'..'` or `".."`, a Python `b'..'` with its
+/// prefix dropped by the caller), decoded once, and the bytes it took.
+pub fn quoted(text: &str, out: &mut String) -> Option<usize> {
+    let mut nodes = Vec::new();
+    let mut parser = Parser { text, pos: 0, nodes: &mut nodes };
+    parser.string()?;
+    let used = parser.pos;
+    let node = nodes[0];
+    let Kind::Str { escaped } = node.kind else { return None };
+    Text { raw: &text[node.start..node.end], escaped }.decode_into(out);
+    Some(used)
+}
+
 /// Bare text longer than this is not a value: a message is shorter, and a line of prose is not
 /// read to its end at every bracket in it.
 pub const MAX_BARE_BYTES: usize = 8 * 1024;

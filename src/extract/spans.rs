@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 
 use super::lexicon::Lexicon;
-use super::notation::{Object, Tape, Value};
+use super::notation::{self, Object, Tape, Value};
 use super::shapes::{self, ShapeMatch};
 use super::text_forms;
 
@@ -134,6 +134,22 @@ fn search(
     for at in memchr::memchr3_iter(b'{', b'(', b'[', bytes) {
         if at < resume || !opens_fields(bytes, at) {
             continue;
+        }
+        // Python's repr of bytes (`b'{"message":"\xe5\x9b\xbe.."}'`): its escapes are the
+        // literal's, not the body's. Decoded once, then searched as the body it holds.
+        if bytes[at] == b'{' && at >= 2 && &bytes[at - 2..at] == b"b'" && depth < MAX_STRING_DEPTH {
+            let mut decoded = scratch.string();
+            if let Some(used) = notation::quoted(&text[at - 1..], &mut decoded) {
+                let before = out.len();
+                search(&decoded, base + at, depth + 1, Pairs::Skip, lexicon, scratch, out);
+                // Offsets in the decoded text do not map back to the line: the literal's.
+                out[before..].iter_mut().for_each(|c| c.offset = base + at);
+                scratch.give_string(decoded);
+                scratch.uncovered.push((resume, at));
+                resume = at - 1 + used;
+                continue;
+            }
+            scratch.give_string(decoded);
         }
         if let Some((value, used)) = tape.parse_object(&text[at..]) {
             visit(value, &text[at..at + used], base + at, depth, None, lexicon, scratch, out);

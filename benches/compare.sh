@@ -10,7 +10,7 @@
 #   mtail --one_shot with benches/errwatch.mtail
 #   rg -c code
 #   rg -c -F -e code -e reason ... (errwatch's own trigger words, read from
-#     src/extract/prefilter.rs: what finding merely the lines worth a look costs, with
+#     the catalog's descriptors by examples/trigger_words: what finding merely the lines worth a look costs, with
 #     ripgrep's engine, before any of them is parsed)
 #   rg -c -F -e code -e reason -e logid (the body keys among them, without the hosts)
 #   wc -l (counting lines, which anything that reports line numbers must do)
@@ -62,7 +62,7 @@ fi
 
 # --- build -------------------------------------------------------------------------------
 log "compare.sh: building errwatch and gen_corpus (release)"
-cargo build --release --quiet --bin errwatch --example gen_corpus
+cargo build --release --quiet --bin errwatch --example gen_corpus --example trigger_words
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 TARGET_DIR=${TARGET_DIR:-target}
@@ -155,12 +155,12 @@ mtail_counts() {
         print p, c, $NF }' "$1"
 }
 
-# The trigger words, from the one list errwatch uses.
+# The trigger words, as errwatch derives them from the catalog's descriptors.
 TRIGGER_ARGS=()
 while read -r word; do
     TRIGGER_ARGS+=(-e "$word")
-done < <(sed -n '/^const TRIGGERS/,/];/p' src/extract/prefilter.rs | grep -o '"[^"]*"' | tr -d '"')
-[ ${#TRIGGER_ARGS[@]} -gt 0 ] || { log "compare.sh: no trigger words found in src/extract/prefilter.rs"; exit 1; }
+done < <("$TARGET_DIR/release/examples/trigger_words")
+[ ${#TRIGGER_ARGS[@]} -gt 0 ] || { log "compare.sh: examples/trigger_words printed no trigger words"; exit 1; }
 
 declare -A WALL RSS
 STATUS=0

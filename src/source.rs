@@ -3,7 +3,7 @@
 //! counts every report and metric starts from.
 
 use crate::catalog::Catalog;
-use crate::extract::{Line, Triggers};
+use crate::extract::{Line, Look, Triggers};
 use crate::framing::{Framer, InputFormat, Logical, Replay, ResumePoint};
 use crate::input::LineSplitter;
 use crate::pipeline::{Events, Pipeline};
@@ -99,7 +99,7 @@ impl Source {
             framer.frame(line, *line_no, &mut |logical| {
                 let known = match logical.at {
                     Some(at) if !logical.truncated => Known {
-                        triggered: Some(triggers.within(at, at + logical.bytes.len())),
+                        look: Some(triggers.within(at, at + logical.bytes.len())),
                         // A slice of a valid chunk that starts and ends at ASCII bytes (a newline,
                         // an envelope's separator) starts and ends at character boundaries.
                         text: valid.and_then(|v| v.get(at..at + logical.bytes.len())),
@@ -159,7 +159,7 @@ impl Source {
 /// What a pass over a line's whole chunk already found out about it.
 #[derive(Default)]
 struct Known<'c> {
-    triggered: Option<bool>,
+    look: Option<Look>,
     /// The line as text, when its chunk was found valid UTF-8 (`None`: not known).
     text: Option<&'c str>,
     /// The chunk being fed, which the line's `at` places it in (empty at the end of input).
@@ -182,7 +182,7 @@ fn take_line(
         number: line.number,
         bytes: line.bytes,
         text: known.text,
-        triggered: known.triggered,
+        look: known.look,
         chunk: known.chunk,
         at: line.at,
         envelope_time: line.stamp,

@@ -72,6 +72,8 @@ impl Template {
 #[derive(Debug)]
 pub struct MessageIndex {
     anchors: Option<AhoCorasick>,
+    /// The words `anchors` finds, by pattern.
+    anchor_words: Vec<String>,
     /// `templates[i]` is checked when `anchors` finds pattern `i`.
     templates: Vec<Template>,
     /// Owned by the index, so a reloaded catalog starts afresh.
@@ -169,8 +171,14 @@ impl MessageIndex {
                 }
             }
         }
-        let anchors = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&anchors).ok();
-        MessageIndex { anchors, templates, memo: Memo::default() }
+        let automaton = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&anchors).ok();
+        MessageIndex { anchors: automaton, anchor_words: anchors, templates, memo: Memo::default() }
+    }
+
+    /// The words one of which every text this index matches holds (white space made single
+    /// spaces, as [`normalize`] makes it).
+    pub fn anchor_words(&self) -> impl Iterator<Item = &str> {
+        self.anchor_words.iter().map(String::as_str)
     }
 
     /// Entries whose message matches the whole of `text` (less a request-id tail), most
@@ -326,7 +334,7 @@ fn is_closing(c: char) -> bool {
 }
 
 /// One space for every run of white space, so wrapped and reflowed messages still match.
-fn normalize(text: &str) -> Cow<'_, str> {
+pub fn normalize(text: &str) -> Cow<'_, str> {
     if is_tidy(text) {
         return Cow::Borrowed(text);
     }

@@ -21,6 +21,8 @@ use rustc_hash::FxHashMap;
 pub use code_pattern::CodePattern;
 pub use descriptor::{ClueKind, Descriptor};
 pub use load::CatalogError;
+/// Texts as the message index compares them: white space made single spaces.
+pub use message_index::normalize as normalize_space;
 pub use message_index::MessageMatch;
 pub use taxonomy::{Action, Category, Provider, Severity};
 
@@ -200,11 +202,19 @@ impl Catalog {
             }
         }
         load::check(&entries, &descriptors)?;
-        let lexicon = Lexicon::build(&descriptors).map_err(CatalogError::Inconsistent)?;
-        Ok(Catalog::index(entries.into_iter().map(Arc::new).collect(), descriptors, lexicon))
+        let entries: Vec<EntryRef> = entries.into_iter().map(Arc::new).collect();
+        let messages = MessageIndex::build(&entries);
+        let anchors: Vec<&str> = messages.anchor_words().collect();
+        let lexicon = Lexicon::build(&descriptors, &anchors).map_err(CatalogError::Inconsistent)?;
+        Ok(Catalog::index(entries, descriptors, lexicon, messages))
     }
 
-    fn index(entries: Vec<EntryRef>, descriptors: Vec<Descriptor>, lexicon: Lexicon) -> Catalog {
+    fn index(
+        entries: Vec<EntryRef>,
+        descriptors: Vec<Descriptor>,
+        lexicon: Lexicon,
+        messages: MessageIndex,
+    ) -> Catalog {
         let providers = descriptors.iter().filter(|d| d.counted).map(|d| d.id).collect();
         let mut exact: FxHashMap<Provider, FxHashMap<String, Vec<EntryId>>> = FxHashMap::default();
         let mut templated = Vec::new();
@@ -214,7 +224,6 @@ impl Catalog {
                 None => exact.entry(e.provider).or_default().entry(e.code.clone()).or_default().push(id),
             }
         }
-        let messages = MessageIndex::build(&entries);
         Catalog { entries, descriptors, providers, lexicon, exact, templated, messages }
     }
 

@@ -57,6 +57,19 @@ struct Recent {
     text: Kept,
     /// `None` until asked; then the line's hint, if any.
     hint: Option<Option<Hint>>,
+    /// May the line name the source's provider (see [`LineHint::Unknown`])?
+    names_source: bool,
+}
+
+/// What the caller knows of a line's provider hint.
+#[derive(Debug, Clone, Copy)]
+pub enum LineHint {
+    /// Worked out from all of the line (`None`: it has none).
+    Known(Option<Hint>),
+    /// Not worked out: it is when a finding asks. `names_source`: the line may hold a host or
+    /// a `provider=` field, which speak for the source's provider, so its hint is worked out
+    /// when it leaves the ring if no finding asked before.
+    Unknown { names_source: bool },
 }
 
 /// A line handed to the context: its bytes, and where it starts in the chunk being fed when it
@@ -130,15 +143,14 @@ impl Context {
         self.head_stamp = stamp;
     }
 
-    /// Keeps a line; `hint` is its hint if the caller already worked it out from all of `line`.
-    /// A line leaving the ring whose hint no finding asked for has it worked out then (from
-    /// `chunk`, the chunk being fed), for the source's provider.
+    /// Keeps a line. A line leaving the ring that may name the source's provider and whose
+    /// hint no finding asked for has it worked out then (from `chunk`, the chunk being fed).
     pub fn push(
         &mut self,
         number: u64,
         record: u64,
         line: Placed<'_>,
-        hint: Option<Option<Hint>>,
+        hint: LineHint,
         chunk: &[u8],
         lexicon: &Lexicon,
     ) {
@@ -146,12 +158,20 @@ impl Context {
             self.lines.push(Recent::default());
         } else {
             let leaving = &self.lines[self.next];
-            let known = leaving.hint.unwrap_or_else(|| hints::find(leaving.text.bytes(chunk), lexicon));
+            let known = match leaving.hint {
+                Some(known) => known,
+                None if leaving.names_source => hints::find(leaving.text.bytes(chunk), lexicon),
+                None => None,
+            };
             self.source.learn(known);
         }
-        if let Some(known) = hint {
-            self.source.learn(known);
-        }
+        let (hint, names_source) = match hint {
+            LineHint::Known(known) => {
+                self.source.learn(known);
+                (Some(known), false)
+            }
+            LineHint::Unknown { names_source } => (None, names_source),
+        };
         let slot = &mut self.lines[self.next];
         // Wrapped by a comparison, not `%`: a division on every line of the log costs.
         self.next = if self.next + 1 == self.capacity { 0 } else { self.next + 1 };
@@ -160,6 +180,8 @@ impl Context {
         slot.text.set(line, KEPT_BYTES);
         // A hint from the whole line holds for the kept part only when nothing was cut.
         slot.hint = hint.filter(|_| line.bytes.len() <= KEPT_BYTES);
+        // A cut line's hint was known from all of it.
+        slot.names_source = names_source || (slot.hint.is_none() && hint.is_some());
     }
 
     /// The chunk lines were placed in is about to be reused: copy what is still kept of it.
@@ -268,8 +290,9 @@ mod tests {
         let chunk = b"2026-11-02 10:00:01 POST https://api.coze.cn/v3/chat\nnext\n".to_vec();
         c.start_record(Placed { bytes: &chunk[..52], at: Some(0) }, None);
         let catalog = crate::test_support::catalog();
-        c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, None, &chunk, catalog.lexicon());
-        c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, None, &chunk, catalog.lexicon());
+        let unknown = LineHint::Unknown { names_source: true };
+        c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, unknown, &chunk, catalog.lexicon());
+        c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, unknown, &chunk, catalog.lexicon());
         c.end_chunk(&chunk);
         // The next chunk reuses the buffer: what was kept must not be read from it.
         let next = vec![b'x'; chunk.len()];

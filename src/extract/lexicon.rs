@@ -9,10 +9,9 @@ use rustc_hash::FxHashMap;
 use crate::catalog::descriptor::{Alone, CodeForm, Context, Descriptor, Shape};
 use crate::catalog::{ClueKind, Provider};
 
-/// Words of a line that reports an error in an SDK's or an application's words
-/// (`RateLimitError: ...`, `NovitaException - ...`, `LLM call failed: ...`): such a line is
-/// searched for a provider's message even when nothing names a provider or a code.
-pub const MESSAGE_SIGNALS: &[&str] = &["rror", "xception", "fail"];
+use super::literals::Literals;
+use super::signals::MessageEvidence;
+pub use super::signals::MESSAGE_SIGNALS;
 
 /// Keys whose value names the provider outright: `provider=coze`, `"channel": "zhipu"`.
 pub const FIELD_KEYS: &[&str] = &["provider", "channel", "vendor", "platform"];
@@ -79,8 +78,13 @@ pub enum AloneSpec {
 
 #[derive(Debug)]
 pub struct Lexicon {
+    /// A line that holds one of the trigger words is searched.
     triggers: AhoCorasick,
     trigger_words: Vec<String>,
+    /// The [`MESSAGE_SIGNALS`]: a line that holds one, and no trigger word, is searched when
+    /// it holds [`MessageEvidence`].
+    signals: Literals,
+    message_evidence: MessageEvidence,
     clues: Anchors,
     clue_table: Vec<Clue>,
     /// Key name to its index; the shapes refer to keys by index.
@@ -98,8 +102,9 @@ pub struct Lexicon {
 const STATUS_KEYS: &[&str] = &["status", "status_code", "statusCode", "http_status", "httpStatus"];
 
 impl Lexicon {
-    /// Compiles the descriptors; the problem in words when they cannot be.
-    pub fn build(descriptors: &[Descriptor]) -> Result<Lexicon, String> {
+    /// Compiles the descriptors; the problem in words when they cannot be. `message_anchors`:
+    /// the words one of which every message the catalog knows holds (see [`MessageEvidence`]).
+    pub fn build(descriptors: &[Descriptor], message_anchors: &[&str]) -> Result<Lexicon, String> {
         let mut keys = KeyTable::default();
         let mut shapes = Vec::new();
         for d in descriptors {
@@ -141,15 +146,17 @@ impl Lexicon {
             }
         }
         let trigger_words = trigger_words(descriptors);
-        let triggers = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&trigger_words)
-            .map_err(|e| format!("trigger words do not compile: {e}"))?;
+        let triggers = dfa(&trigger_words, "trigger words")?;
+        // Three words: SIMD over the chunk, where an automaton would pick a rare-byte prefilter
+        // that stops at every `r`.
+        let signals = Literals::new(MESSAGE_SIGNALS, false)?;
+        let message_evidence = MessageEvidence::build(descriptors, message_anchors)?;
         let clues = Anchors::build(&clue_words, &clue_table, &trigger_words, triggers.clone())?;
         Ok(Lexicon {
             triggers,
             trigger_words,
+            signals,
+            message_evidence,
             clues,
             clue_table,
             keys: KeyIndex::of(&keys),
@@ -165,6 +172,14 @@ impl Lexicon {
 
     pub(super) fn triggers(&self) -> &AhoCorasick {
         &self.triggers
+    }
+
+    pub(super) fn signals(&self) -> &Literals {
+        &self.signals
+    }
+
+    pub(super) fn message_evidence(&self) -> &MessageEvidence {
+        &self.message_evidence
     }
 
     /// The words whose presence makes a line worth searching.
@@ -258,7 +273,7 @@ pub struct Anchors {
     /// trigger is a field key.
     within: Vec<(Vec<(usize, usize)>, bool)>,
     /// The clue words that hold no trigger, and the clue each is.
-    rest: Option<(aho_corasick::packed::Searcher, Vec<usize>)>,
+    rest: Option<(Literals, Vec<usize>)>,
     /// The clue words, by clue.
     words: Vec<Box<[u8]>>,
     /// Every clue word in lower case, for a field's value.
@@ -290,16 +305,8 @@ impl Anchors {
         let rest = if rest.is_empty() {
             None
         } else {
-            let mut config = aho_corasick::packed::Config::new();
-            config.match_kind(aho_corasick::packed::MatchKind::LeftmostLongest);
-            let mut builder = config.builder();
-            rest.iter().for_each(|&i| {
-                builder.add(&words[i]);
-            });
-            let searcher = builder.build().ok_or_else(|| {
-                format!("{} clue words of providers only recognized: too many to search", rest.len())
-            })?;
-            Some((searcher, rest))
+            let searched: Vec<&str> = rest.iter().map(|&i| words[i].as_str()).collect();
+            Some((Literals::new(&searched, true)?, rest))
         };
         let mut values = FxHashMap::default();
         for (i, w) in words.iter().enumerate() {
@@ -474,11 +481,18 @@ fn trigger_words(descriptors: &[Descriptor]) -> Vec<String> {
         }
     }
     FIELD_KEYS.iter().for_each(|k| add(k));
-    MESSAGE_SIGNALS.iter().for_each(|k| add(k));
     let all = words.clone();
     words.retain(|w| !all.iter().any(|other| other != w && w.contains(other.as_str())));
     words.sort();
     words
+}
+
+pub(super) fn dfa(words: &[impl AsRef<[u8]>], what: &str) -> Result<AhoCorasick, String> {
+    AhoCorasickBuilder::new()
+        .kind(Some(AhoCorasickKind::DFA))
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(words)
+        .map_err(|e| format!("{what} do not compile: {e}"))
 }
 
 /// The forms a clue word is matched in: as declared, and for all but class names (which are
@@ -523,7 +537,7 @@ mod tests {
                     };
                     if d.counted || kind == Some(ClueKind::Host) || kind.is_none() {
                         assert!(
-                            prefilter::worth_searching(line.as_bytes(), lexicon),
+                            prefilter::look(line.as_bytes(), lexicon) == prefilter::Look::Search,
                             "{}: {line:?} is not searched",
                             d.id
                         );
@@ -557,7 +571,13 @@ mod tests {
     #[test]
     fn a_provider_only_recognized_triggers_nothing_but_its_hosts() {
         let lexicon = crate::test_support::lexicon();
-        assert!(!prefilter::worth_searching(b"INFO loaded model qwen-max from dashscope", lexicon));
-        assert!(prefilter::worth_searching(b"POST https://dashscope.aliyuncs.com/api/v1", lexicon));
+        assert_ne!(
+            prefilter::look(b"INFO loaded model qwen-max from dashscope", lexicon),
+            prefilter::Look::Search
+        );
+        assert_eq!(
+            prefilter::look(b"POST https://dashscope.aliyuncs.com/api/v1", lexicon),
+            prefilter::Look::Search
+        );
     }
 }

@@ -9,10 +9,12 @@
 mod context;
 pub mod hints;
 pub mod lexicon;
+mod literals;
 mod notation;
 mod prefilter;
 mod services;
 mod shapes;
+mod signals;
 mod spans;
 mod text_forms;
 
@@ -20,13 +22,13 @@ use std::sync::OnceLock;
 
 pub use hints::Hint;
 pub use lexicon::Lexicon;
-pub use prefilter::Triggers;
+pub use prefilter::{Look, Triggers};
 pub use shapes::ShapeMatch;
 pub use spans::{Candidate, CandidateKind};
 
 use crate::timestamp::{Dating, EpochMillis, Stamp};
 
-use context::{Context, Placed};
+use context::{Context, LineHint, Placed};
 
 /// Lines after a provider is named during which a bare error is taken to be that provider's.
 pub const CONTEXT_LINES: u64 = 20;
@@ -84,8 +86,8 @@ pub struct Line<'a> {
     pub bytes: &'a [u8],
     /// `bytes` as text, when a check of the whole chunk found it valid UTF-8.
     pub text: Option<&'a str>,
-    /// Whether the line holds a trigger word, when a pass over its whole chunk found out.
-    pub triggered: Option<bool>,
+    /// What the prefilter makes of the line, when a pass over its whole chunk found out.
+    pub look: Option<Look>,
     /// The chunk being fed, and where the line starts in it when it lies wholly inside it. Lines
     /// of the chunk are then kept as their place in it until [`Extractor::end_chunk`].
     pub chunk: &'a [u8],
@@ -98,7 +100,7 @@ pub struct Line<'a> {
 impl<'a> Line<'a> {
     /// A line on its own, not part of a chunk.
     pub fn alone(number: u64, bytes: &'a [u8]) -> Line<'a> {
-        Line { number, bytes, text: None, triggered: None, chunk: &[], at: None, envelope_time: None }
+        Line { number, bytes, text: None, look: None, chunk: &[], at: None, envelope_time: None }
     }
 
     fn as_text(&self) -> std::borrow::Cow<'a, str> {
@@ -188,16 +190,20 @@ impl Extractor {
         }
         // A line without a trigger word holds no clue worth knowing (every clue of a counted
         // provider, and every host, holds one): its hint is known to be none without a search.
-        let mut hint = Some(None);
-        if line.triggered.unwrap_or_else(|| prefilter::worth_searching(bytes, lexicon)) {
-            hint = None;
-            let text = line.as_text();
-            let found = self.search(&text, &[(0, number)], number, line.chunk, lexicon, out);
-            // The line's hint, worked out from its own bytes, is the one context would find.
-            if matches!(text, std::borrow::Cow::Borrowed(_)) {
-                hint = found;
+        // One with only a message signal holds no host or field either.
+        let hint = match line.look.unwrap_or_else(|| prefilter::look(bytes, lexicon)) {
+            Look::Pass => LineHint::Known(None),
+            Look::Glance => LineHint::Unknown { names_source: false },
+            Look::Search => {
+                let text = line.as_text();
+                let found = self.search(&text, &[(0, number)], number, line.chunk, lexicon, out);
+                match found {
+                    // The line's hint, worked out from its own bytes, is the one context would find.
+                    Some(hint) if matches!(text, std::borrow::Cow::Borrowed(_)) => LineHint::Known(hint),
+                    _ => LineHint::Unknown { names_source: true },
+                }
             }
-        }
+        };
         self.context.push(number, self.record, line.placed(), hint, line.chunk, lexicon);
         if bytes.starts_with(b"event: error") || bytes.starts_with(b"event:error") {
             self.sse_error_at = Some(number);
@@ -226,7 +232,8 @@ impl Extractor {
             let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
             // The block's text is its own, not the chunk's: its lines are kept as copies.
             let bytes = &block.text.as_bytes()[*at..end];
-            self.context.push(*number, self.record, Placed { bytes, at: None }, None, chunk, lexicon);
+            let hint = LineHint::Unknown { names_source: true };
+            self.context.push(*number, self.record, Placed { bytes, at: None }, hint, chunk, lexicon);
         }
     }
 

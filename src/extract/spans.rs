@@ -690,16 +690,3 @@ mod tests {
         assert!(shapes_in(&"{".repeat(100_000)).is_empty());
     }
 }
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe() {
-        for t in std::fs::read_to_string("/tmp/x").unwrap().lines() {
-            let mut tape = super::Tape::default();
-            if let Some(at) = t.find(['{', '[']) {
-                eprintln!("{:?}", tape.parse_object(&t[at..]).map(|(v, u)| (v.to_json(), u)));
-            }
-            eprintln!("{:?}", super::find(t, crate::test_support::lexicon()));
-        }
-    }
-}

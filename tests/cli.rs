@@ -607,6 +607,70 @@ fn explain_takes_codes_as_people_copy_them_and_suggests_near_ones() {
     assert!(!none.stderr.contains("did you mean"), "{}", none.stderr);
 }
 
+// 14 ----------------------------------------------------------------------------------------
+
+/// A one-entry coze catalog file, with `edit` applied to its text.
+fn coze_catalog(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> String {
+    let text = fs::read_to_string(user_catalog(dir)).unwrap();
+    let path = dir.join(name);
+    fs::write(&path, edit(text)).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn refused(args: &[&str], says: &str) {
+    let r = run(args, &[], None);
+    assert_eq!(r.code, Some(2), "{args:?} is refused: {}", r.stderr);
+    assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+}
+
+#[test]
+fn an_unknown_log_level_is_refused() {
+    refused(&["--log-level", "loud", "scan", DEMO], "invalid value 'loud' for '--log-level <LEVEL>'");
+    refused(&["--log-level", "loud", "scan", DEMO], "[possible values: error, warn, info, debug, trace]");
+    ok(&["--log-level", "debug", "scan", DEMO]);
+}
+
+#[test]
+fn a_line_cap_of_zero_is_refused() {
+    refused(
+        &["--max-line-bytes", "0", "scan", DEMO],
+        "invalid value '0' for '--max-line-bytes <BYTES>': must be at least 1",
+    );
+    refused(&["report", "--max-line-bytes", "0", DEMO], "must be at least 1");
+    ok(&["--max-line-bytes", "1", "scan", DEMO]);
+}
+
+#[test]
+fn a_user_entry_of_another_providers_api_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ark = coze_catalog(dir.path(), "ark.toml", |t| t.replace("api = \"openapi\"", "api = \"ark\""));
+    refused(
+        &["--catalog", &ark, "catalog"],
+        "coze:4027: api \"ark\" is not one of provider coze's (openapi)",
+    );
+    refused(&["--catalog", &ark, "scan", DEMO], "api \"ark\" is not one of provider coze's");
+    // Without `api`: required, and said so with the file and line.
+    let none = coze_catalog(dir.path(), "none.toml", |t| t.replace("api = \"openapi\"\n", ""));
+    refused(&["--catalog", &none, "catalog"], &format!("{none}:2: missing field `api`"));
+    let readme = fs::read_to_string(repo("src/catalog/README.md")).unwrap();
+    assert!(readme.contains("- `api` (required)"), "the catalog README says `api` is required");
+}
+
+#[test]
+fn a_user_entry_of_category_unknown_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = coze_catalog(dir.path(), "unknown.toml", |t| {
+        t.replace("category = \"server_error\"", "category = \"unknown\"")
+    });
+    refused(
+        &["--catalog", &unknown, "explain", "4027"],
+        "entry \"4027\": category \"unknown\" is not for catalog entries",
+    );
+    let other = coze_catalog(dir.path(), "other.toml", |t| t.replace("\"server_error\"", "\"bogus\""));
+    refused(&["--catalog", &other, "catalog"], "unknown variant `bogus`");
+}
+
 // 15 ----------------------------------------------------------------------------------------
 
 fn readme() -> String {

@@ -149,6 +149,118 @@ fn files_without_a_subcommand_are_still_watched() {
     assert_eq!(counted, Some(scanned), "errwatch FILE follows the file and serves /metrics");
 }
 
+// 2 -----------------------------------------------------------------------------------------
+
+/// `errwatch watch` running in the background, its stderr collected; killed when dropped.
+struct Watching {
+    child: std::process::Child,
+    port: u16,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Watching {
+    fn start(listen: Option<&str>, args: &[&str]) -> Watching {
+        let port = free_port();
+        let listen = listen.map_or(format!("127.0.0.1:{port}"), |l| l.replace("PORT", &port.to_string()));
+        let mut child = Command::new(BIN)
+            .current_dir(repo(""))
+            .args(["watch", "--listen", &listen, "--poll-interval", "0.1"])
+            .args(args)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (mut pipe, collected) = (child.stderr.take().unwrap(), stderr.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                collected.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Watching { child, port, stderr }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// `/healthz` once the reader has looked at every source (no longer "starting").
+    fn health(&self) -> (u16, String) {
+        wait_for(Duration::from_secs(20), || {
+            common::http_answer(self.port, "/healthz").filter(|(_, body)| body != "starting\n")
+        })
+        .expect("errwatch answers /healthz")
+    }
+
+    fn metrics(&self) -> String {
+        http_get(self.port, "/metrics").unwrap_or_default()
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn paths_that_follow_no_file_are_warned_about_and_unhealthy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let (missing, glob, dirs) = (format!("{d}/nope.log"), format!("{d}/logs/*.log"), format!("{d}/*.d"));
+    fs::create_dir(dir.path().join("logs")).unwrap();
+    fs::create_dir(dir.path().join("x.d")).unwrap();
+    let w = Watching::start(None, &[&missing, &glob, &dirs]);
+    assert_eq!(w.health(), (503, format!("no source followed: {missing}, {glob}, {dirs}\n")));
+    assert_eq!(common::metric_sum(&w.metrics(), "errwatch_sources_followed", &[]), 0.0);
+    let warned = wait_for(Duration::from_secs(10), || {
+        let e = w.stderr();
+        (e.contains(&format!("{dirs}: matches 1 path but follows none"))).then_some(e)
+    })
+    .expect("a warning for each path");
+    assert!(
+        warned
+            .contains(&format!("WARN errwatch::daemon: {missing}: no such file; it is read once it appears")),
+        "{warned}"
+    );
+    assert!(
+        warned.contains(&format!("{glob}: no file matches it; files are read once they appear")),
+        "{warned}"
+    );
+    // A file turns up: followed, healthy, and the paths still idle are not warned about at
+    // each poll (once a minute at most).
+    let log = dir.path().join("logs/app.log");
+    fs::write(&log, "").unwrap();
+    let ok =
+        wait_for(Duration::from_secs(20), || common::http_answer(w.port, "/healthz").filter(|a| a.0 == 200));
+    assert_eq!(ok, Some((200, "ok\n".to_string())));
+    common::append(&log, &[common::zhipu_line(1, "1113")]);
+    let counted = wait_for(Duration::from_secs(20), || {
+        (common::metric_sum(&w.metrics(), "errwatch_errors_total", &[]) == 1.0).then_some(())
+    });
+    assert!(counted.is_some(), "the file that turned up is read from its start");
+    let e = w.stderr();
+    assert_eq!(e.matches(&format!("{missing}: no such file")).count(), 1, "{e}");
+    assert_eq!(e.matches(&format!("{glob}: no file matches")).count(), 1, "{e}");
+}
+
+#[test]
+fn plain_errwatch_on_a_terminal_says_it_reads_stdin() {
+    let said = "errwatch: reading log lines from stdin (a terminal); Ctrl-D ends.";
+    // Not on a pipe: a pipeline's stdin is what it is meant to read.
+    let piped = run(&["--listen", "none"], &[], Some(b"")).ok("errwatch < pipe");
+    assert!(!piped.stderr.contains(said), "{}", piped.stderr);
+    // `script` ends the terminal's input when its own (null) ends: errwatch reads to the end.
+    let Some(tty) = in_terminal(&format!("exec {BIN} --listen none"), &[]) else { return };
+    assert!(tty.starts_with(said), "{tty:?}");
+    let Some(tty) = in_terminal(&format!("exec {BIN} watch --listen none"), &[]) else { return };
+    assert!(tty.starts_with(said), "{tty:?}");
+}
+
 // 3 -----------------------------------------------------------------------------------------
 
 /// `(severity, provider, code label)` of each action item a text report shows.
@@ -783,6 +895,71 @@ fn scan_text_shows_the_lines_own_message_whole() {
     let printed =
         run(&["--print", "--listen", "none"], &[], Some(&fs::read(log).unwrap())).ok("--print").stdout;
     assert!(printed.contains(&long) && !printed.contains("{{Parameter}}"), "{printed}");
+}
+
+// 16 ----------------------------------------------------------------------------------------
+
+const PER_SOURCE: [&str; 6] = [
+    "errwatch_lines_read_total",
+    "errwatch_bytes_read_total",
+    "errwatch_long_lines_total",
+    "errwatch_invalid_utf8_lines_total",
+    "errwatch_read_errors_total",
+    "errwatch_rotations_total",
+];
+
+/// The value of each per-source series of `source`, `None` where it has no series.
+fn per_source(metrics: &str, source: &str) -> Vec<Option<f64>> {
+    PER_SOURCE
+        .iter()
+        .map(|name| {
+            let head = format!("{name}{{source=\"{source}\"}} ");
+            metrics.lines().find_map(|l| l.strip_prefix(&head)?.parse().ok())
+        })
+        .collect()
+}
+
+#[test]
+fn per_source_series_exist_at_zero_from_the_moment_a_source_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = dir.path().join("quiet.log");
+    fs::write(&quiet, "").unwrap();
+    let later = dir.path().join("later.log");
+    let (quiet_name, later_name) = (quiet.display().to_string(), later.display().to_string());
+    let w = Watching::start(None, &[&quiet_name, &later_name]);
+    assert_eq!(w.health().0, 200);
+    let zeros = vec![Some(0.0); PER_SOURCE.len()];
+    assert_eq!(per_source(&w.metrics(), &quiet_name), zeros, "a quiet followed file has its series");
+    assert_eq!(per_source(&w.metrics(), &later_name), vec![None; PER_SOURCE.len()], "not followed yet");
+    fs::write(&later, "").unwrap();
+    let seen = wait_for(Duration::from_secs(20), || {
+        let m = w.metrics();
+        (per_source(&m, &later_name) == zeros).then_some(())
+    });
+    assert!(seen.is_some(), "a file that appears has its series once followed: {}", w.metrics());
+    common::append(&later, &["one line".to_string()]);
+    let read = wait_for(Duration::from_secs(20), || {
+        let m = w.metrics();
+        (per_source(&m, &later_name)[0] == Some(1.0)).then_some(m)
+    })
+    .expect("the line is counted");
+    assert_eq!(per_source(&read, &quiet_name), zeros);
+    // stdin is a source too.
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    let m = wait_for(Duration::from_secs(20), || {
+        http_get(port, "/metrics").filter(|m| m.contains("source=\"-\""))
+    });
+    drop(stdin);
+    let _ = child.wait();
+    assert_eq!(per_source(&m.expect("stdin's series"), "-"), zeros);
 }
 
 // 17 ----------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! `errwatch watch` (and plain `errwatch [FILE]...`): follow files or stdin, serve metrics,
 //! stop cleanly on SIGTERM/SIGINT, reload `--catalog` files on SIGHUP.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,6 +55,12 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         input_format: global.input_format.into(),
     };
     let from_stdin = args.files.is_empty();
+    if from_stdin && io::stdin().is_terminal() {
+        // Plain `errwatch` typed at a prompt would otherwise sit there silently.
+        eprintln!(
+            "errwatch: reading log lines from stdin (a terminal); Ctrl-D ends. To follow files: errwatch FILE|GLOB..."
+        );
+    }
     let input = if from_stdin {
         Input::Stdin
     } else {

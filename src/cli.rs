@@ -140,7 +140,8 @@ pub struct WatchArgs {
     /// Files or globs to follow; stdin when none.
     #[arg(value_name = "FILE|GLOB")]
     pub files: Vec<String>,
-    /// Address for /metrics, /healthz and /report, or "none".
+    /// Address for /metrics, /healthz and /report: HOST:PORT (127.0.0.1:9847, localhost:9847,
+    /// [::1]:9847), :PORT for every IPv4 interface, or "none".
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
     pub listen: String,
     /// Exporter-toolkit web configuration (YAML): TLS (tls_server_config) and basic auth

@@ -673,6 +673,45 @@ fn print_alone_is_text_and_a_file_after_it_stays_a_file() {
     assert_eq!(printed, expected, "--print FILE prints FILE's errors as text");
 }
 
+// 12 ----------------------------------------------------------------------------------------
+
+/// The local address of the TCP socket listening on `port`, as /proc/net/tcp writes it
+/// (`00000000`: every interface; `0100007F`: 127.0.0.1).
+fn listening_on(port: u16) -> Option<String> {
+    let table = fs::read_to_string("/proc/net/tcp").ok()?;
+    table.lines().skip(1).find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let (addr, p) = f.get(1)?.split_once(':')?;
+        (u16::from_str_radix(p, 16).ok()? == port && f.get(3) == Some(&"0A")).then(|| addr.to_string())
+    })
+}
+
+#[test]
+fn listen_takes_a_bare_port_and_a_host_name() {
+    for (listen, bound) in
+        [(":PORT", "00000000"), ("localhost:PORT", "0100007F"), ("127.0.0.1:PORT", "0100007F")]
+    {
+        let w = Watching::start(Some(listen), &[DEMO]);
+        assert_eq!(w.health().0, 200, "{listen}: {}", w.stderr());
+        assert!(http_get(w.port, "/metrics").unwrap().contains("errwatch_sources_followed 1"));
+        assert_eq!(listening_on(w.port).as_deref(), Some(bound), "{listen}");
+    }
+    for bad in ["9847", ":99999", "localhost", "127.0.0.1:x"] {
+        let r = run(&["watch", "--listen", bad, DEMO], &[], None);
+        assert_eq!(r.code, Some(2), "{bad}");
+        assert!(
+            r.stderr.contains(&format!(
+                "--listen {bad:?} is not an address like 127.0.0.1:9847, localhost:9847 or :9847"
+            )),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    let r = run(&["watch", "--listen", "no-such-host.invalid:9847", DEMO], &[], None);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("cannot be resolved"), "{}", r.stderr);
+}
+
 // 13 ----------------------------------------------------------------------------------------
 
 #[test]

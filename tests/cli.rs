@@ -2,7 +2,10 @@
 //! subcommand, `--print` alone, times in the local zone or `--timezone`'s, seen times that are
 //! times, failed inputs named, the report in Chinese throughout, the layout at the terminal's
 //! width (a real pseudo-terminal too), errwatch's own log colored only on a terminal, a
-//! tolerant `explain`, README and `--help` in agreement, and the test command's closing lines.
+//! tolerant `explain`, README and `--help` in agreement, and the test command's closing lines;
+//! `watch` about paths that follow no file, `--listen` as exporters take it, values refused,
+//! and per-source series from the moment a source is followed. Sections are numbered by the
+//! items of issue 21.
 
 mod common;
 

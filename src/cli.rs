@@ -36,8 +36,8 @@ pub struct Global {
     /// Catalog file(s) adding or overriding entries (same schema as the built-in catalog).
     #[arg(long = "catalog", value_name = "FILE", global = true)]
     pub catalogs: Vec<PathBuf>,
-    /// Lines longer than this many bytes are searched in their first part only.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES, global = true)]
+    /// Lines longer than this many bytes are searched in their first part only (at least 1).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_LINE_BYTES, value_parser = at_least_one, global = true)]
     pub max_line_bytes: usize,
     /// Distinct unknown codes counted per provider; more count as code "other".
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_UNKNOWN_CODES, global = true)]
@@ -47,14 +47,27 @@ pub struct Global {
     /// (RFC 3164 or 5424).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormatArg::Auto, global = true)]
     pub input_format: InputFormatArg,
-    /// errwatch's own log on stderr: error, warn, info, debug, trace (RUST_LOG overrides it).
-    /// Colored only on a terminal, and never when NO_COLOR is set and not empty.
-    #[arg(long, value_name = "LEVEL", default_value = "warn", global = true)]
+    /// errwatch's own log on stderr (RUST_LOG overrides it). Colored only on a terminal, and
+    /// never when NO_COLOR is set and not empty.
+    #[arg(long, value_name = "LEVEL", default_value = "warn", value_parser = LOG_LEVELS, global = true)]
     pub log_level: String,
     /// The zone of timestamps written without one, and of the report's times: an IANA name
     /// (Asia/Shanghai, UTC). Default: the local zone (TZ, else /etc/localtime).
     #[arg(long, value_name = "ZONE", global = true)]
     pub timezone: Option<String>,
+}
+
+/// The levels `--log-level` takes; anything else would be taken by the log filter as a
+/// directive that matches nothing, and silence errwatch's own log.
+const LOG_LEVELS: [&str; 5] = ["error", "warn", "info", "debug", "trace"];
+
+/// A count that must not be zero (`--max-line-bytes 0` would search no byte of any line).
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 impl Cli {
@@ -127,7 +140,8 @@ pub struct WatchArgs {
     /// Files or globs to follow; stdin when none.
     #[arg(value_name = "FILE|GLOB")]
     pub files: Vec<String>,
-    /// Address for /metrics, /healthz and /report, or "none".
+    /// Address for /metrics, /healthz and /report: HOST:PORT (127.0.0.1:9847, localhost:9847,
+    /// [::1]:9847), :PORT for every IPv4 interface, or "none".
     #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
     pub listen: String,
     /// Exporter-toolkit web configuration (YAML): TLS (tls_server_config) and basic auth

@@ -12,8 +12,10 @@
 //! in-process on a [`ManualClock`] and stops it through a [`Control`].
 
 mod control;
+mod idle;
 
 pub use control::{Clock, Control, ManualClock, Shutdown, SystemClock, Wake};
+pub use idle::Following;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read, Write};
@@ -49,8 +51,11 @@ pub struct Shared {
     catalog: RwLock<Arc<Catalog>>,
     /// Held for writing while a commit publishes and checkpoints; for reading while serving.
     pub exposure: RwLock<()>,
-    /// Every source has been looked at once: positions are taken, `/healthz` says ok.
+    /// Every source has been looked at once: positions are taken, `/healthz` says ok (if
+    /// something is followed).
     pub ready: AtomicBool,
+    /// What is followed, as of the last poll.
+    following: Mutex<Following>,
 }
 
 impl Shared {
@@ -61,7 +66,16 @@ impl Shared {
             catalog: RwLock::new(Arc::new(catalog)),
             exposure: RwLock::new(()),
             ready: AtomicBool::new(false),
+            following: Mutex::new(Following::default()),
         }
+    }
+
+    pub fn following(&self) -> Following {
+        self.following.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set_following(&self, following: Following) {
+        *self.following.lock().unwrap_or_else(|e| e.into_inner()) = following;
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {
@@ -357,6 +371,7 @@ fn follow_files(
     let mut follower = Follower::new(patterns, from_start, positions);
     let _watcher = watch_dirs(&follower, shutdown.control());
     let mut last_data = clock.now();
+    let mut idle_warnings = idle::IdleWarnings::default();
     loop {
         shutdown.check();
         // Told to stop: one pass more, so that what was written before the stop is counted.
@@ -370,7 +385,9 @@ fn follow_files(
                 // which lines after it were read before.
                 let id = &position.identity;
                 let replay = replays.remove(&(id.dev, id.ino, position.offset));
-                engine.source(&path.display().to_string()).restart_at(position.line, replay);
+                let name = path.display().to_string();
+                shared.metrics.follow_source(&name);
+                engine.source(&name).restart_at(position.line, replay);
             }
             Change::Data { path, bytes } => {
                 got_data = true;
@@ -401,6 +418,12 @@ fn follow_files(
             }
         });
         shared.metrics.set_sources(follower.followed());
+        let idle = follower.idle_patterns();
+        for pattern in idle_warnings.due(clock.now(), &idle) {
+            tracing::warn!("{}", idle::warning(pattern));
+        }
+        let idle = idle.into_iter().map(|i| i.pattern).collect();
+        shared.set_following(Following { sources: follower.followed(), idle });
         shared.ready.store(true, Ordering::SeqCst);
         let now = clock.now();
         if got_data {
@@ -470,6 +493,8 @@ fn read_stdin(shared: Arc<Shared>, config: EngineConfig, mut shutdown: Shutdown,
     });
     let mut engine = Engine::new(shared.clone(), config.clone(), None, clock.clone());
     shared.metrics.set_sources(1);
+    shared.metrics.follow_source("-");
+    shared.set_following(Following { sources: 1, idle: Vec::new() });
     shared.ready.store(true, Ordering::SeqCst);
     engine.source("-");
     let mut ended = false;

@@ -89,12 +89,15 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 }
 
 /// 503 until the reader has looked at every source once (so a line written after a 200 is
-/// never taken for old content), then 200.
+/// never taken for old content), 503 while no source is followed (the paths given match no
+/// file: a typo is not a healthy agent), else 200.
 async fn healthz(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    if shared.ready.load(std::sync::atomic::Ordering::SeqCst) {
-        (StatusCode::OK, "ok\n")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "starting\n")
+    if !shared.ready.load(std::sync::atomic::Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "starting\n".to_string());
+    }
+    match shared.following().problem() {
+        Some(problem) => (StatusCode::SERVICE_UNAVAILABLE, problem),
+        None => (StatusCode::OK, "ok\n".to_string()),
     }
 }
 

@@ -155,6 +155,21 @@ impl Metrics {
         }
     }
 
+    /// A source is followed: its series exist from now on, at 0 until it reads something, so a
+    /// quiet file is told from one that is not followed and `rate()` sees its first line.
+    pub fn follow_source(&self, source: &str) {
+        for series in [
+            &self.lines,
+            &self.bytes,
+            &self.long_lines,
+            &self.invalid_utf8,
+            &self.read_errors,
+            &self.rotations,
+        ] {
+            series.with_label_values(&[source]);
+        }
+    }
+
     pub fn add_read(&self, source: &str, delta: &ReadStats) {
         self.lines.with_label_values(&[source]).inc_by(delta.lines);
         self.bytes.with_label_values(&[source]).inc_by(delta.bytes);
@@ -203,8 +218,10 @@ impl Metrics {
             .collect();
         let bytes: std::collections::BTreeMap<String, u64> =
             values("errwatch_bytes_read_total").into_iter().map(|(m, v)| (label(&m, "source"), v)).collect();
+        // A followed source that has read nothing yet has nothing to restore.
         let sources = values("errwatch_lines_read_total")
             .into_iter()
+            .filter(|(m, lines)| *lines > 0 || bytes.get(&label(m, "source")).is_some_and(|b| *b > 0))
             .map(|(m, lines)| {
                 let source = label(&m, "source");
                 SourceCount { bytes: bytes.get(&source).copied().unwrap_or(0), source, lines }

@@ -2,7 +2,10 @@
 //! subcommand, `--print` alone, times in the local zone or `--timezone`'s, seen times that are
 //! times, failed inputs named, the report in Chinese throughout, the layout at the terminal's
 //! width (a real pseudo-terminal too), errwatch's own log colored only on a terminal, a
-//! tolerant `explain`, README and `--help` in agreement, and the test command's closing lines.
+//! tolerant `explain`, README and `--help` in agreement, and the test command's closing lines;
+//! `watch` about paths that follow no file, `--listen` as exporters take it, values refused,
+//! and per-source series from the moment a source is followed. Sections are numbered by the
+//! items of issue 21.
 
 mod common;
 
@@ -147,6 +150,118 @@ fn files_without_a_subcommand_are_still_watched() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(counted, Some(scanned), "errwatch FILE follows the file and serves /metrics");
+}
+
+// 2 -----------------------------------------------------------------------------------------
+
+/// `errwatch watch` running in the background, its stderr collected; killed when dropped.
+struct Watching {
+    child: std::process::Child,
+    port: u16,
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Watching {
+    fn start(listen: Option<&str>, args: &[&str]) -> Watching {
+        let port = free_port();
+        let listen = listen.map_or(format!("127.0.0.1:{port}"), |l| l.replace("PORT", &port.to_string()));
+        let mut child = Command::new(BIN)
+            .current_dir(repo(""))
+            .args(["watch", "--listen", &listen, "--poll-interval", "0.1"])
+            .args(args)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (mut pipe, collected) = (child.stderr.take().unwrap(), stderr.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                collected.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Watching { child, port, stderr }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// `/healthz` once the reader has looked at every source (no longer "starting").
+    fn health(&self) -> (u16, String) {
+        wait_for(Duration::from_secs(20), || {
+            common::http_answer(self.port, "/healthz").filter(|(_, body)| body != "starting\n")
+        })
+        .expect("errwatch answers /healthz")
+    }
+
+    fn metrics(&self) -> String {
+        http_get(self.port, "/metrics").unwrap_or_default()
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn paths_that_follow_no_file_are_warned_about_and_unhealthy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let (missing, glob, dirs) = (format!("{d}/nope.log"), format!("{d}/logs/*.log"), format!("{d}/*.d"));
+    fs::create_dir(dir.path().join("logs")).unwrap();
+    fs::create_dir(dir.path().join("x.d")).unwrap();
+    let w = Watching::start(None, &[&missing, &glob, &dirs]);
+    assert_eq!(w.health(), (503, format!("no source followed: {missing}, {glob}, {dirs}\n")));
+    assert_eq!(common::metric_sum(&w.metrics(), "errwatch_sources_followed", &[]), 0.0);
+    let warned = wait_for(Duration::from_secs(10), || {
+        let e = w.stderr();
+        (e.contains(&format!("{dirs}: matches 1 path but follows none"))).then_some(e)
+    })
+    .expect("a warning for each path");
+    assert!(
+        warned
+            .contains(&format!("WARN errwatch::daemon: {missing}: no such file; it is read once it appears")),
+        "{warned}"
+    );
+    assert!(
+        warned.contains(&format!("{glob}: no file matches it; files are read once they appear")),
+        "{warned}"
+    );
+    // A file turns up: followed, healthy, and the paths still idle are not warned about at
+    // each poll (once a minute at most).
+    let log = dir.path().join("logs/app.log");
+    fs::write(&log, "").unwrap();
+    let ok =
+        wait_for(Duration::from_secs(20), || common::http_answer(w.port, "/healthz").filter(|a| a.0 == 200));
+    assert_eq!(ok, Some((200, "ok\n".to_string())));
+    common::append(&log, &[common::zhipu_line(1, "1113")]);
+    let counted = wait_for(Duration::from_secs(20), || {
+        (common::metric_sum(&w.metrics(), "errwatch_errors_total", &[]) == 1.0).then_some(())
+    });
+    assert!(counted.is_some(), "the file that turned up is read from its start");
+    let e = w.stderr();
+    assert_eq!(e.matches(&format!("{missing}: no such file")).count(), 1, "{e}");
+    assert_eq!(e.matches(&format!("{glob}: no file matches")).count(), 1, "{e}");
+}
+
+#[test]
+fn plain_errwatch_on_a_terminal_says_it_reads_stdin() {
+    let said = "errwatch: reading log lines from stdin (a terminal); Ctrl-D ends.";
+    // Not on a pipe: a pipeline's stdin is what it is meant to read.
+    let piped = run(&["--listen", "none"], &[], Some(b"")).ok("errwatch < pipe");
+    assert!(!piped.stderr.contains(said), "{}", piped.stderr);
+    // `script` ends the terminal's input when its own (null) ends: errwatch reads to the end.
+    let Some(tty) = in_terminal(&format!("exec {BIN} --listen none"), &[]) else { return };
+    assert!(tty.starts_with(said), "{tty:?}");
+    let Some(tty) = in_terminal(&format!("exec {BIN} watch --listen none"), &[]) else { return };
+    assert!(tty.starts_with(said), "{tty:?}");
 }
 
 // 3 -----------------------------------------------------------------------------------------
@@ -561,6 +676,45 @@ fn print_alone_is_text_and_a_file_after_it_stays_a_file() {
     assert_eq!(printed, expected, "--print FILE prints FILE's errors as text");
 }
 
+// 12 ----------------------------------------------------------------------------------------
+
+/// The local address of the TCP socket listening on `port`, as /proc/net/tcp writes it
+/// (`00000000`: every interface; `0100007F`: 127.0.0.1).
+fn listening_on(port: u16) -> Option<String> {
+    let table = fs::read_to_string("/proc/net/tcp").ok()?;
+    table.lines().skip(1).find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let (addr, p) = f.get(1)?.split_once(':')?;
+        (u16::from_str_radix(p, 16).ok()? == port && f.get(3) == Some(&"0A")).then(|| addr.to_string())
+    })
+}
+
+#[test]
+fn listen_takes_a_bare_port_and_a_host_name() {
+    for (listen, bound) in
+        [(":PORT", "00000000"), ("localhost:PORT", "0100007F"), ("127.0.0.1:PORT", "0100007F")]
+    {
+        let w = Watching::start(Some(listen), &[DEMO]);
+        assert_eq!(w.health().0, 200, "{listen}: {}", w.stderr());
+        assert!(http_get(w.port, "/metrics").unwrap().contains("errwatch_sources_followed 1"));
+        assert_eq!(listening_on(w.port).as_deref(), Some(bound), "{listen}");
+    }
+    for bad in ["9847", ":99999", "localhost", "127.0.0.1:x"] {
+        let r = run(&["watch", "--listen", bad, DEMO], &[], None);
+        assert_eq!(r.code, Some(2), "{bad}");
+        assert!(
+            r.stderr.contains(&format!(
+                "--listen {bad:?} is not an address like 127.0.0.1:9847, localhost:9847 or :9847"
+            )),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    let r = run(&["watch", "--listen", "no-such-host.invalid:9847", DEMO], &[], None);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("cannot be resolved"), "{}", r.stderr);
+}
+
 // 13 ----------------------------------------------------------------------------------------
 
 #[test]
@@ -605,6 +759,70 @@ fn explain_takes_codes_as_people_copy_them_and_suggests_near_ones() {
     let none = run(&["explain", "zzzzzzzzzzzz"], &[], None);
     assert_eq!(none.code, Some(2));
     assert!(!none.stderr.contains("did you mean"), "{}", none.stderr);
+}
+
+// 14 ----------------------------------------------------------------------------------------
+
+/// A one-entry coze catalog file, with `edit` applied to its text.
+fn coze_catalog(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> String {
+    let text = fs::read_to_string(user_catalog(dir)).unwrap();
+    let path = dir.join(name);
+    fs::write(&path, edit(text)).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn refused(args: &[&str], says: &str) {
+    let r = run(args, &[], None);
+    assert_eq!(r.code, Some(2), "{args:?} is refused: {}", r.stderr);
+    assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+}
+
+#[test]
+fn an_unknown_log_level_is_refused() {
+    refused(&["--log-level", "loud", "scan", DEMO], "invalid value 'loud' for '--log-level <LEVEL>'");
+    refused(&["--log-level", "loud", "scan", DEMO], "[possible values: error, warn, info, debug, trace]");
+    ok(&["--log-level", "debug", "scan", DEMO]);
+}
+
+#[test]
+fn a_line_cap_of_zero_is_refused() {
+    refused(
+        &["--max-line-bytes", "0", "scan", DEMO],
+        "invalid value '0' for '--max-line-bytes <BYTES>': must be at least 1",
+    );
+    refused(&["report", "--max-line-bytes", "0", DEMO], "must be at least 1");
+    ok(&["--max-line-bytes", "1", "scan", DEMO]);
+}
+
+#[test]
+fn a_user_entry_of_another_providers_api_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ark = coze_catalog(dir.path(), "ark.toml", |t| t.replace("api = \"openapi\"", "api = \"ark\""));
+    refused(
+        &["--catalog", &ark, "catalog"],
+        "coze:4027: api \"ark\" is not one of provider coze's (openapi)",
+    );
+    refused(&["--catalog", &ark, "scan", DEMO], "api \"ark\" is not one of provider coze's");
+    // Without `api`: required, and said so with the file and line.
+    let none = coze_catalog(dir.path(), "none.toml", |t| t.replace("api = \"openapi\"\n", ""));
+    refused(&["--catalog", &none, "catalog"], &format!("{none}:2: missing field `api`"));
+    let readme = fs::read_to_string(repo("src/catalog/README.md")).unwrap();
+    assert!(readme.contains("- `api` (required)"), "the catalog README says `api` is required");
+}
+
+#[test]
+fn a_user_entry_of_category_unknown_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = coze_catalog(dir.path(), "unknown.toml", |t| {
+        t.replace("category = \"server_error\"", "category = \"unknown\"")
+    });
+    refused(
+        &["--catalog", &unknown, "explain", "4027"],
+        "entry \"4027\": category \"unknown\" is not for catalog entries",
+    );
+    let other = coze_catalog(dir.path(), "other.toml", |t| t.replace("\"server_error\"", "\"bogus\""));
+    refused(&["--catalog", &other, "catalog"], "unknown variant `bogus`");
 }
 
 // 15 ----------------------------------------------------------------------------------------
@@ -719,6 +937,71 @@ fn scan_text_shows_the_lines_own_message_whole() {
     let printed =
         run(&["--print", "--listen", "none"], &[], Some(&fs::read(log).unwrap())).ok("--print").stdout;
     assert!(printed.contains(&long) && !printed.contains("{{Parameter}}"), "{printed}");
+}
+
+// 16 ----------------------------------------------------------------------------------------
+
+const PER_SOURCE: [&str; 6] = [
+    "errwatch_lines_read_total",
+    "errwatch_bytes_read_total",
+    "errwatch_long_lines_total",
+    "errwatch_invalid_utf8_lines_total",
+    "errwatch_read_errors_total",
+    "errwatch_rotations_total",
+];
+
+/// The value of each per-source series of `source`, `None` where it has no series.
+fn per_source(metrics: &str, source: &str) -> Vec<Option<f64>> {
+    PER_SOURCE
+        .iter()
+        .map(|name| {
+            let head = format!("{name}{{source=\"{source}\"}} ");
+            metrics.lines().find_map(|l| l.strip_prefix(&head)?.parse().ok())
+        })
+        .collect()
+}
+
+#[test]
+fn per_source_series_exist_at_zero_from_the_moment_a_source_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = dir.path().join("quiet.log");
+    fs::write(&quiet, "").unwrap();
+    let later = dir.path().join("later.log");
+    let (quiet_name, later_name) = (quiet.display().to_string(), later.display().to_string());
+    let w = Watching::start(None, &[&quiet_name, &later_name]);
+    assert_eq!(w.health().0, 200);
+    let zeros = vec![Some(0.0); PER_SOURCE.len()];
+    assert_eq!(per_source(&w.metrics(), &quiet_name), zeros, "a quiet followed file has its series");
+    assert_eq!(per_source(&w.metrics(), &later_name), vec![None; PER_SOURCE.len()], "not followed yet");
+    fs::write(&later, "").unwrap();
+    let seen = wait_for(Duration::from_secs(20), || {
+        let m = w.metrics();
+        (per_source(&m, &later_name) == zeros).then_some(())
+    });
+    assert!(seen.is_some(), "a file that appears has its series once followed: {}", w.metrics());
+    common::append(&later, &["one line".to_string()]);
+    let read = wait_for(Duration::from_secs(20), || {
+        let m = w.metrics();
+        (per_source(&m, &later_name)[0] == Some(1.0)).then_some(m)
+    })
+    .expect("the line is counted");
+    assert_eq!(per_source(&read, &quiet_name), zeros);
+    // stdin is a source too.
+    let port = free_port();
+    let mut child = Command::new(BIN)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    let m = wait_for(Duration::from_secs(20), || {
+        http_get(port, "/metrics").filter(|m| m.contains("source=\"-\""))
+    });
+    drop(stdin);
+    let _ = child.wait();
+    assert_eq!(per_source(&m.expect("stdin's series"), "-"), zeros);
 }
 
 // 17 ----------------------------------------------------------------------------------------

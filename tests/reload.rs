@@ -191,7 +191,8 @@ impl Watched {
                 }
             }
         });
-        wait_for(Duration::from_secs(10), || http_get(port, "/healthz")).expect("answers /healthz");
+        wait_for(Duration::from_secs(10), || common::looked_at_every_source(port).then_some(()))
+            .expect("answers /healthz");
         Watched { child, port, stderr, reloads: 0 }
     }
 

@@ -1,8 +1,8 @@
 //! `errwatch watch` (and plain `errwatch [FILE]...`): follow files or stdin, serve metrics,
 //! stop cleanly on SIGTERM/SIGINT, reload `--catalog` files on SIGHUP.
 
-use std::io;
-use std::net::SocketAddr;
+use std::io::{self, IsTerminal};
+use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,15 +18,12 @@ use crate::web_config::WebConfig;
 use super::ExitCode;
 
 pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -> io::Result<ExitCode> {
-    let listen: Option<SocketAddr> = match args.listen.as_str() {
-        "none" => None,
-        a => match a.parse() {
-            Ok(addr) => Some(addr),
-            Err(_) => {
-                eprintln!("errwatch: --listen {a:?} is not an address like 127.0.0.1:9847 (or \"none\")");
-                return Ok(ExitCode::Usage);
-            }
-        },
+    let listen = match listen_address(&args.listen) {
+        Ok(listen) => listen,
+        Err(e) => {
+            eprintln!("errwatch: --listen {:?} {e}", args.listen);
+            return Ok(ExitCode::Usage);
+        }
     };
     let web = match &args.web_config_file {
         Some(path) => match WebConfig::load(path) {
@@ -55,6 +52,12 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         input_format: global.input_format.into(),
     };
     let from_stdin = args.files.is_empty();
+    if from_stdin && io::stdin().is_terminal() {
+        // Plain `errwatch` typed at a prompt would otherwise sit there silently.
+        eprintln!(
+            "errwatch: reading log lines from stdin (a terminal); Ctrl-D ends. To follow files: errwatch FILE|GLOB..."
+        );
+    }
     let input = if from_stdin {
         Input::Stdin
     } else {
@@ -81,6 +84,35 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         eprintln!("errwatch: stopped on a fatal error: {e}");
     }
     Ok(ended.exit_code())
+}
+
+/// A `--listen` value as exporters take it: `none`, `HOST:PORT` (an address, or a name such as
+/// `localhost`, its first IPv4 address preferred), or `:PORT` for every IPv4 interface.
+fn listen_address(arg: &str) -> Result<Option<SocketAddr>, String> {
+    if arg == "none" {
+        return Ok(None);
+    }
+    if let Ok(addr) = arg.parse::<SocketAddr>() {
+        return Ok(Some(addr));
+    }
+    let shape = "is not an address like 127.0.0.1:9847, localhost:9847 or :9847 (or \"none\")";
+    let Some((host, port)) = arg.rsplit_once(':') else { return Err(shape.to_string()) };
+    let Ok(port) = port.parse::<u16>() else { return Err(shape.to_string()) };
+    if host.is_empty() {
+        return Ok(Some(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port))));
+    }
+    if host.contains(':') || host.contains(['[', ']']) {
+        return Err(shape.to_string());
+    }
+    let found: Vec<SocketAddr> =
+        (host, port).to_socket_addrs().map_err(|e| format!("cannot be resolved: {e}"))?.collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .map(Some)
+        .ok_or_else(|| format!("cannot be resolved: {host} has no address"))
 }
 
 /// Why `watch` ended, once it had started.
@@ -207,6 +239,20 @@ impl Signals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listen_takes_what_exporters_take() {
+        let addr = |a: &str| listen_address(a).map(|l| l.map(|s| s.to_string()));
+        assert_eq!(addr("none"), Ok(None));
+        assert_eq!(addr("127.0.0.1:9847").unwrap().as_deref(), Some("127.0.0.1:9847"));
+        assert_eq!(addr("[::1]:9847").unwrap().as_deref(), Some("[::1]:9847"));
+        assert_eq!(addr(":9847").unwrap().as_deref(), Some("0.0.0.0:9847"));
+        assert_eq!(addr("localhost:9847").unwrap().as_deref(), Some("127.0.0.1:9847"));
+        for bad in ["9847", ":", ":99999", "localhost", "::1:9847", "[::1]", "127.0.0.1:x", ""] {
+            let e = listen_address(bad).expect_err(bad);
+            assert!(e.contains("is not an address like") || e.contains("cannot be resolved"), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn only_being_told_ends_watch_with_success() {

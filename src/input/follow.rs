@@ -129,6 +129,23 @@ pub enum Change<'a> {
     },
 }
 
+/// A path or glob of the command line that follows no file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdlePattern {
+    pub pattern: String,
+    /// Paths it matches that exist (none are followed).
+    pub matches: usize,
+}
+
+/// The paths a pattern stands for: a glob's matches, or the path itself (which may not exist).
+fn expand_one(pattern: &str) -> BTreeSet<PathBuf> {
+    if pattern.contains(['*', '?', '[']) {
+        glob::glob(pattern).map(|m| m.flatten().collect()).unwrap_or_default()
+    } else {
+        BTreeSet::from([PathBuf::from(pattern)])
+    }
+}
+
 struct Tracked {
     file: File,
     position: Position,
@@ -223,17 +240,23 @@ impl Follower {
     }
 
     fn expand(&self) -> BTreeSet<PathBuf> {
-        let mut out = BTreeSet::new();
-        for p in &self.patterns {
-            if p.contains(['*', '?', '[']) {
-                if let Ok(matches) = glob::glob(p) {
-                    out.extend(matches.flatten());
+        self.patterns.iter().flat_map(|p| expand_one(p)).collect()
+    }
+
+    /// The patterns that follow no file now, each with how many paths it matches (a file that
+    /// matches but is not followed is compressed, unreadable or not a regular file).
+    pub fn idle_patterns(&self) -> Vec<IdlePattern> {
+        self.patterns
+            .iter()
+            .filter_map(|p| {
+                let paths = expand_one(p);
+                if paths.iter().any(|path| self.tracked.contains_key(path)) {
+                    return None;
                 }
-            } else {
-                out.insert(PathBuf::from(p));
-            }
-        }
-        out
+                let matches = paths.iter().filter(|path| fs::symlink_metadata(path).is_ok()).count();
+                Some(IdlePattern { pattern: p.clone(), matches })
+            })
+            .collect()
     }
 
     fn poll_path(&mut self, path: &Path, first: bool, on: &mut impl FnMut(Change<'_>)) {

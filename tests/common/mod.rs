@@ -23,6 +23,11 @@ pub fn free_port() -> u16 {
 
 /// The body of `GET path` when the answer is 200, else `None`.
 pub fn http_get(port: u16, path: &str) -> Option<String> {
+    http_answer(port, path).filter(|(status, _)| *status == 200).map(|(_, body)| body)
+}
+
+/// The status and body of `GET path`, whatever the status; `None` when nothing answers.
+pub fn http_answer(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
@@ -30,7 +35,15 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
     s.read_to_end(&mut raw).ok()?;
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n")?;
-    (head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200")).then(|| body.to_string())
+    let status = head.strip_prefix("HTTP/1.")?.get(2..5)?.parse().ok()?;
+    Some((status, body.to_string()))
+}
+
+/// The daemon has looked at every source once: `/healthz` is 200, or 503 because the paths it
+/// was given follow no file yet (a test that creates its files after the start).
+pub fn looked_at_every_source(port: u16) -> bool {
+    matches!(http_answer(port, "/healthz"), Some((200, _)))
+        || matches!(http_answer(port, "/healthz"), Some((503, b)) if b.starts_with("no source followed"))
 }
 
 /// Sum of every sample of `name` whose labels contain all of `labels` (`key="value"`).
@@ -80,7 +93,8 @@ impl Daemon {
             .spawn()
             .expect("errwatch starts");
         let d = Daemon { child, port };
-        wait_for(Duration::from_secs(10), || http_get(port, "/healthz")).expect("errwatch answers /healthz");
+        wait_for(Duration::from_secs(10), || looked_at_every_source(port).then_some(()))
+            .expect("errwatch answers /healthz");
         d
     }
 

@@ -487,7 +487,7 @@ fn trigger_words(descriptors: &[Descriptor]) -> Vec<String> {
     words
 }
 
-pub(super) fn dfa(words: &[impl AsRef<[u8]>], what: &str) -> Result<AhoCorasick, String> {
+fn dfa(words: &[impl AsRef<[u8]>], what: &str) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
         .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::LeftmostFirst)

@@ -14,6 +14,7 @@
 
 use aho_corasick::AhoCorasick;
 
+use super::literals::Literals;
 use super::text_forms;
 use crate::catalog::descriptor::{Alone, Descriptor};
 
@@ -26,7 +27,7 @@ pub struct MessageEvidence {
     /// One word (or phrase) of every message the catalog knows.
     anchors: AhoCorasick,
     /// The counted providers' code keys, capitalized.
-    keys: AhoCorasick,
+    keys: Literals,
 }
 
 impl MessageEvidence {
@@ -55,8 +56,8 @@ impl MessageEvidence {
             // more to build than it saves.
             anchors: AhoCorasick::new(message_anchors)
                 .map_err(|e| format!("message anchors do not compile: {e}"))?,
-            // A DFA: few words, run over every line with a signal and no trigger.
-            keys: super::lexicon::dfa(&keys, "capitalized code keys")?,
+            // Few words, looked for in every line with a signal and no trigger.
+            keys: Literals::new(&keys, false)?,
         })
     }
 

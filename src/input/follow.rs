@@ -175,6 +175,8 @@ pub struct Follower {
     /// instead of being read twice.
     remembered: std::collections::VecDeque<Position>,
     buf: Vec<u8>,
+    /// What each pattern stood for at the last poll, for [`Follower::idle_patterns`].
+    expanded: Vec<BTreeSet<PathBuf>>,
 }
 
 impl Follower {
@@ -192,6 +194,7 @@ impl Follower {
             compressed: BTreeMap::new(),
             remembered,
             buf: vec![0; CHUNK_BYTES],
+            expanded: Vec::new(),
         }
     }
 
@@ -225,7 +228,8 @@ impl Follower {
 
     /// One pass over every path: reads what is new and reports what changed.
     pub fn poll(&mut self, mut on: impl FnMut(Change<'_>)) {
-        let paths = self.expand();
+        self.expanded = self.patterns.iter().map(|p| expand_one(p)).collect();
+        let paths: BTreeSet<PathBuf> = self.expanded.iter().flatten().cloned().collect();
         let first = std::mem::replace(&mut self.first_poll, false);
         if first {
             self.read_moved_tails(&paths, &mut on);
@@ -243,13 +247,14 @@ impl Follower {
         self.patterns.iter().flat_map(|p| expand_one(p)).collect()
     }
 
-    /// The patterns that follow no file now, each with how many paths it matches (a file that
-    /// matches but is not followed is compressed, unreadable or not a regular file).
+    /// The patterns that follow no file after the last poll, each with how many paths it
+    /// matches (a file that matches but is not followed is compressed, unreadable or not a
+    /// regular file). The poll's own expansion: no second walk of the globs.
     pub fn idle_patterns(&self) -> Vec<IdlePattern> {
         self.patterns
             .iter()
-            .filter_map(|p| {
-                let paths = expand_one(p);
+            .zip(&self.expanded)
+            .filter_map(|(p, paths)| {
                 if paths.iter().any(|path| self.tracked.contains_key(path)) {
                     return None;
                 }

@@ -212,15 +212,29 @@ fn is_generic(message: &str) -> bool {
         "error",
         "failed",
         "unknown error",
+        // JavaScript's printing of a body that is not there (`retrying 429 undefined`).
+        "undefined",
     ];
     let m = message.trim().trim_end_matches(['.', '。', '!', '！']).trim();
-    m.chars().count() <= 4 || no_body(m) || REASONS.iter().any(|r| m.eq_ignore_ascii_case(r))
+    m.chars().count() <= 4 || no_body(m) || is_nil(m) || REASONS.iter().any(|r| m.eq_ignore_ascii_case(r))
+}
+
+/// Go's printing of a nil message (`%!s(<nil>)`, `<nil>`): go-openai's `message: %!s(<nil>)`
+/// when the body had none.
+fn is_nil(message: &str) -> bool {
+    message.trim_start_matches("%!s(").trim_end_matches(')') == "<nil>"
 }
 
 /// What an SDK prints in place of a body it did not get: openai-node's `429 status code (no
 /// body)` (its closing parenthesis may be cut with the text around it). No message at all.
 fn no_body(message: &str) -> bool {
-    message.trim().trim_end_matches(')').eq_ignore_ascii_case("status code (no body")
+    let m = message.trim();
+    // With its status, as a body's `message` field holds it: `400 status code (no body)`.
+    let m = m
+        .split_once(' ')
+        .filter(|(s, _)| s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(m, |(_, rest)| rest);
+    m.trim_end_matches(')').eq_ignore_ascii_case("status code (no body")
 }
 
 fn from_shape(
@@ -275,7 +289,7 @@ fn from_shape(
             let basis = match basis {
                 Some(b) => b,
                 None if message_confirms(catalog, &res, message) => Basis::Message,
-                None => return Err(Dropped::NotAnError),
+                None => return said_in_body(shape.message, shape.http_status, around, catalog),
             };
             let d =
                 known(catalog, provider, shape.code, shape.http_status, shape.message, res, Evidence::Code);
@@ -287,11 +301,28 @@ fn from_shape(
             // A code the catalog lacks: a provider-shaped body all the same, when the shape is
             // distinctive or a clue names the provider.
             let Some(basis) = basis else {
-                return Err(Dropped::NotAnError);
+                return said_in_body(shape.message, shape.http_status, around, catalog);
             };
             let d = unknown(provider, shape.code, shape.http_status, shape.message, Evidence::Code);
             Ok((d, basis))
         }
+    }
+}
+
+/// A body whose shape, read as its shape's provider's, counts nothing may still say a
+/// documented message (`{'code': 400, 'message': '未检测到人脸', 'metadata': {}}`: Zhipu's shape,
+/// PPIO's words, a PPIO body without its `reason`): known by that message, as the same message
+/// after an SDK's exception class is.
+fn said_in_body(
+    message: Option<String>,
+    status: Option<u16>,
+    around: &Surroundings,
+    catalog: &Catalog,
+) -> Result<(Detection, Basis), Dropped> {
+    let message = message.filter(|m| !m.is_empty()).ok_or(Dropped::NotAnError)?;
+    match from_message(message, status, around, catalog) {
+        Ok((d, basis)) if d.evidence == Evidence::Message => Ok((d, basis)),
+        _ => Err(Dropped::NotAnError),
     }
 }
 
@@ -546,14 +577,27 @@ mod tests {
     /// "no body". Anything that says something can.
     #[test]
     fn generic_messages() {
-        for m in
-            ["x", "error", "Not Found", "Too Many Requests.", "status code (no body)", "status code (no body"]
-        {
+        for m in [
+            "x",
+            "error",
+            "Not Found",
+            "Too Many Requests.",
+            "status code (no body)",
+            "status code (no body",
+            "429 status code (no body)",
+            "%!s(<nil>)",
+            "<nil>",
+            "undefined",
+        ] {
             assert!(is_generic(m), "{m}");
         }
-        for m in
-            ["template not approved", "too many sms", "余额不足或无可用资源包,请充值。", "status code 429"]
-        {
+        for m in [
+            "template not approved",
+            "too many sms",
+            "余额不足或无可用资源包,请充值。",
+            "status code 429",
+            "%!s(<nil>) at x",
+        ] {
             assert!(!is_generic(m), "{m}");
         }
     }

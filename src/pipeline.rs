@@ -123,6 +123,18 @@ impl Pipeline {
                     // is the error the HTTP client's line before it logged: it takes its place.
                     if event.detection.message.is_some() {
                         let status = event.detection.http_status;
+                        // Said again in the same record (the logger's line, then the stack
+                        // Node prints under it): one error.
+                        if self.pending.iter().any(|p| {
+                            let held = &p.event.detection;
+                            p.record == record
+                                && held.evidence == Evidence::Status
+                                && held.provider == provider
+                                && held.http_status == status
+                                && held.message == event.detection.message
+                        }) {
+                            continue;
+                        }
                         self.take(|p| {
                             p.evidence == Evidence::Status
                                 && p.provider == provider

@@ -176,6 +176,16 @@ const CASES: &[Case] = &[
         )],
     },
     Case {
+        name: "the lines before: in a source that calls several providers, another call's model names nothing",
+        lines: &[
+            ("2025-03-14 09:00:28 INFO [app] chat ok model=glm-4-plus tokens=120", Neither),
+            ("2025-03-14 09:00:29 INFO [app] chat ok model=doubao-pro-32k tokens=88", Neither),
+            ("2025-03-14 09:00:31 ERROR [app] chat failed: 429 status code (no body)", Dropped(None)),
+            (PPIO_REQUEST, Neither),
+            ("2025-03-14 09:00:33 ERROR [app] chat failed: 429 status code (no body)", Kept("ppio", "http_429", "status")),
+        ],
+    },
+    Case {
         name: "clue strength: a model name beats the lines before",
         lines: &[
             (PPIO_REQUEST, Neither),

@@ -29,7 +29,8 @@ enum Node {
 
 fn fits(form: &CodeForm, code: &str) -> bool {
     let upper_snake = |c: &str| {
-        c.contains('_') && c.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        c.starts_with(|c: char| c.is_ascii_uppercase())
+            && c.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
     };
     match form {
         CodeForm::Digits => !code.is_empty() && code.len() <= 12 && code.bytes().all(|b| b.is_ascii_digit()),
@@ -220,6 +221,15 @@ fn every_entry_in_every_notation_and_placement() {
         let descriptor = catalog.descriptor(provider).unwrap();
         let host = host(descriptor);
         for entry in catalog.entries().iter().filter(|e| e.provider == provider) {
+            // Every documented code can be sent in one of the provider's shapes: a code no
+            // shape reads is a code errwatch could never count by its body.
+            if shapes_of(descriptor).iter().all(|shape| body(entry, shape).is_none()) {
+                failures.push(format!(
+                    "{} {}: no shape of the provider reads this code",
+                    provider.as_str(),
+                    entry.code
+                ));
+            }
             for shape in shapes_of(descriptor) {
                 let Some(tree) = body(entry, shape) else { continue };
                 for notation in NOTATIONS {

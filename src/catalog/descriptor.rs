@@ -132,7 +132,7 @@ pub enum CodeForm {
     Digits,
     /// `RateLimitExceeded.EndpointRPMExceeded`, `InvalidParameter.model`.
     Camel,
-    /// `RATE_LIMIT_EXCEEDED`.
+    /// `RATE_LIMIT_EXCEEDED`, or one upper-case word (PPIO's `UNKNOWN`).
     UpperSnake,
     /// `invalid_request_error`, `insufficient_quota`.
     LowerSnake,

@@ -6,6 +6,7 @@
 
 use super::hints::{self, Hint};
 use super::lexicon::Lexicon;
+use crate::catalog::Provider;
 use crate::timestamp::{self, Dating, EpochMillis, Stamp};
 
 /// Bytes of a line kept for context; hosts and SDK names sit early in a line.
@@ -100,22 +101,34 @@ pub struct Context {
 /// The one provider a source has named by host or field, however long ago: a service that
 /// logs its client's base URL once at start (`llm client ready baseURL=https://api.ppinfra.com`)
 /// and then only `429 status code (no body)`. Once a source names a second provider (counted
-/// or not), it talks to several, and no line far back says whose an error is.
+/// or not, by any clue, a model name included), it talks to several, and no line far back says
+/// whose an error is.
 #[derive(Default, Clone, Copy)]
 enum SourceProvider {
     #[default]
     Unknown,
+    /// Only weaker clues (models, SDK frames) so far, all of this provider's.
+    Clued(Provider),
     One(Hint),
     Several,
 }
 
 impl SourceProvider {
+    /// A host or field names the source's provider; any clue of another one (a model, an SDK
+    /// frame) shows that it calls several.
+    #[inline]
     fn learn(&mut self, hint: Option<Hint>) {
-        let Some(h) = hint.filter(|h| h.strength >= hints::Strength::Host) else { return };
+        let (Some(h), false) = (hint, matches!(self, SourceProvider::Several)) else { return };
+        let names = h.strength >= hints::Strength::Host;
         *self = match *self {
-            SourceProvider::Unknown => SourceProvider::One(h),
+            SourceProvider::Unknown if names => SourceProvider::One(h),
+            SourceProvider::Unknown => SourceProvider::Clued(h.provider),
+            SourceProvider::Clued(p) if p == h.provider && names => SourceProvider::One(h),
+            SourceProvider::Clued(p) if p == h.provider => SourceProvider::Clued(p),
             SourceProvider::One(known) if known.provider == h.provider => SourceProvider::One(known),
-            _ => SourceProvider::Several,
+            SourceProvider::Clued(_) | SourceProvider::One(_) | SourceProvider::Several => {
+                SourceProvider::Several
+            }
         };
     }
 }
@@ -218,6 +231,7 @@ impl Context {
         self.work_out_hints(number, chunk, lexicon);
         let mut in_record: Option<Hint> = None;
         let mut newest: Option<Hint> = None;
+        let mut newest_in_record = false;
         // Newest first: the slots before `next`, then (once the ring has wrapped) those after.
         let (wrapped, oldest) = self.lines.split_at_mut(self.next);
         for r in wrapped.iter_mut().rev().chain(oldest.iter_mut().rev()) {
@@ -234,10 +248,24 @@ impl Context {
             if r.record == record && in_record.is_none_or(|b| h.strength > b.strength) {
                 in_record = Some(h);
             }
-            newest = newest.or(Some(h));
+            if newest.is_none() {
+                newest = Some(h);
+                newest_in_record = r.record == record;
+            }
         }
-        for r in &self.lines {
-            self.source.learn(r.hint.flatten());
+        // Once a source is known to call several providers, nothing it logs changes that.
+        if !matches!(self.source, SourceProvider::Several) {
+            for r in &self.lines {
+                self.source.learn(r.hint.flatten());
+            }
+        }
+        // In a source that calls several providers, a model or SDK frame named in an earlier
+        // record (`llm call failed {"model":"glm-4-plus",...}`) says whose that call was, not
+        // whose the next one is: their lines interleave. Only a host or a `provider=` field
+        // there (the request line of this very call) still speaks for it.
+        let several = matches!(self.source, SourceProvider::Several);
+        if several && !newest_in_record && newest.is_some_and(|h| h.strength < hints::Strength::Host) {
+            newest = None;
         }
         let source = match self.source {
             SourceProvider::One(h) => Some(h),
@@ -282,7 +310,6 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Provider;
 
     #[test]
     fn lines_kept_in_place_survive_their_chunk() {
@@ -302,5 +329,32 @@ mod tests {
             c.record_time(&next).map(crate::timestamp::format).as_deref(),
             Some("2026-11-02T10:00:01Z")
         );
+    }
+
+    /// Each line its own record, as a JSON logger writes them. What the line before says holds
+    /// for the next line while the source calls one provider; once it calls several, only a
+    /// host before still does, not another call's model.
+    #[test]
+    fn another_calls_model_does_not_name_the_next_error() {
+        let catalog = crate::test_support::catalog();
+        let recent_after = |lines: &[&str]| {
+            let mut c = Context::new(8, 2026);
+            for (i, line) in lines.iter().enumerate() {
+                let n = i as u64 + 1;
+                let placed = Placed { bytes: line.as_bytes(), at: None };
+                let hint = LineHint::Known(hints::find(line.as_bytes(), catalog.lexicon()));
+                c.start_record(placed, None);
+                c.push(n, n, placed, hint, b"", catalog.lexicon());
+            }
+            let n = lines.len() as u64 + 1;
+            c.nearby(n, n, b"", catalog.lexicon()).1.map(|h| h.provider.to_string())
+        };
+        let glm = r#"{"msg":"chat ok","model":"glm-4-plus"}"#;
+        let doubao = r#"{"msg":"llm call failed","model":"doubao-seed-1-6-250615"}"#;
+        let ark = "POST https://ark.cn-beijing.volces.com/api/v3/chat/completions";
+        assert_eq!(recent_after(&[glm]).as_deref(), Some("zhipu"));
+        assert_eq!(recent_after(&[glm, glm]).as_deref(), Some("zhipu"));
+        assert_eq!(recent_after(&[glm, doubao]), None);
+        assert_eq!(recent_after(&[doubao, glm, ark]).as_deref(), Some("volcengine"));
     }
 }

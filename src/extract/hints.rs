@@ -120,6 +120,9 @@ fn stands_alone(line: &[u8], at: usize, stop: usize, kind: ClueKind, wildcard: b
     }
     match before {
         None => true,
+        // `thudm/glm-4-9b-chat`, `moonshotai/kimi-k2`: a model routed by an aggregator (PPIO,
+        // OpenRouter) or hosted open weights, not a call to the vendor's own API.
+        Some(b'/') if kind == ClueKind::Model => false,
         Some(b) if !b.is_ascii_alphanumeric() => true,
         Some(b) => line[at].is_ascii_uppercase() && (b.is_ascii_lowercase() || b.is_ascii_digit()),
     }
@@ -158,6 +161,17 @@ mod tests {
         let h = find("模型代码 provider=zhipu code=1211").unwrap();
         assert_eq!((h.provider, h.strength), (Provider::from_static("zhipu"), Strength::Field));
         assert_eq!(find("代码码码 provider码=x"), None);
+    }
+
+    /// A model name is a clue when it is the vendor's own (`glm-4-plus`), not when an
+    /// aggregator routes it under the vendor's name (`thudm/glm-4-9b-chat`).
+    #[test]
+    fn routed_models_name_no_provider() {
+        let h = find(r#"{"model":"glm-4-plus"}"#).unwrap();
+        assert_eq!((h.provider, h.strength), (Provider::from_static("zhipu"), Strength::Model));
+        for line in [r#"{"model":"thudm/glm-4-9b-chat"}"#, "model=moonshotai/kimi-k2-instruct 429"] {
+            assert_eq!(find(line), None, "{line}");
+        }
     }
 
     /// Every fixture log, its lines asked for in runs of every length up to 25 (with lines

@@ -99,7 +99,8 @@ pub struct Lexicon {
 
 /// Keys that hold an HTTP status in the objects around a body (`{"status":429,"body":{..}}`),
 /// whoever's body it is.
-const STATUS_KEYS: &[&str] = &["status", "status_code", "statusCode", "http_status", "httpStatus"];
+const STATUS_KEYS: &[&str] =
+    &["status", "status_code", "statusCode", "http_status", "httpStatus", "httpStatusCode"];
 
 impl Lexicon {
     /// Compiles the descriptors; the problem in words when they cannot be. `message_anchors`:

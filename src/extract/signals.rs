@@ -19,8 +19,9 @@ use super::text_forms;
 use crate::catalog::descriptor::{Alone, Descriptor};
 
 /// Words of a line that reports an error in an SDK's or an application's words
-/// (`RateLimitError: ...`, `NovitaException - ...`, `LLM call failed: ...`).
-pub const MESSAGE_SIGNALS: &[&str] = &["rror", "xception", "fail"];
+/// (`RateLimitError: ...`, `NovitaException - ...`, `LLM call failed: ...`, and JavaScript's
+/// `retrying 429 undefined` for the missing body of `console.warn(err.status, err.error)`).
+pub const MESSAGE_SIGNALS: &[&str] = &["rror", "xception", "fail", "undefined"];
 
 #[derive(Debug)]
 pub struct MessageEvidence {
@@ -87,7 +88,7 @@ impl MessageEvidence {
 
 /// Three digits from 400 to 599 standing as a word (`429 status code`, `status=503`), not
 /// a fraction (a timestamp's milliseconds: `10:00:35,540`, `1.429`).
-fn has_error_status(line: &[u8]) -> bool {
+pub(super) fn has_error_status(line: &[u8]) -> bool {
     memchr::memchr2_iter(b'4', b'5', line).any(|at| {
         let word = |i: usize| line.get(i).is_some_and(u8::is_ascii_alphanumeric);
         let fraction = at > 0 && matches!(line[at - 1], b'.' | b',');

@@ -14,6 +14,7 @@ use std::cell::RefCell;
 use super::lexicon::Lexicon;
 use super::notation::{self, Object, Tape, Value};
 use super::shapes::{self, ShapeMatch};
+use super::signals;
 use super::text_forms;
 
 /// How many times a string inside a string may be searched again: a body escaped in a log
@@ -295,7 +296,8 @@ fn visit(
     if let Some(obj) = value.as_object() {
         let fields = shapes::Fields::of(obj, lexicon);
         // The object's own status (`status: 429` beside `error: {...}`) is its body's.
-        let status = fields.status(lexicon.status_keys()).or(status);
+        let own_status = fields.status(lexicon.status_keys());
+        let status = own_status.or(status);
         if let Some(mut shape) = shapes::recognize(&fields, lexicon) {
             shape.http_status = shape.http_status.or(status);
             // An SDK's error object copies its body's fields (`code: 400`, `message: '400 ..'`)
@@ -321,7 +323,23 @@ fn visit(
             out.push(Candidate { offset, kind: CandidateKind::Message { message, http_status: status } });
             return;
         }
+        let before = out.len();
         visit_fields(obj, span, offset, depth, status, lexicon, scratch, out);
+        if out.len() > before {
+            return;
+        }
+        // Nothing in its fields: a body that kept its status and message but not its code
+        // (an Ark body without `code`) is known by the message; an error that kept only its
+        // status (go-openai's `&{HTTPStatus:404 Not Found HTTPStatusCode:404 Err:<nil>
+        // Body:[]}`) is that status, as `status=404` in text is.
+        if let Some((message, status)) = shapes::message_beside_status(&fields, lexicon) {
+            out.push(Candidate {
+                offset,
+                kind: CandidateKind::Message { message, http_status: Some(status) },
+            });
+        } else if let Some(status) = own_status {
+            out.push(Candidate { offset, kind: CandidateKind::Status { status } });
+        }
         return;
     }
     for item in value.items().filter(|v| may_hold_candidates(*v)) {
@@ -382,6 +400,8 @@ fn may_hold_candidates(value: Value<'_>) -> bool {
     }
 }
 
+/// Could a string hold an error: a body, a code, a status line, or an SDK's exception text
+/// (a JSON log's `"err": "400 Client Error: Bad Request for url: .."`)?
 fn might_hold_error(s: &str) -> bool {
     // One pass for the three, not one per literal: this is asked of every string of a body.
     let bytes = s.as_bytes();
@@ -389,13 +409,28 @@ fn might_hold_error(s: &str) -> bool {
         && (memchr::memchr3_iter(b'{', b'c', b'H', bytes).any(|at| {
             let rest = &bytes[at..];
             rest[0] == b'{' || rest.starts_with(b"code") || rest.starts_with(b"HTTP/")
-        }) || memchr::memchr_iter(b'C', bytes).any(|at| bytes[at..].starts_with(b"Code")))
+        }) || memchr::memchr_iter(b'C', bytes).any(|at| bytes[at..].starts_with(b"Code"))
+            // A status line or an exception text is words: ids and codes hold no space.
+            || (memchr::memchr(b' ', bytes).is_some()
+                && (signals::has_error_status(bytes) || text_forms::may_hold_statement(bytes))))
 }
 
 /// `status=429 body={...}`: the status belongs to the body beside it, not a second error.
 fn attach_status(out: &mut Vec<Candidate>) {
     let has_status = out.iter().any(|c| matches!(c.kind, CandidateKind::Status { .. }));
     let has_other = out.iter().any(|c| !matches!(c.kind, CandidateKind::Status { .. }));
+    if has_status && !has_other {
+        // The same status said twice (`Error code: 400 - {"statusCode":400}`) is one error's.
+        let mut said: Vec<u16> = Vec::new();
+        out.retain(|c| match c.kind {
+            CandidateKind::Status { status } if said.contains(&status) => false,
+            CandidateKind::Status { status } => {
+                said.push(status);
+                true
+            }
+            _ => true,
+        });
+    }
     if !(has_status && has_other) {
         return;
     }
@@ -490,10 +525,34 @@ mod tests {
         }
     }
 
+    /// An error object that kept only its status is that status; one with a body, or whose
+    /// status is not an error's, is not a second one.
+    #[test]
+    fn an_object_with_only_a_status_is_that_status() {
+        let statuses = |line: &str| -> Vec<Option<u16>> {
+            find(line, crate::test_support::lexicon())
+                .into_iter()
+                .map(|c| match c.kind {
+                    CandidateKind::Status { status } => Some(status),
+                    _ => None,
+                })
+                .collect()
+        };
+        let go = r#"level=error error="&{HTTPStatus:404 Not Found HTTPStatusCode:404 Err:<nil> Body:[]}" url=https://api.ppinfra.com/v3"#;
+        assert_eq!(statuses(go), vec![Some(404)]);
+        let json = r#"{"msg":"llm call failed","err":{"status":503,"name":"APIError"},"url":"https://api.ppinfra.com"}"#;
+        assert_eq!(statuses(json), vec![Some(503)]);
+        let ok = r#"{"msg":"request completed","status":200,"url":"https://api.ppinfra.com"}"#;
+        assert_eq!(statuses(ok), Vec::<Option<u16>>::new());
+        let body = r#"{"status":429,"body":{"error":{"code":"1302","message":"x"}}}"#;
+        assert_eq!(statuses(body), vec![None]);
+    }
+
     /// The bodies the finder this one replaced read, one line per way of writing one (taken
     /// from the fixtures when the two agreed, before the old one was retired): each still gives
     /// the same provider shapes. (Where the old finder was wrong, the corpus holds the right
-    /// reading: 39 PPIO bodies inside openai-node's error objects, which it read as Zhipu's.)
+    /// reading: 39 PPIO bodies inside openai-node's error objects, which it read as Zhipu's, and
+    /// 6 whose `reason` is the one-word `UNKNOWN`, which both read as Zhipu's.)
     #[test]
     fn reads_every_body_of_the_regression_corpus() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/regression/bodies.jsonl");

@@ -35,12 +35,13 @@ pub fn exception_texts(
 ) {
     let mut body_status = None;
     for lead in leads::find(text) {
-        let on_last_line = !text[lead.at..].contains('\n');
-        if !leads::is_message(&lead) || (body_follows && on_last_line) {
+        // A statement (`400 status code (no body)`) is the error itself, whatever follows it.
+        let introduces_body = body_follows && !lead.stated && !text[lead.at..].contains('\n');
+        if !leads::is_message(&lead) || introduces_body {
             // A body's lead: the body is searched as an object. The status the lead gave
             // (Spring's `NonTransientAiException: 400 - {..}`) is the body's, which may have
             // none of its own: it tells apart rows that share a message.
-            if body_follows && on_last_line {
+            if introduces_body {
                 body_status = body_status.or(lead.status.map(|s| (lead.at, s)));
             }
             continue;

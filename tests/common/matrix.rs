@@ -109,12 +109,14 @@ pub struct Form {
     /// Only an SDK of the provider whose descriptor has this exception class prints it (Ark's
     /// runtime SDK).
     only_class: Option<&'static str>,
+    /// Only a provider whose descriptor has what the form prints.
+    only_if: fn(&Descriptor) -> bool,
     render: fn(&str, u16, &Descriptor) -> String,
 }
 
 impl Form {
     pub fn fits(&self, d: &Descriptor) -> bool {
-        self.only_class.is_none_or(|c| d.identify.classes.iter().any(|k| k == c))
+        self.only_class.is_none_or(|c| d.identify.classes.iter().any(|k| k == c)) && (self.only_if)(d)
     }
 
     pub fn render(&self, message: &str, status: u16, d: &Descriptor) -> String {
@@ -123,18 +125,33 @@ impl Form {
 }
 
 /// The message forms of issue 18, as the SDKs print them.
+fn any(_: &Descriptor) -> bool {
+    true
+}
+
+/// The keys of a shape without an envelope that holds the status apart from the code (PPIO's
+/// `code` beside its `reason`), and its message key.
+fn status_beside_message(d: &Descriptor) -> Option<(&str, &str)> {
+    d.shapes.iter().filter(|s| s.envelope.is_none()).find_map(|s| {
+        let status = s.status.iter().find(|k| !s.code.contains(k))?;
+        Some((status.as_str(), s.message.first()?.as_str()))
+    })
+}
+
 pub fn forms() -> Vec<Form> {
     vec![
         Form {
             name: "openai-python",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |m, s, _| format!("openai.{}: Error code: {s} - {m}", class_of(s)),
         },
         Form {
             name: "litellm",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |m, s, _| format!("litellm.{c}: {c}: OpenAIException - {m}", c = class_of(s)),
         },
         Form {
@@ -143,6 +160,7 @@ pub fn forms() -> Vec<Form> {
             name: "litellm-provider-route",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |m, s, d| {
                 let route = d
                     .identify
@@ -157,30 +175,48 @@ pub fn forms() -> Vec<Form> {
             name: "openai-node",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |m, s, _| format!("{}: {s} {m}", class_of(s)),
         },
         Form {
             name: "vercel-ai",
             says_status: false,
             only_class: None,
+            only_if: any,
             render: |m, _, _| format!("AI_APICallError: {m}"),
         },
         Form {
             name: "go-openai",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |m, s, _| format!("error, status code: {s}, status: {s} {}, message: {m}", reason_of(s)),
         },
         Form {
             name: "ark-stream",
             says_status: false,
             only_class: Some("ArkAPIError"),
+            only_if: any,
             render: |m, _, _| format!("ArkAPIError: {m}, request_id: {REQUEST_ID}"),
+        },
+        Form {
+            // A body that kept its status and message but not its code (PPIO's without its
+            // `reason`): whatever shape it then has, the message is what says whose it is.
+            name: "body-without-code",
+            says_status: true,
+            only_class: None,
+            only_if: |d| status_beside_message(d).is_some(),
+            render: |m, s, d| {
+                let (status, message) = status_beside_message(d).expect("only_if");
+                let body = serde_json::json!({status: s, message: m, "metadata": {}});
+                format!("openai.{}: Error code: {s} - {body}", class_of(s))
+            },
         },
         Form {
             name: "spring-ai",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |m, s, _| {
                 let body = serde_json::json!({"error": {"message": m}});
                 format!("org.springframework.ai.retry.NonTransientAiException: {s} - {body}")
@@ -196,6 +232,7 @@ pub fn status_forms() -> Vec<Form> {
             name: "httpx",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |_, s, d| {
                 let host = host(d);
                 let kind = if s >= 500 { "Server error" } else { "Client error" };
@@ -209,6 +246,7 @@ pub fn status_forms() -> Vec<Form> {
             name: "requests",
             says_status: true,
             only_class: None,
+            only_if: any,
             render: |_, s, d| {
                 let host = host(d);
                 let kind = if s >= 500 { "Server Error" } else { "Client Error" };

@@ -82,6 +82,26 @@ pub fn wrapped_message(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<String> {
     None
 }
 
+/// A counted shape without an envelope holding its status and a message but no code
+/// (`{"message":"...","statusCode":400}`, an Ark body without its code): the message and the
+/// status, for the catalog to match.
+pub fn message_beside_status(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<(String, u16)> {
+    let shapes = lexicon.shapes();
+    let unwrapped = lexicon.shape_groups().iter().filter(|(envelope, _)| envelope.is_none());
+    for spec in unwrapped.flat_map(|(_, members)| members).map(|&i| &shapes[i]).filter(|s| s.counted) {
+        if spec.code.iter().any(|k| obj.get(*k).is_some()) {
+            continue;
+        }
+        let Some(status) = spec.status.iter().find_map(|k| obj.get(*k).and_then(fields::status_of)) else {
+            continue;
+        };
+        if let Some(m) = spec.message.iter().find_map(|k| obj.get(*k)?.as_str()) {
+            return Some((m.decoded().into_owned(), status));
+        }
+    }
+    None
+}
+
 /// The match and how many of the shape's parts `body` (the object, or what its envelope
 /// wraps) has.
 fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize, ShapeMatch)> {
@@ -128,7 +148,7 @@ fn read_code(v: Value<'_>, form: &Form) -> Option<String> {
             numeric_text(v).or_else(|| v.as_str().map(|s| s.decoded().into_owned())).filter(|c| !c.is_empty())
         }
         Form::Camel => string_if(v, is_camel_code),
-        Form::UpperSnake => string_if(v, is_upper_snake),
+        Form::UpperSnake => string_if(v, |c| is_upper_snake(c) || is_upper_word(c)),
         Form::LowerSnake => string_if(v, is_lower_snake),
         Form::Pattern(re) => numeric_text(v)
             .or_else(|| v.as_str().map(|s| s.decoded().into_owned()))
@@ -164,6 +184,14 @@ pub fn is_upper_snake(code: &str) -> bool {
     code.contains('_')
         && code.len() <= 64
         && code.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        && code.as_bytes()[0].is_ascii_uppercase()
+}
+
+/// `UNKNOWN`: a code of one upper-case word, read only where a shape's code key holds it
+/// (`reason`), never from free text, where such words are everywhere.
+fn is_upper_word(code: &str) -> bool {
+    (2..=32).contains(&code.len())
+        && code.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && code.as_bytes()[0].is_ascii_uppercase()
 }
 

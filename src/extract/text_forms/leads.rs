@@ -21,8 +21,8 @@ pub struct Lead<'t> {
     pub at: usize,
     pub status: Option<u16>,
     pub message: &'t str,
-    /// The SDK stated the error without a message (`429 status code (no body)`): an error of its
-    /// own, though `message` is empty.
+    /// The SDK stated the error without a message of the provider's (`429 status code (no
+    /// body)`): an error of its own, `message` the SDK's words.
     pub stated: bool,
 }
 
@@ -52,7 +52,19 @@ const LEAD_ENDS: &[&str] = &[
     "xception - ",
     "xception [Error]",
     "failed: ",
+    NO_BODY,
+    UNDEFINED,
 ];
+
+/// What openai-node (and the SDKs that copy it) make of an error response without a body:
+/// `<status> status code (no body)`. Applications print it after words of their own (`llm call
+/// failed 400 status code (no body)`), with or without a separator: the statement says all
+/// there is wherever it stands.
+const NO_BODY: &str = " status code (no body";
+
+/// What `console.warn('retrying', err.status, err.error)` prints of an error without a body:
+/// `retrying 429 undefined`, the status ending the line.
+const UNDEFINED: &str = " undefined";
 
 /// Could `text` hold a lead? False only when [`find`] finds none.
 pub fn may_hold(text: &[u8]) -> bool {
@@ -77,6 +89,9 @@ pub fn find(text: &str) -> Vec<Lead<'_>> {
 
 fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
     let line = &text[start..end];
+    if let Some((at, status, message)) = no_body(line).or_else(|| undefined_body(line)) {
+        return Some(Lead { at: start + at, status: Some(status), message, stated: true });
+    }
     if let Some((at, status)) = go_openai(line) {
         let message = trim(&line[at..]);
         return (!message.is_empty()).then_some(Lead {
@@ -104,10 +119,6 @@ fn in_line(text: &str, start: usize, end: usize) -> Option<Lead<'_>> {
         break;
     }
     let message = trim(&line[at..]);
-    // openai-node's `400 status code (no body)`: the SDK stating an error with no message.
-    if status.is_some() && message.starts_with("status code") {
-        return Some(Lead { at: start + at, status, message: "", stated: true });
-    }
     // A lead with nothing after it on the line still gave a status: the body that follows it
     // (searched as an object) is of that status.
     (!message.is_empty() || status.is_some()).then_some(Lead {
@@ -147,6 +158,43 @@ fn first_lead(line: &str) -> Option<(usize, Option<u16>)> {
         }
     }
     None
+}
+
+/// The first [`NO_BODY`] statement of `line` whose status is a word of its own: where its
+/// status starts, the status, and the statement's words (`status code (no body)`).
+fn no_body(line: &str) -> Option<(usize, u16, &str)> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(NO_BODY));
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    while let Some(found) = finder.find(&bytes[from..]) {
+        let at = from + found;
+        from = at + 1;
+        let Some(digits) = at.checked_sub(3).map(|d| &bytes[d..at]) else { continue };
+        let word_before = at > 3 && (bytes[at - 4].is_ascii_alphanumeric() || bytes[at - 4] == b'_');
+        if !(matches!(digits[0], b'4' | b'5') && digits[1..].iter().all(u8::is_ascii_digit)) || word_before {
+            continue;
+        }
+        let status = digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+        let words = at + 1..at + NO_BODY.len();
+        let closed = bytes.get(words.end) == Some(&b')');
+        return Some((at - 3, status, &line[words.start..words.end + usize::from(closed)]));
+    }
+    None
+}
+
+/// `<status> undefined` ending the line: where the status starts, the status, and `undefined`.
+fn undefined_body(line: &str) -> Option<(usize, u16, &str)> {
+    let before = line.trim_end().strip_suffix(UNDEFINED)?;
+    let bytes = before.as_bytes();
+    let at = bytes.len().checked_sub(3)?;
+    let digits = &bytes[at..];
+    let word_before = at > 0 && !matches!(bytes[at - 1], b' ' | b'\t' | b':' | b'=');
+    if !(matches!(digits[0], b'4' | b'5') && digits[1..].iter().all(u8::is_ascii_digit)) || word_before {
+        return None;
+    }
+    let status = digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    Some((at, status, &line[before.len() + 1..before.len() + UNDEFINED.len()]))
 }
 
 /// go-openai's `APIError`: `error, status code: 429, status: 429 Too Many Requests, message: <message>`.
@@ -225,11 +273,24 @@ fn last_word(s: &str) -> &str {
 }
 
 /// The message without what closes the text around it: a repr's quote and parenthesis, a JSON
-/// string's quote and braces.
+/// string's quote and braces. A bracket the message itself opened stays (`%!s(<nil>)`).
 fn trim(message: &str) -> &str {
     let m = message.trim();
-    let m = m.strip_suffix("\")").or_else(|| m.strip_suffix("')")).unwrap_or(m);
-    m.trim_end_matches(['"', '\'', '}', ',', ')']).trim_end()
+    let mut m = m.strip_suffix("\")").or_else(|| m.strip_suffix("')")).unwrap_or(m);
+    while let Some(last) = m.chars().last() {
+        let opener = match last {
+            ')' => '(',
+            '}' => '{',
+            '"' | '\'' | ',' => last,
+            _ => break,
+        };
+        let opened = m.matches(opener).count();
+        if opener != last && opened >= m.matches(last).count() {
+            break;
+        }
+        m = m[..m.len() - 1].trim_end();
+    }
+    m
 }
 
 #[cfg(test)]
@@ -251,10 +312,17 @@ mod tests {
             ("2026-11-02 ERROR app: LLM call failed: 429 余额不足或无可用资源包,请充值。", Some(429), "余额不足或无可用资源包,请充值。"),
             ("openai.PermissionDeniedError: Error code: 403 - 余额不足", Some(403), "余额不足"),
             ("ArkAPIError: The request failed because it is missing one or multiple required parameters., request_id: 0217", None, "The request failed because it is missing one or multiple required parameters., request_id: 0217"),
-            ("org.springframework.ai.retry.NonTransientAiException: 400 - {\"error\":{}}", Some(400), "{\"error\":{"),
+            ("org.springframework.ai.retry.NonTransientAiException: 400 - {\"error\":{}}", Some(400), "{\"error\":{}}"),
             ("org.springframework.ai.retry.NonTransientAiException: 400 - ", Some(400), ""),
             ("error, status code: 429, status: 429 Too Many Requests, message: 当前API请求过多，请稍后重试。", Some(429), "当前API请求过多，请稍后重试。"),
             ("chat failed: error, status code: 401, status: 401 Unauthorized, message: Authentication Failed", Some(401), "Authentication Failed"),
+            ("RateLimitError: 429 status code (no body)", Some(429), "status code (no body)"),
+            ("error, status code: 429, status: 429 Too Many Requests, message: %!s(<nil>)", Some(429), "%!s(<nil>)"),
+            ("APIStatusError('Error code: 429 - 请求过快')", Some(429), "请求过快"),
+            ("error: llm call failed 400 status code (no body) {\"status\":400}", Some(400), "status code (no body)"),
+            ("LLM call failed: 503 status code (no body", Some(503), "status code (no body"),
+            ("retrying 429 undefined", Some(429), "undefined"),
+            ("2026-11-02T10:00:01Z warn: retrying status=503 undefined  ", Some(503), "undefined"),
         ];
         for (text, status, message) in cases {
             assert_eq!(leads(text), vec![(*status, *message)], "{text}");
@@ -284,9 +352,19 @@ mod tests {
 
     #[test]
     fn ordinary_text_has_no_lead() {
-        for text in
-            ["INFO app: chat ok tokens=12", "a - b: c", "ErrorHandler registered: 3", "x: y - z", ": - "]
-        {
+        for text in [
+            "INFO app: chat ok tokens=12",
+            "a - b: c",
+            "ErrorHandler registered: 3",
+            "x: y - z",
+            ": - ",
+            "id 1429 status code (no body)",
+            "200 status code (no body)",
+            "retrying 4290 undefined",
+            "x=undefined 429 undefined y",
+            "order 200 undefined",
+            "id-429 undefined",
+        ] {
             assert_eq!(leads(text), vec![], "{text}");
         }
     }

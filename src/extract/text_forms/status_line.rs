@@ -10,7 +10,8 @@
 //!
 //! ```text
 //! HTTP/[12](?:\.[01])?"? ([45]\d\d)\b
-//! | \b(?:status|status_code|http_status|Error code|status code|statusCode|Error|error|failed)
+//! | \b(?:status|status_code|http_status|Error code|status code|statusCode|StatusCode|HTTPStatusCode
+//!     |Error|error|failed)
 //!     ["']?\s*[=:]\s*["']?([45]\d\d)\b
 //! | \b([45]\d\d)(?:,? (?:response )?body| (?:Client|Server) Error| status code)\b
 //! | \b(?:returned|upstream|responded|got|error) '?([45]\d\d)\b
@@ -76,7 +77,8 @@ fn http_version(before: &str) -> Option<usize> {
     Some(s.len())
 }
 
-/// `\b(?:status|status_code|http_status|Error code)["']?\s*[=:]\s*["']?` just before the status.
+/// `\b(?:status|status_code|http_status|Error code|...)["']?\s*[=:]\s*["']?` just before the
+/// status; Go's `StatusCode:429` and go-openai's `HTTPStatusCode:429` among them.
 fn assignment(before: &str) -> Option<usize> {
     let s = before.strip_suffix(['"', '\'']).unwrap_or(before);
     let s = s.trim_end_matches(char::is_whitespace).strip_suffix(['=', ':'])?;
@@ -91,6 +93,8 @@ fn assignment(before: &str) -> Option<usize> {
             "Error code",
             "status code",
             "statusCode",
+            "StatusCode",
+            "HTTPStatusCode",
             "Error",
             "error",
             "failed",
@@ -182,7 +186,7 @@ mod tests {
         let re = RE.get_or_init(|| {
             Regex::new(concat!(
             r#"HTTP/[12](?:\.[01])?"? ([45]\d\d)(?-u:\b)"#,
-            r#"|(?-u:\b)(?:status|status_code|http_status|Error code|status code|statusCode|Error|error|failed)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
+            r#"|(?-u:\b)(?:status|status_code|http_status|Error code|status code|statusCode|StatusCode|HTTPStatusCode|Error|error|failed)["']?\s*[=:]\s*["']?([45]\d\d)(?-u:\b)"#,
             r"|(?-u:\b)([45]\d\d)(?:,? (?:response )?body| (?:Client|Server) Error| status code)(?-u:\b)",
             r"|(?-u:\b)(?:returned|upstream|responded|got|error) '?([45]\d\d)(?-u:\b)",
             r"| -> ([45]\d\d) [A-Z]",
@@ -232,6 +236,9 @@ mod tests {
             ("400 Client Error: Bad Request for url: https://api.ppinfra.com/v3", vec![400]),
             ("Server error '503 Service Unavailable' for url 'https://api.z.ai/api/paas/v4'", vec![503]),
             ("ArkHttpException{statusCode=400, message='x'}", vec![400]),
+            ("&{HTTPStatus:404 Not Found HTTPStatusCode:404 Err:<nil> Body:[]}", vec![404]),
+            ("&{Status:429 Too Many Requests StatusCode:429 Proto:HTTP/1.1}", vec![429]),
+            ("XStatusCode:429", vec![]),
             ("RateLimitError: 429 x", vec![]),
         ] {
             assert_eq!(find(text).map(|(_, s)| s).collect::<Vec<_>>(), want, "{text}");
@@ -270,6 +277,9 @@ mod tests {
                 "\"status\"",
                 "status code",
                 "statusCode",
+                "StatusCode",
+                "HTTPStatusCode",
+                "XHTTPStatusCode",
                 "Error",
                 "error",
                 "xError",

@@ -172,10 +172,7 @@ fn no_body(line: &str) -> Option<(usize, u16, &str)> {
         from = at + 1;
         let Some(digits) = at.checked_sub(3).map(|d| &bytes[d..at]) else { continue };
         let word_before = at > 3 && (bytes[at - 4].is_ascii_alphanumeric() || bytes[at - 4] == b'_');
-        if !(matches!(digits[0], b'4' | b'5') && digits[1..].iter().all(u8::is_ascii_digit)) || word_before {
-            continue;
-        }
-        let status = digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+        let Some(status) = error_status(digits).filter(|_| !word_before) else { continue };
         let words = at + 1..at + NO_BODY.len();
         let closed = bytes.get(words.end) == Some(&b')');
         return Some((at - 3, status, &line[words.start..words.end + usize::from(closed)]));
@@ -190,11 +187,15 @@ fn undefined_body(line: &str) -> Option<(usize, u16, &str)> {
     let at = bytes.len().checked_sub(3)?;
     let digits = &bytes[at..];
     let word_before = at > 0 && !matches!(bytes[at - 1], b' ' | b'\t' | b':' | b'=');
-    if !(matches!(digits[0], b'4' | b'5') && digits[1..].iter().all(u8::is_ascii_digit)) || word_before {
-        return None;
-    }
-    let status = digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    let status = error_status(digits).filter(|_| !word_before)?;
     Some((at, status, &line[before.len() + 1..before.len() + UNDEFINED.len()]))
+}
+
+/// Three ASCII digits of a 4xx or 5xx status.
+fn error_status(digits: &[u8]) -> Option<u16> {
+    let [b'4' | b'5', rest @ ..] = digits else { return None };
+    (rest.len() == 2 && rest.iter().all(u8::is_ascii_digit))
+        .then(|| digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0')))
 }
 
 /// go-openai's `APIError`: `error, status code: 429, status: 429 Too Many Requests, message: <message>`.
@@ -232,11 +233,7 @@ fn class_lead(rest: &str) -> Option<(usize, Option<u16>)> {
 /// `429 `, `429 - ` or `Error code: 429 - ` at the start of `rest`.
 fn status_lead(rest: &str) -> Option<(usize, u16)> {
     let s = rest.strip_prefix("Error code: ").unwrap_or(rest);
-    let digits = s.as_bytes().get(..3)?;
-    if !(matches!(digits[0], b'4' | b'5') && digits[1..].iter().all(u8::is_ascii_digit)) {
-        return None;
-    }
-    let status = digits.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    let status = error_status(s.as_bytes().get(..3)?)?;
     let after = &s[3..];
     let after = after.strip_prefix(" - ").or_else(|| after.strip_prefix(' '))?;
     Some((rest.len() - after.len(), status))

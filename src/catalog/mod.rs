@@ -11,6 +11,7 @@ mod message_index;
 mod taxonomy;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -185,6 +186,8 @@ impl Catalog {
 
     fn load(user: &[(String, String)]) -> Result<Catalog, CatalogError> {
         let mut entries: Vec<CatalogEntry> = Vec::new();
+        // Where each key's entry is: a later file's entry replaces an earlier one's.
+        let mut places: HashMap<String, usize> = HashMap::new();
         let mut descriptors: Vec<Descriptor> = Vec::new();
         let files =
             EMBEDDED.iter().map(|(n, t)| (*n, *t)).chain(user.iter().map(|(n, t)| (n.as_str(), t.as_str())));
@@ -195,9 +198,12 @@ impl Catalog {
                 None => descriptors.push(parsed.descriptor),
             }
             for entry in parsed.entries {
-                match entries.iter_mut().find(|e| e.key() == entry.key()) {
-                    Some(slot) => *slot = entry,
-                    None => entries.push(entry),
+                match places.entry(entry.key()) {
+                    std::collections::hash_map::Entry::Occupied(at) => entries[*at.get()] = entry,
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(entries.len());
+                        entries.push(entry);
+                    }
                 }
             }
         }

@@ -117,6 +117,10 @@ impl SourceProvider {
     /// A host or field names the source's provider; any clue of another one (a model, an SDK
     /// frame) shows that it calls several.
     #[inline]
+    fn is_several(&self) -> bool {
+        matches!(self, SourceProvider::Several)
+    }
+
     fn learn(&mut self, hint: Option<Hint>) {
         let (Some(h), false) = (hint, matches!(self, SourceProvider::Several)) else { return };
         let names = h.strength >= hints::Strength::Host;
@@ -173,7 +177,11 @@ impl Context {
             let leaving = &self.lines[self.next];
             let known = match leaving.hint {
                 Some(known) => known,
-                None if leaving.names_source => hints::find(leaving.text.bytes(chunk), lexicon),
+                // Only the source's provider is learned from it, and a source known to call
+                // several stays so.
+                None if leaving.names_source && !self.source.is_several() => {
+                    hints::find(leaving.text.bytes(chunk), lexicon)
+                }
                 None => None,
             };
             self.source.learn(known);

@@ -53,6 +53,8 @@ impl Kept {
 
 #[derive(Default)]
 struct Recent {
+    /// Its place among all the lines the context was given, kept or not.
+    seq: u64,
     number: u64,
     record: u64,
     text: Kept,
@@ -83,9 +85,14 @@ pub struct Placed<'a> {
 
 pub struct Context {
     capacity: usize,
-    /// A ring, oldest overwritten first; `next` is the slot the next line takes.
+    /// The kept lines among the last `capacity` given, a ring: `live` of them from slot
+    /// `start` on, oldest first. A line known to name no provider is not kept: it would only
+    /// take a slot (most lines are such).
     lines: Vec<Recent>,
-    next: usize,
+    start: usize,
+    live: usize,
+    /// Lines given so far, kept or not.
+    given: u64,
     head: Kept,
     head_time: Option<Option<EpochMillis>>,
     dating: Dating,
@@ -121,6 +128,7 @@ impl SourceProvider {
         matches!(self, SourceProvider::Several)
     }
 
+    #[inline]
     fn learn(&mut self, hint: Option<Hint>) {
         let (Some(h), false) = (hint, matches!(self, SourceProvider::Several)) else { return };
         let names = h.strength >= hints::Strength::Host;
@@ -142,7 +150,9 @@ impl Context {
         Context {
             capacity: capacity.max(1),
             lines: Vec::with_capacity(capacity),
-            next: 0,
+            start: 0,
+            live: 0,
+            given: 0,
             head: Kept::default(),
             head_time: None,
             dating: dating.into(),
@@ -160,8 +170,8 @@ impl Context {
         self.head_stamp = stamp;
     }
 
-    /// Keeps a line. A line leaving the ring that may name the source's provider and whose
-    /// hint no finding asked for has it worked out then (from `chunk`, the chunk being fed).
+    /// Keeps a line. A line leaving the last `capacity` that may name the source's provider and
+    /// whose hint no finding asked for has it worked out then (from `chunk`, the chunk being fed).
     pub fn push(
         &mut self,
         number: u64,
@@ -171,31 +181,28 @@ impl Context {
         chunk: &[u8],
         lexicon: &Lexicon,
     ) {
-        if self.lines.len() < self.capacity {
-            self.lines.push(Recent::default());
-        } else {
-            let leaving = &self.lines[self.next];
-            let known = match leaving.hint {
-                Some(known) => known,
-                // Only the source's provider is learned from it, and a source known to call
-                // several stays so.
-                None if leaving.names_source && !self.source.is_several() => {
-                    hints::find(leaving.text.bytes(chunk), lexicon)
-                }
-                None => None,
-            };
-            self.source.learn(known);
+        let seq = self.given;
+        self.given += 1;
+        while self.live > 0 && self.lines[self.start].seq + self.capacity as u64 <= seq {
+            self.leave(chunk, lexicon);
         }
         let (hint, names_source) = match hint {
+            // Nothing to learn or find later; a line cut to its kept part is kept all the same,
+            // its hint then worked out from that part, as for any cut line.
+            LineHint::Known(None) if line.bytes.len() <= KEPT_BYTES => return,
             LineHint::Known(known) => {
                 self.source.learn(known);
                 (Some(known), false)
             }
             LineHint::Unknown { names_source } => (None, names_source),
         };
-        let slot = &mut self.lines[self.next];
-        // Wrapped by a comparison, not `%`: a division on every line of the log costs.
-        self.next = if self.next + 1 == self.capacity { 0 } else { self.next + 1 };
+        let at = self.slot(self.live);
+        if at == self.lines.len() {
+            self.lines.push(Recent::default());
+        }
+        self.live += 1;
+        let slot = &mut self.lines[at];
+        slot.seq = seq;
         slot.number = number;
         slot.record = record;
         slot.text.set(line, KEPT_BYTES);
@@ -205,9 +212,36 @@ impl Context {
         slot.names_source = names_source || (slot.hint.is_none() && hint.is_some());
     }
 
+    /// The slot of the `i`th kept line, oldest first (`live`: where the next one goes). Wrapped
+    /// by a comparison, not `%`: a division on every kept line costs.
+    fn slot(&self, i: usize) -> usize {
+        let at = self.start + i;
+        if at >= self.capacity { at - self.capacity } else { at }
+    }
+
+    /// The oldest kept line leaves: the source's provider is learned from it.
+    fn leave(&mut self, chunk: &[u8], lexicon: &Lexicon) {
+        let leaving = &self.lines[self.start];
+        let known = match leaving.hint {
+            Some(known) => known,
+            // Only the source's provider is learned from it, and a source known to call
+            // several stays so.
+            None if leaving.names_source && !self.source.is_several() => {
+                hints::find(leaving.text.bytes(chunk), lexicon)
+            }
+            None => None,
+        };
+        self.source.learn(known);
+        self.start = self.slot(1);
+        self.live -= 1;
+    }
+
     /// The chunk lines were placed in is about to be reused: copy what is still kept of it.
     pub fn end_chunk(&mut self, chunk: &[u8]) {
-        self.lines.iter_mut().for_each(|r| r.text.detach(chunk));
+        for i in 0..self.live {
+            let at = self.slot(i);
+            self.lines[at].text.detach(chunk);
+        }
         self.head.detach(chunk);
     }
 
@@ -240,9 +274,9 @@ impl Context {
         let mut in_record: Option<Hint> = None;
         let mut newest: Option<Hint> = None;
         let mut newest_in_record = false;
-        // Newest first: the slots before `next`, then (once the ring has wrapped) those after.
-        let (wrapped, oldest) = self.lines.split_at_mut(self.next);
-        for r in wrapped.iter_mut().rev().chain(oldest.iter_mut().rev()) {
+        for at in (0..self.live).rev() {
+            let at = self.slot(at);
+            let r = &mut self.lines[at];
             if r.number >= number {
                 continue;
             }
@@ -263,8 +297,8 @@ impl Context {
         }
         // Once a source is known to call several providers, nothing it logs changes that.
         if !matches!(self.source, SourceProvider::Several) {
-            for r in &self.lines {
-                self.source.learn(r.hint.flatten());
+            for i in 0..self.live {
+                self.source.learn(self.lines[self.slot(i)].hint.flatten());
             }
         }
         // In a source that calls several providers, a model or SDK frame named in an earlier
@@ -289,7 +323,7 @@ impl Context {
         // When the line just before has its hint (findings line after line, as in a log of
         // errors), the lines before it are likely to have theirs: gathering would cost more
         // than it saves. Whatever is not worked out here is, line by line, when asked.
-        let newest = if self.next == 0 { self.lines.len().checked_sub(1) } else { Some(self.next - 1) };
+        let newest = self.live.checked_sub(1).map(|i| self.slot(i));
         if newest.is_none_or(|slot| self.lines[slot].hint.is_some()) {
             return;
         }
@@ -297,8 +331,7 @@ impl Context {
         lines.clear();
         slots.clear();
         // Oldest first: the lines of a chunk are placed in the order they come.
-        let order = (self.next..self.lines.len()).chain(0..self.next);
-        for slot in order {
+        for slot in (0..self.live).map(|i| self.slot(i)) {
             let r = &self.lines[slot];
             match r.text.place {
                 Some((start, len)) if r.hint.is_none() && r.number < number && len < KEPT_BYTES => {

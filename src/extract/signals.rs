@@ -5,14 +5,12 @@
 //! provider: it is searched for its message. But most lines with `error` or `failed` in them
 //! are not a provider's (`ConnectionError: timed out`, `cache refresh failed`), and searching
 //! each costs far more than the prefilter's scan. What such a line can be counted by is known
-//! in advance: an SDK's exception string (what the extractor reads messages from) whose message
-//! the catalog holds (each holds one of the message index's anchors) or which gives a status;
-//! a status written out (4xx or 5xx); or a Go or .NET struct's capitalized code field
-//! (`&{Code:1113 ...}`).
+//! in advance: an SDK's exception string (what the extractor reads messages from; each ends
+//! its lead with one of a few words) that gives a status or whose message the catalog holds
+//! (each holds one of the message index's anchors); a status written out (4xx or 5xx); or a
+//! Go or .NET struct's capitalized code field (`&{Code:1113 ...}`).
 //! A line without any of them is not searched; its provider hint is still worked out if a
 //! later finding asks.
-
-use aho_corasick::AhoCorasick;
 
 use super::literals::Literals;
 use super::text_forms;
@@ -25,10 +23,16 @@ pub const MESSAGE_SIGNALS: &[&str] = &["rror", "xception", "fail", "undefined"];
 
 #[derive(Debug)]
 pub struct MessageEvidence {
-    /// One word (or phrase) of every message the catalog knows.
-    anchors: AhoCorasick,
-    /// The counted providers' code keys, capitalized.
-    keys: Literals,
+    /// One word (or phrase) of every message the catalog knows, each space in it any run of
+    /// ASCII white space. A lazy DFA: asked of whole lines, where an Aho-Corasick automaton's
+    /// prefilter stops at nearly every byte.
+    anchors: regex_automata::meta::Regex,
+    /// In one search of a line: the counted providers' code keys, capitalized; the words a
+    /// lead ends with; the classes that stand for a status.
+    marks: Literals,
+    /// How many of `marks` are keys, then lead ends; the rest are classes.
+    keys: usize,
+    ends: usize,
 }
 
 impl MessageEvidence {
@@ -52,13 +56,19 @@ impl MessageEvidence {
                 }
             }
         }
+        let ends = text_forms::lead_ends();
+        let marks: Vec<&str> = keys
+            .iter()
+            .map(String::as_str)
+            .chain(ends.iter().map(|e| -> &str { e }))
+            .chain(text_forms::status_classes().map(|c| -> &str { c }))
+            .collect();
         Ok(MessageEvidence {
-            // Run over the few messages of the lines with a lead: a DFA of them all would cost
-            // more to build than it saves.
-            anchors: AhoCorasick::new(message_anchors)
-                .map_err(|e| format!("message anchors do not compile: {e}"))?,
+            anchors: anchors(message_anchors)?,
             // Few words, looked for in every line with a signal and no trigger.
-            keys: Literals::new(&keys, false)?,
+            marks: Literals::new(&marks, false)?,
+            keys: keys.len(),
+            ends: ends.len(),
         })
     }
 
@@ -66,24 +76,75 @@ impl MessageEvidence {
     pub fn holds(&self, line: &[u8]) -> bool {
         // An escaped text (a JSON log line's `\u8bf7\u6c42`, `\"`) is read only once its
         // object is decoded: the search decides. So it does for a line that is not UTF-8.
-        if has_error_status(line) || memchr::memchr(b'\\', line).is_some() || self.keys.is_match(line) {
+        if has_error_status(line) || memchr::memchr(b'\\', line).is_some() {
             return true;
         }
+        let (mut lead, mut class) = (false, false);
+        let mut from = 0;
+        // From each mark's start on, not its end: a class holds the end of its lead
+        // (`RateLimitError: `).
+        while let Some(m) = self.marks.find_from(line, from) {
+            match m.pattern().as_usize() {
+                k if k < self.keys => return true,
+                e if e < self.keys + self.ends => lead = true,
+                _ => class = true,
+            }
+            from = m.start() + 1;
+        }
+        if !lead {
+            return false;
+        }
         let Ok(text) = std::str::from_utf8(line) else { return true };
-        text_forms::may_hold_statement(line)
-            && text_forms::exception_statements(text)
-                .any(|(status, message)| status.is_some() || self.knows(message))
+        // A lead's status is a 4xx/5xx word (asked above) or its class's; its message, part of
+        // the line, holds an anchor only if the line does.
+        class || self.knows(text)
     }
 
-    /// Does `message` hold an anchor, as the message index compares texts (white space made
+    /// Does `text` hold an anchor, as the message index compares texts (white space made
     /// single spaces)?
-    fn knows(&self, message: &str) -> bool {
-        self.anchors.is_match(message)
-            || match crate::catalog::normalize_space(message) {
-                std::borrow::Cow::Owned(normal) => self.anchors.is_match(&normal),
-                std::borrow::Cow::Borrowed(_) => false,
-            }
+    fn knows(&self, text: &str) -> bool {
+        // Runs of ASCII white space the anchors take as they are; other white space (an
+        // ideographic space, a no-break space) is made a space first.
+        let unicode_space = !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_whitespace());
+        if unicode_space {
+            self.anchors.is_match(crate::catalog::normalize_space(text).as_ref())
+        } else {
+            self.anchors.is_match(text)
+        }
     }
+}
+
+fn anchors(words: &[&str]) -> Result<regex_automata::meta::Regex, String> {
+    use regex_automata::meta::Regex;
+    use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, Repetition};
+    // Built as an expression, not parsed from text: parsing three hundred words cost more
+    // than the rest of the catalog's load.
+    let space = || {
+        let class = ClassUnicode::new([ClassUnicodeRange::new('\t', '\r'), ClassUnicodeRange::new(' ', ' ')]);
+        Hir::repetition(Repetition { min: 1, max: None, greedy: true, sub: Box::new(Hir::class(Class::Unicode(class))) })
+    };
+    let words = words.iter().map(|w| {
+        let mut parts = Vec::new();
+        for (i, part) in w.split(' ').enumerate() {
+            if i > 0 {
+                parts.push(space());
+            }
+            parts.push(Hir::literal(part.as_bytes()));
+        }
+        Hir::concat(parts)
+    });
+    // Only whether one matches is asked: no literal prefilter (it would stop at every common
+    // byte of three hundred words), no full DFA to build, no captures.
+    let config = Regex::config()
+        .auto_prefilter(false)
+        .dfa(false)
+        .onepass(false)
+        .backtrack(false)
+        .which_captures(regex_automata::nfa::thompson::WhichCaptures::None);
+    Regex::builder()
+        .configure(config)
+        .build_from_hir(&Hir::alternation(words.collect()))
+        .map_err(|e| format!("message anchors do not compile: {e}"))
 }
 
 /// Three digits from 400 to 599 standing as a word (`429 status code`, `status=503`), not

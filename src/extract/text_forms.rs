@@ -12,16 +12,8 @@ use super::notation::{Object, Tape};
 use super::shapes::{self, Fields};
 use super::spans::{Candidate, CandidateKind};
 
-/// What each SDK exception string in `text` says (`RateLimitError: 请求过快`): the status it
-/// gives or its class stands for, if any, and its message (empty when the SDK stated the error
-/// without one).
-pub fn exception_statements(text: &str) -> impl Iterator<Item = (Option<u16>, &str)> {
-    leads::find(text).into_iter().map(|lead| (lead.status, lead.message))
-}
-
 pub use leads::may_hold as may_hold_statement;
-#[cfg(test)]
-pub use leads::status_classes;
+pub use leads::{lead_ends, status_classes};
 
 /// SDK exception strings in `text`.
 /// `body_follows`: a body (searched as an object) comes right after `text`, so a lead on its

@@ -66,6 +66,16 @@ const NO_BODY: &str = " status code (no body";
 /// `retrying 429 undefined`, the status ending the line.
 const UNDEFINED: &str = " undefined";
 
+/// What every lead ends with ([`LEAD_ENDS`]): a text without one holds no lead.
+pub fn lead_ends() -> &'static [&'static str] {
+    LEAD_ENDS
+}
+
+/// The exception classes that stand for a status (`RateLimitError`).
+pub fn status_classes() -> impl Iterator<Item = &'static str> {
+    CLASS_STATUS.iter().map(|(name, _)| *name)
+}
+
 /// Could `text` hold a lead? False only when [`find`] finds none.
 pub fn may_hold(text: &[u8]) -> bool {
     static ENDS: std::sync::OnceLock<Literals> = std::sync::OnceLock::new();
@@ -252,12 +262,6 @@ fn is_class(word: &str) -> bool {
         && last.as_bytes()[0].is_ascii_alphabetic()
         && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'$')
         && (last.ends_with("Error") || last.ends_with("Exception"))
-}
-
-/// The exception classes that stand for a status (`RateLimitError`).
-#[cfg(test)]
-pub fn status_classes() -> impl Iterator<Item = &'static str> {
-    CLASS_STATUS.iter().map(|(name, _)| *name)
 }
 
 fn class_status(word: &str) -> Option<u16> {

@@ -216,7 +216,11 @@ impl Context {
     /// by a comparison, not `%`: a division on every kept line costs.
     fn slot(&self, i: usize) -> usize {
         let at = self.start + i;
-        if at >= self.capacity { at - self.capacity } else { at }
+        if at >= self.capacity {
+            at - self.capacity
+        } else {
+            at
+        }
     }
 
     /// The oldest kept line leaves: the source's provider is learned from it.

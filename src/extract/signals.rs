@@ -121,7 +121,12 @@ fn anchors(words: &[&str]) -> Result<regex_automata::meta::Regex, String> {
     // than the rest of the catalog's load.
     let space = || {
         let class = ClassUnicode::new([ClassUnicodeRange::new('\t', '\r'), ClassUnicodeRange::new(' ', ' ')]);
-        Hir::repetition(Repetition { min: 1, max: None, greedy: true, sub: Box::new(Hir::class(Class::Unicode(class))) })
+        Hir::repetition(Repetition {
+            min: 1,
+            max: None,
+            greedy: true,
+            sub: Box::new(Hir::class(Class::Unicode(class))),
+        })
     };
     let words = words.iter().map(|w| {
         let mut parts = Vec::new();

@@ -50,10 +50,10 @@ pub fn recognize(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<ShapeMatch> {
             None => obj,
         };
         for &i in members {
-            if let Some((score, found)) = fit(&shapes[i], body, lexicon) {
-                if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                    best = Some((score, found));
-                }
+            // Scored before the match is made: most objects fit several shapes a little.
+            let Some((score, code, code_value)) = fit(&shapes[i], body, lexicon) else { continue };
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, matched(&shapes[i], body, code, code_value, lexicon)));
             }
         }
     }
@@ -102,14 +102,29 @@ pub fn message_beside_status(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<(Str
     None
 }
 
-/// The match and how many of the shape's parts `body` (the object, or what its envelope
-/// wraps) has.
-fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize, ShapeMatch)> {
+/// How many of the shape's parts `body` (the object, or what its envelope wraps) has, when it
+/// has the shape's code: with the code, and the value it was read from.
+fn fit<'v>(spec: &ShapeSpec, body: &Fields<'v>, lexicon: &Lexicon) -> Option<(usize, String, Value<'v>)> {
     let code_value = spec.code.iter().find_map(|k| body.get(*k))?;
     let code = read_code(code_value, &spec.code_form)?;
     if spec.ok_codes.contains(&code) || !spec.requires.iter().all(|p| body.path(p, lexicon).is_some()) {
         return None;
     }
+    // A body inside its envelope is that envelope's shape, whatever its wrapper holds beside
+    // it (pino's `err` has `code`, `message` and `type` of its own around `error: {...}`).
+    let score = 100 * usize::from(spec.envelope.is_some())
+        + spec.parts.iter().filter(|p| body.path(p, lexicon).is_some()).count();
+    Some((score, code, code_value))
+}
+
+/// The match of a shape `body` fits, its code read from `code_value`.
+fn matched(
+    spec: &ShapeSpec,
+    body: &Fields<'_>,
+    code: String,
+    code_value: Value<'_>,
+    lexicon: &Lexicon,
+) -> ShapeMatch {
     let text = |keys: &[u8]| keys.iter().find_map(|k| Some(body.get(*k)?.as_str()?.decoded().into_owned()));
     let error_type = text(&spec.type_keys);
     let typed_status = error_type
@@ -123,11 +138,7 @@ fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize,
         AloneSpec::Has(paths) => paths.iter().any(|p| body.path(p, lexicon).is_some()),
         AloneSpec::TypeKnown => typed_status.is_some(),
     };
-    // A body inside its envelope is that envelope's shape, whatever its wrapper holds beside
-    // it (pino's `err` has `code`, `message` and `type` of its own around `error: {...}`).
-    let score = 100 * usize::from(spec.envelope.is_some())
-        + spec.parts.iter().filter(|p| body.path(p, lexicon).is_some()).count();
-    let found = ShapeMatch {
+    ShapeMatch {
         provider: spec.provider,
         counted: spec.counted,
         message: text(&spec.message),
@@ -136,8 +147,7 @@ fn fit(spec: &ShapeSpec, body: &Fields<'_>, lexicon: &Lexicon) -> Option<(usize,
         distinctive,
         context: spec.context,
         code_at: code_value.offset(),
-    };
-    Some((score, found))
+    }
 }
 
 /// The code in `v`, if it has the shape's form.

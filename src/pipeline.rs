@@ -168,12 +168,36 @@ impl Pipeline {
                         None if !self.seen.insert(provider, &event.detection.code) => continue,
                         None => {}
                     }
+                    self.claim_stated(record, &mut event);
                     self.claim_statuses(&mut event);
                     out.put(event);
                 }
             }
         }
         self.findings = findings;
+    }
+
+    /// An SDK's statement of this record that gave a status and a message the catalog does not
+    /// know (openai-node's `RateLimitError: 429 <message>` over the body it printed below, whose
+    /// code is undocumented) was this error, said first: the body's code counts, once.
+    fn claim_stated(&mut self, record: u64, event: &mut ErrorEvent) {
+        let d = &event.detection;
+        let (provider, status, message) = (d.provider, d.http_status, &d.message);
+        let mut said_status = None;
+        self.pending.retain(|p| {
+            let held = &p.event.detection;
+            let said = p.record == record
+                && held.evidence == Evidence::Status
+                && held.provider == provider
+                && held.message.is_some()
+                && (held.message == *message || (status.is_some() && held.http_status == status));
+            if said {
+                said_status = said_status.or(held.http_status);
+            }
+            !said
+        });
+        let status = &mut event.detection.http_status;
+        *status = status.or(said_status);
     }
 
     /// Held statuses of the event's provider join it: the HTTP client's lines (a status and
@@ -258,5 +282,52 @@ impl SeenCodes {
         }
         self.len += 1;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::Catalog;
+    use crate::source::Source;
+
+    fn counted(log: &str) -> Vec<(u64, String, Option<u16>)> {
+        let catalog = Catalog::embedded();
+        let mut source = Source::new(1 << 20, 2026);
+        let mut out = Vec::new();
+        source.feed(log.as_bytes(), &catalog, &mut out);
+        source.finish(&catalog, &mut out);
+        out.iter().map(|e| (e.line, e.detection.code.clone(), e.detection.http_status)).collect()
+    }
+
+    /// openai-node's `console.error(err)` of an error whose code Zhipu does not document, as
+    /// captured: the statement (`RateLimitError: 429 <message>`), the stack, then the body.
+    const STATED_THEN_PRINTED: &str = "\
+2026-11-02 10:05:00 INFO httpx: HTTP Request: POST https://open.bigmodel.cn/api/paas/v4/chat/completions
+RateLimitError: 429 该模型当前访问量过大，请您稍后再试
+    at APIError.generate (/srv/app/node_modules/openai/error.js:63:20)
+    at async main (/srv/app/capture.js:79:46) {
+  status: 429,
+  error: { code: '1305', message: '该模型当前访问量过大，请您稍后再试' },
+  code: '1305'
+}
+";
+
+    #[test]
+    fn a_statement_over_the_body_it_printed_is_that_body_s_error() {
+        assert_eq!(counted(STATED_THEN_PRINTED), vec![(6, "1305".to_string(), Some(429))]);
+    }
+
+    #[test]
+    fn a_statement_of_another_record_is_an_error_of_its_own() {
+        // The same statement, then another error's body in a record of its own.
+        let log = "\
+2026-11-02 10:05:00 INFO httpx: HTTP Request: POST https://open.bigmodel.cn/api/paas/v4/chat/completions
+RateLimitError: 429 该模型当前访问量过大，请您稍后再试
+    at async main (/srv/app/capture.js:79:46)
+2026-11-02 10:05:02 ERROR app: {\"error\":{\"code\":\"1305\",\"message\":\"该模型当前访问量过大，请您稍后再试\"}}
+";
+        let mut lines: Vec<u64> = counted(log).iter().map(|(line, _, _)| *line).collect();
+        lines.sort();
+        assert_eq!(lines, vec![2, 4]);
     }
 }

@@ -75,6 +75,14 @@ impl LineMessage {
     pub fn redacted(&self) -> Cow<'_, str> {
         redact::secrets(&self.0)
     }
+
+    /// A hash of the text, to tell whether two findings said the same without keeping it.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        self.0.hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 /// Redacted here too: a detection printed for debugging is text leaving errwatch.

@@ -14,7 +14,7 @@
 use std::collections::VecDeque;
 
 use crate::catalog::{Catalog, Provider};
-use crate::classify::{classify, Detection, Evidence};
+use crate::classify::{classify, Detection, Evidence, LineMessage};
 use crate::extract::{Extractor, Finding, Line};
 use crate::timestamp::{Dating, EpochMillis};
 
@@ -146,6 +146,11 @@ impl Pipeline {
                     self.pending.push_back(Pending { record, until, event });
                 }
                 Evidence::Message => {
+                    // The record's body said this message, and was counted by its code: the
+                    // SDK's statement under it (`Error: 404 <message>`) is that error again.
+                    if self.seen.said(provider, event.detection.message.as_ref()) {
+                        continue;
+                    }
                     if !self.seen.insert(provider, &event.detection.code) {
                         continue;
                     }
@@ -170,6 +175,9 @@ impl Pipeline {
                     }
                     self.claim_stated(record, &mut event);
                     self.claim_statuses(&mut event);
+                    if let Some(message) = &event.detection.message {
+                        self.seen.say(provider, message);
+                    }
                     out.put(event);
                 }
             }
@@ -256,11 +264,26 @@ impl Pipeline {
 struct SeenCodes {
     slots: Vec<(Provider, String)>,
     len: usize,
+    /// The messages of the errors the record's bodies reported by code, as fingerprints.
+    messages: Vec<(Provider, u64)>,
 }
 
 impl SeenCodes {
     fn clear(&mut self) {
         self.len = 0;
+        self.messages.clear();
+    }
+
+    fn say(&mut self, provider: Provider, message: &LineMessage) {
+        self.messages.push((provider, message.fingerprint()));
+    }
+
+    /// Did a body of this record, counted by its code, say `message`?
+    fn said(&self, provider: Provider, message: Option<&LineMessage>) -> bool {
+        message.is_some_and(|m| {
+            let said = m.fingerprint();
+            self.messages.iter().any(|(p, f)| *p == provider && *f == said)
+        })
     }
 
     fn has_provider(&self, provider: Provider) -> bool {
@@ -315,6 +338,21 @@ RateLimitError: 429 该模型当前访问量过大，请您稍后再试
     #[test]
     fn a_statement_over_the_body_it_printed_is_that_body_s_error() {
         assert_eq!(counted(STATED_THEN_PRINTED), vec![(6, "1305".to_string(), Some(429))]);
+    }
+
+    /// winston's line with the body (counted by its code), then the stack Node prints under
+    /// it, whose statement repeats the body's message: one error.
+    #[test]
+    fn a_statement_under_the_body_it_repeats_is_that_body_s_error() {
+        let log = "\
+2026-11-02T10:03:15.000Z info: POST https://ark.cn-beijing.volces.com/api/v3/chat/completions
+2026-11-02T10:03:16.090Z error: llm call failed 404 The specified endpoint ep-20261030173512-x7k2p is not found. {\"status\":404,\"error\":{\"code\":\"NotFound.temperature\",\"message\":\"The specified endpoint ep-20261030173512-x7k2p is not found.\",\"type\":\"NotFound\"}}
+Error: 404 The specified endpoint ep-20261030173512-x7k2p is not found.
+    at APIError.generate (/srv/app/node_modules/openai/error.js:54:20)
+";
+        let found = counted(log);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, "NotFound.temperature");
     }
 
     #[test]

@@ -121,13 +121,13 @@ enum SourceProvider {
 }
 
 impl SourceProvider {
-    /// A host or field names the source's provider; any clue of another one (a model, an SDK
-    /// frame) shows that it calls several.
     #[inline]
     fn is_several(&self) -> bool {
         matches!(self, SourceProvider::Several)
     }
 
+    /// A host or field names the source's provider; any clue of another one (a model, an SDK
+    /// frame) shows that it calls several.
     #[inline]
     fn learn(&mut self, hint: Option<Hint>) {
         let (Some(h), false) = (hint, matches!(self, SourceProvider::Several)) else { return };
@@ -374,6 +374,28 @@ mod tests {
             c.record_time(&next).map(crate::timestamp::format).as_deref(),
             Some("2026-11-02T10:00:01Z")
         );
+    }
+
+    /// Lines known to name no provider are not kept, but still count: a model named on a line
+    /// is recent for the 20 lines after it, whatever they are, and not for the 21st (a model is
+    /// no host: past the window it names nothing).
+    #[test]
+    fn lines_not_kept_still_end_the_window() {
+        let catalog = crate::test_support::catalog();
+        let recent_after = |ordinary: u64| {
+            let mut c = Context::new(20, 2026);
+            let model = b"chat ok model=glm-4-plus";
+            let hint = LineHint::Known(hints::find(model, catalog.lexicon()));
+            c.push(1, 1, Placed { bytes: model, at: None }, hint, b"", catalog.lexicon());
+            for n in 2..ordinary + 2 {
+                let quiet = Placed { bytes: b"INFO nothing here", at: None };
+                c.push(n, n, quiet, LineHint::Known(None), b"", catalog.lexicon());
+            }
+            let n = ordinary + 2;
+            c.nearby(n, n, b"", catalog.lexicon()).1.map(|h| h.provider.to_string())
+        };
+        assert_eq!(recent_after(19).as_deref(), Some("zhipu"));
+        assert_eq!(recent_after(20), None);
     }
 
     /// Each line its own record, as a JSON logger writes them. What the line before says holds

@@ -2,7 +2,6 @@
 //! prefilter's trigger words, the clue automaton behind provider hints, and the body shapes.
 //! Built once per catalog (and again on a reload); nothing here is written by hand per provider.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
@@ -79,7 +78,7 @@ pub enum AloneSpec {
 #[derive(Debug)]
 pub struct Lexicon {
     /// A line that holds one of the trigger words is searched.
-    triggers: AhoCorasick,
+    triggers: Literals,
     trigger_words: Vec<String>,
     /// The [`MESSAGE_SIGNALS`]: a line that holds one, and no trigger word, is searched when
     /// it holds [`MessageEvidence`].
@@ -147,7 +146,7 @@ impl Lexicon {
             }
         }
         let trigger_words = trigger_words(descriptors);
-        let triggers = dfa(&trigger_words, "trigger words")?;
+        let triggers = Literals::new(&trigger_words, false)?;
         // Three words: SIMD over the chunk, where an automaton would pick a rare-byte prefilter
         // that stops at every `r`.
         let signals = Literals::new(MESSAGE_SIGNALS, false)?;
@@ -171,7 +170,7 @@ impl Lexicon {
         &self.status_keys
     }
 
-    pub(super) fn triggers(&self) -> &AhoCorasick {
+    pub(super) fn triggers(&self) -> &Literals {
         &self.triggers
     }
 
@@ -269,7 +268,7 @@ impl KeyIndex {
 /// values are read after the keys (`provider=`) they follow.
 #[derive(Debug)]
 pub struct Anchors {
-    triggers: AhoCorasick,
+    triggers: Literals,
     /// Per trigger word: the clues that hold it, and where in them it starts; and whether the
     /// trigger is a field key.
     within: Vec<(Vec<(usize, usize)>, bool)>,
@@ -286,7 +285,7 @@ impl Anchors {
         words: &[String],
         table: &[Clue],
         trigger_words: &[String],
-        triggers: AhoCorasick,
+        triggers: Literals,
     ) -> Result<Anchors, String> {
         let searched = |i: &usize| table[*i].kind.is_some();
         let within = trigger_words
@@ -486,14 +485,6 @@ fn trigger_words(descriptors: &[Descriptor]) -> Vec<String> {
     words.retain(|w| !all.iter().any(|other| other != w && w.contains(other.as_str())));
     words.sort();
     words
-}
-
-fn dfa(words: &[impl AsRef<[u8]>], what: &str) -> Result<AhoCorasick, String> {
-    AhoCorasickBuilder::new()
-        .kind(Some(AhoCorasickKind::DFA))
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(words)
-        .map_err(|e| format!("{what} do not compile: {e}"))
 }
 
 /// The forms a clue word is matched in: as declared, and for all but class names (which are

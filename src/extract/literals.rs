@@ -1,15 +1,22 @@
-//! A few short literals, found with SIMD where the CPU has it.
+//! Short literals, found with SIMD where the CPU has it.
 //!
-//! Teddy (`aho_corasick::packed`) scans for a handful of words many times faster than an
+//! Teddy (`aho_corasick::packed`) scans for a few dozen words many times faster than an
 //! automaton whose prefilter stops at every common letter; but it exists only where the CPU has
-//! the vector instructions it needs. Elsewhere the same words are found with a DFA: slower, the
-//! same answers.
+//! the vector instructions it needs, and one searcher takes at most [`GROUP`] words. More words
+//! (a user's catalog adding a provider's hosts and classes) are split into groups of that many,
+//! each a searcher: past the limit, one automaton would fall back to a rare-byte prefilter and
+//! scan several times slower. Without the instructions, the same words are found with a DFA:
+//! slower, the same answers.
 
-use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Match, MatchKind, Span};
+use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Match, MatchKind, PatternID, Span};
+
+/// The most words one Teddy searcher takes (`packed`'s own limit).
+pub const GROUP: usize = 64;
 
 #[derive(Debug, Clone)]
 pub enum Literals {
-    Packed(packed::Searcher),
+    /// Consecutive runs of the words, each a searcher, with the index of its first word.
+    Packed { groups: Vec<(packed::Searcher, usize)>, longest: bool },
     Automaton(AhoCorasick),
 }
 
@@ -22,12 +29,16 @@ impl Literals {
         } else {
             packed::MatchKind::LeftmostFirst
         });
-        let mut builder = config.builder();
-        builder.extend(words);
-        match builder.build() {
-            Some(searcher) => Ok(Literals::Packed(searcher)),
-            None => Self::automaton(words, longest),
+        let mut groups = Vec::new();
+        for (n, run) in words.chunks(GROUP).enumerate() {
+            let mut builder = config.builder();
+            builder.extend(run);
+            match builder.build() {
+                Some(searcher) => groups.push((searcher, n * GROUP)),
+                None => return Self::automaton(words, longest),
+            }
         }
+        Ok(Literals::Packed { groups, longest })
     }
 
     /// The words as a DFA, as on a CPU without Teddy.
@@ -40,16 +51,49 @@ impl Literals {
             .map_err(|e| format!("{} literals do not compile: {e}", words.len()))
     }
 
-    /// The first word in `haystack[from..]`.
-    pub fn find_from(&self, haystack: &[u8], from: usize) -> Option<Match> {
+    /// How many searches find the words: one per group, or the one automaton.
+    pub fn groups(&self) -> usize {
         match self {
-            Literals::Packed(p) => p.find_in(haystack, Span::from(from..haystack.len())),
+            Literals::Packed { groups, .. } => groups.len(),
+            Literals::Automaton(_) => 1,
+        }
+    }
+
+    /// The first word of group `group` in `haystack[from..]`, its pattern counted among all
+    /// the words.
+    pub fn find_in_group(&self, group: usize, haystack: &[u8], from: usize) -> Option<Match> {
+        match self {
+            Literals::Packed { groups, .. } => {
+                let (searcher, first) = &groups[group];
+                let m = searcher.find_in(haystack, Span::from(from..haystack.len()))?;
+                Some(Match::new(PatternID::must(first + m.pattern().as_usize()), m.span()))
+            }
             Literals::Automaton(a) => a.find(aho_corasick::Input::new(haystack).range(from..)),
         }
     }
 
+    /// The first word in `haystack[from..]`: of the groups' first words, the leftmost; at one
+    /// start, the longest (leftmost-longest) or the earlier word (leftmost-first), as one
+    /// searcher over all the words would choose.
+    pub fn find_from(&self, haystack: &[u8], from: usize) -> Option<Match> {
+        let longest = match self {
+            Literals::Packed { groups, longest } if groups.len() > 1 => *longest,
+            _ => return self.find_in_group(0, haystack, from),
+        };
+        let mut best: Option<Match> = None;
+        for group in 0..self.groups() {
+            let Some(m) = self.find_in_group(group, haystack, from) else { continue };
+            best = match best {
+                Some(b) if b.start() < m.start() => Some(b),
+                Some(b) if b.start() == m.start() && !(longest && m.end() > b.end()) => Some(b),
+                _ => Some(m),
+            };
+        }
+        best
+    }
+
     pub fn is_match(&self, haystack: &[u8]) -> bool {
-        self.find_from(haystack, 0).is_some()
+        (0..self.groups()).any(|group| self.find_in_group(group, haystack, 0).is_some())
     }
 
     /// Every word in `haystack`, left to right, not overlapping.
@@ -95,5 +139,40 @@ mod tests {
         }
         let found = Literals::new(&words, false).expect("builds");
         assert_eq!(found.find_iter(b"failfail").count(), 2);
+    }
+
+    /// More words than one searcher takes are split into groups that answer as one searcher
+    /// over them all would: the same matches, the same word at one start.
+    #[test]
+    fn groups_answer_as_one_automaton() {
+        // Words that overlap across the groups' border: `w63` and `w63x` in different groups,
+        // and prefixes of each other at one start.
+        let mut words: Vec<String> = (0..GROUP + 20).map(|i| format!("w{i:03}")).collect();
+        words.push("w063x".into());
+        words.push("w0".into());
+        words.push("zz".into());
+        let texts = [
+            String::new(),
+            "w063x w000 w083 w0 zz".into(),
+            "w0w0w0 zzz w06".into(),
+            (0..GROUP + 20).map(|i| format!("w{i:03} ")).collect::<String>(),
+            format!("{} w070", "a".repeat(300)),
+        ];
+        for longest in [false, true] {
+            let grouped = Literals::new(&words, longest).expect("builds");
+            if matches!(grouped, Literals::Packed { .. }) {
+                assert_eq!(grouped.groups(), 2);
+            }
+            let one = Literals::automaton(&words, longest).expect("builds");
+            for text in &texts {
+                let all = |l: &Literals| {
+                    l.find_iter(text.as_bytes())
+                        .map(|m| (m.pattern(), m.start(), m.end()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(all(&grouped), all(&one), "{text:?}");
+                assert_eq!(grouped.is_match(text.as_bytes()), !all(&one).is_empty(), "{text:?}");
+            }
+        }
     }
 }

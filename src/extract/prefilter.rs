@@ -8,8 +8,6 @@
 //! (`error`, `failed`) is searched only if it holds what a message could be counted by (see
 //! `signals`).
 
-use aho_corasick::AhoCorasick;
-
 use super::lexicon::Lexicon;
 use super::literals::Literals;
 
@@ -56,8 +54,8 @@ impl<'c> Triggers<'c> {
         Triggers {
             chunk,
             lexicon,
-            triggers: Next::scan(chunk, Words::Automaton(lexicon.triggers())),
-            signals: Next::scan(chunk, Words::Literals(lexicon.signals())),
+            triggers: Next::scan(chunk, lexicon.triggers()),
+            signals: Next::scan(chunk, lexicon.signals()),
         }
     }
 
@@ -70,41 +68,40 @@ impl<'c> Triggers<'c> {
     }
 }
 
-/// Where one automaton's words start in a chunk: one search answers for all the lines before
-/// the word it finds, so most lines cost a comparison. A line that holds a word is not searched
+/// Where one set of words starts in a chunk: one search answers for all the lines before the
+/// word it finds, so most lines cost a comparison. A line that holds a word is not searched
 /// further (a dense log holds several per line); the next search starts at the next line
 /// asked about. No word spans a newline, so a line holds one exactly when one starts inside it.
-enum Words<'c> {
-    Automaton(&'c AhoCorasick),
-    Literals(&'c Literals),
-}
-
+/// Words in several groups (see `literals`) are followed group by group, each from where it
+/// last stopped, so no group scans a stretch twice.
 struct Next<'c> {
-    words: Words<'c>,
-    /// Where the last search found a word; `None`: none in the rest of the chunk.
+    words: &'c Literals,
+    /// Where the first group's last search found a word; `None`: none in the rest of the chunk.
     at: Option<usize>,
+    /// The same for the other groups, if any (a catalog with more words than one takes).
+    more: Vec<Option<usize>>,
 }
 
 impl<'c> Next<'c> {
-    fn scan(chunk: &[u8], words: Words<'c>) -> Next<'c> {
-        let mut next = Next { words, at: None };
-        next.search_from(chunk, 0);
-        next
-    }
-
-    fn search_from(&mut self, chunk: &[u8], start: usize) {
-        self.at = match self.words {
-            Words::Automaton(a) => a.find(aho_corasick::Input::new(chunk).range(start..)).map(|m| m.start()),
-            Words::Literals(l) => l.find_from(chunk, start).map(|m| m.start()),
-        };
+    fn scan(chunk: &[u8], words: &'c Literals) -> Next<'c> {
+        let first = |g| words.find_in_group(g, chunk, 0).map(|m| m.start());
+        Next { words, at: first(0), more: (1..words.groups()).map(first).collect() }
     }
 
     fn within(&mut self, chunk: &[u8], start: usize, end: usize) -> bool {
-        if self.at.is_some_and(|at| at < start) {
-            // That word was on an earlier line: look again from this one.
-            self.search_from(chunk, start.min(chunk.len()));
+        let words = self.words;
+        let look = |group: usize, at: &mut Option<usize>| {
+            if at.is_some_and(|at| at < start) {
+                // That word was on an earlier line: look again from this one.
+                *at = words.find_in_group(group, chunk, start.min(chunk.len())).map(|m| m.start());
+            }
+            at.is_some_and(|at| at >= start && at < end)
+        };
+        let mut found = look(0, &mut self.at);
+        for (i, at) in self.more.iter_mut().enumerate() {
+            found |= look(i + 1, at);
         }
-        self.at.is_some_and(|at| at >= start && at < end)
+        found
     }
 }
 
@@ -136,5 +133,33 @@ end";
             );
             start = end + 1;
         }
+    }
+
+    /// A user's catalog can take the trigger words past what one SIMD searcher holds (the
+    /// DeepSeek example does); the chunk's groups still answer each line as a search of that
+    /// line alone, for every trigger word, at a line's start, middle and end.
+    #[test]
+    fn triggers_in_several_groups_answer_line_by_line() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/catalogs/deepseek.toml");
+        let catalog = crate::catalog::Catalog::with_overrides(&[file]).expect("the example loads");
+        let lexicon = catalog.lexicon();
+        assert!(lexicon.trigger_words().len() > super::super::literals::GROUP, "the example needs two groups");
+        let mut chunk = Vec::new();
+        for word in lexicon.trigger_words() {
+            for line in [format!("{word} at the start"), format!("plain {word} inside"), format!("ends with {word}")] {
+                chunk.extend_from_slice(line.as_bytes());
+                chunk.extend_from_slice(b"\nnothing to see\n");
+            }
+        }
+        let mut triggers = Triggers::scan(&chunk, lexicon);
+        let (mut start, mut searched) = (0, 0);
+        for line in chunk.split(|b| *b == b'\n') {
+            let end = start + line.len();
+            let look = triggers.within(start, end);
+            assert_eq!(look, super::look(line, lexicon), "{}", String::from_utf8_lossy(line));
+            searched += usize::from(look == Look::Search);
+            start = end + 1;
+        }
+        assert_eq!(searched, 3 * lexicon.trigger_words().len());
     }
 }

@@ -164,6 +164,13 @@ pub struct WatchArgs {
     /// Print the summary report to stderr on exit.
     #[arg(long)]
     pub summary: bool,
+    /// Sources with per-source series of their own at once; more count as source "other".
+    #[arg(long, value_name = "N", default_value_t = crate::metrics::DEFAULT_MAX_SOURCES)]
+    pub max_sources: usize,
+    /// Seconds a file that is gone (deleted or renamed away, nothing at its path again) keeps its
+    /// per-source series before they are dropped.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::daemon::DEFAULT_SOURCE_EXPIRY.as_secs_f64())]
+    pub source_expiry: f64,
 }
 
 /// `--print text` and `--print jsonl`, the spelling before the format took an `=`, stay what

@@ -60,8 +60,13 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(catalog: Catalog, max_unknown_codes: usize) -> Shared {
+        Shared::with_max_sources(catalog, max_unknown_codes, crate::metrics::DEFAULT_MAX_SOURCES)
+    }
+
+    /// `max_sources`: how many sources have series of their own at once.
+    pub fn with_max_sources(catalog: Catalog, max_unknown_codes: usize, max_sources: usize) -> Shared {
         Shared {
-            metrics: Metrics::new(&catalog, max_unknown_codes),
+            metrics: Metrics::new(&catalog, max_unknown_codes).max_sources(max_sources),
             summary: Mutex::new(Summary::new(max_unknown_codes)),
             catalog: RwLock::new(Arc::new(catalog)),
             exposure: RwLock::new(()),
@@ -96,7 +101,14 @@ pub struct EngineConfig {
     /// Builds the catalog again on SIGHUP.
     pub catalog_files: Vec<PathBuf>,
     pub input_format: InputFormat,
+    /// How long after a file is gone (deleted or renamed away, and nothing at its path again)
+    /// its per-source series, read counts and summary rows are kept.
+    pub source_expiry: Duration,
 }
+
+/// [`EngineConfig::source_expiry`] by default: long enough for a few scrapes to see a gone
+/// file's last counts.
+pub const DEFAULT_SOURCE_EXPIRY: Duration = Duration::from_secs(300);
 
 /// What the daemon reads.
 #[derive(Debug, Clone)]
@@ -137,6 +149,8 @@ struct Engine {
     sources: HashMap<String, Source>,
     /// Read counts already published, per source.
     published: HashMap<String, ReadStats>,
+    /// Sources whose file is gone, since when: forgotten after [`EngineConfig::source_expiry`].
+    gone: HashMap<String, Instant>,
     events: Vec<(String, ErrorEvent)>,
     scratch: Vec<ErrorEvent>,
     state: Option<StateDir>,
@@ -158,6 +172,7 @@ impl Engine {
             clock,
             sources: HashMap::new(),
             published: HashMap::new(),
+            gone: HashMap::new(),
             events: Vec::new(),
             scratch: Vec::new(),
             state,
@@ -205,6 +220,45 @@ impl Engine {
         }
         let scratch = std::mem::take(&mut self.scratch);
         self.events.extend(scratch.into_iter().map(|e| (name.to_string(), e)));
+    }
+
+    /// The file at `name` is gone: its source is forgotten unless something is there again
+    /// before [`EngineConfig::source_expiry`].
+    fn gone(&mut self, name: &str) {
+        let now = self.clock.now();
+        self.gone.entry(name.to_string()).or_insert(now);
+    }
+
+    fn back(&mut self, name: &str) {
+        self.gone.remove(name);
+    }
+
+    /// Forgets the sources gone for longer than the expiry whose every count is published: on a
+    /// node where pods come and go, series and memory stay those of the files still there.
+    fn expire(&mut self) {
+        let now = self.clock.now();
+        let expiry = self.config.source_expiry;
+        let due: Vec<String> = self
+            .gone
+            .iter()
+            .filter(|(_, since)| now.saturating_duration_since(**since) >= expiry)
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in due {
+            let settled = self.sources.get(&name).is_none_or(|s| {
+                !s.is_holding() && self.published.get(&name).copied().unwrap_or_default() == s.stats
+            });
+            if !settled {
+                continue;
+            }
+            tracing::debug!(source = %name, "gone for {expiry:?}: its series are dropped");
+            self.gone.remove(&name);
+            self.sources.remove(&name);
+            self.published.remove(&name);
+            let _exposed = self.shared.exposure.write().unwrap_or_else(|e| e.into_inner());
+            self.shared.metrics.forget_source(&name);
+            self.shared.summary.lock().unwrap_or_else(|e| e.into_inner()).sources.remove(&name);
+        }
     }
 
     /// Nothing new arrived: held evidence will not be claimed by later lines.
@@ -256,13 +310,16 @@ impl Engine {
                     *before = source.stats;
                 }
             }
-            drop(summary);
-            if let (Some(state), Some(follower)) = (self.state.take(), follower) {
-                self.checkpoint(&state, follower);
-                self.state = Some(state);
-            }
         }
+        // Printed before the checkpoint that covers them is saved: after a crash between the
+        // two, a restart reads these records again and prints them twice, but none is missing
+        // from the printed feed. (`/metrics` stays exactly-once: its counts are in the
+        // checkpoint with the positions.)
         self.print(&events);
+        if let (Some(state), Some(follower)) = (self.state.take(), follower) {
+            self.checkpoint(&state, follower);
+            self.state = Some(state);
+        }
         true
     }
 
@@ -387,6 +444,7 @@ fn follow_files(
                 let replay = replays.remove(&(id.dev, id.ino, position.offset));
                 let name = path.display().to_string();
                 shared.metrics.follow_source(&name);
+                engine.back(&name);
                 engine.source(&name).restart_at(position.line, replay);
             }
             Change::Data { path, bytes } => {
@@ -407,6 +465,7 @@ fn follow_files(
                 let name = path.display().to_string();
                 engine.end_of_content(&name);
                 shared.metrics.rotation(&name);
+                engine.gone(&name);
             }
             Change::Skipped { path, compression } => {
                 tracing::debug!(path = %path.display(), "compressed ({}): not followed", compression.name());
@@ -432,6 +491,7 @@ fn follow_files(
             engine.idle();
         }
         engine.commit(Some(&follower), false);
+        engine.expire();
         if stopping {
             break;
         }
@@ -447,7 +507,13 @@ fn follow_files(
 
 /// Change notifications as wake-ups; `None` (polling only) where the platform gives none.
 fn watch_dirs(follower: &Follower, wake: Control) -> Option<notify::RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |_res: notify::Result<notify::Event>| {
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // errwatch's own opens and reads of the files it follows are events too (inotify reports
+        // access): waking on them would poll again at once, and that poll's reads would wake it
+        // again, a core spent at idle. Only what changes a file or a directory wakes it.
+        if res.is_ok_and(|e| matches!(e.kind, notify::EventKind::Access(_))) {
+            return;
+        }
         wake.changed();
     })
     .map_err(|e| tracing::info!("no change notifications, polling only: {e}"))

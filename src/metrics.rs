@@ -1,11 +1,18 @@
 //! The metrics sink: Prometheus counters per provider, category and code, and errwatch's own
 //! health. One owned registry; every name and label set is fixed here, and no label is ever
-//! made from free text (codes are catalog codes, or a bounded number of unknown ones).
+//! made from free text (codes are catalog codes, or a bounded number of unknown ones; sources
+//! are at most `max_sources` at once, and a gone source's series are dropped).
+//!
+//! What a checkpoint saves is kept in plain [`Counts`] beside the registry, updated with it,
+//! never read back from the registry by metric name.
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use prometheus::{Encoder, GaugeVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, GaugeVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 use crate::catalog::{Catalog, Provider};
 use crate::pipeline::ErrorEvent;
@@ -24,11 +31,57 @@ pub struct Metrics {
     read_errors: IntCounterVec,
     rotations: IntCounterVec,
     sources: IntGauge,
+    over_cap: IntCounter,
     build: IntGaugeVec,
     /// The `(provider, category, code)` series made at zero for the catalog's entries, so that a
     /// reload can drop those of entries it removed that never counted anything.
     seeded: Mutex<Vec<[String; 3]>>,
     limiter: Mutex<CodeLimiter>,
+    counts: Mutex<Counts>,
+}
+
+/// Distinct sources with series of their own at once, by default; more count as
+/// `source="other"`.
+pub const DEFAULT_MAX_SOURCES: usize = 1000;
+/// The source label of sources past the cap.
+pub const OTHER_SOURCE: &str = "other";
+
+/// The counts a checkpoint saves, and which sources have series of their own.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Errors by provider, category and code label.
+    errors: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
+    /// Lines and bytes read, by source label.
+    sources: BTreeMap<String, (u64, u64)>,
+    /// The sources with series of their own (not counted as [`OTHER_SOURCE`]).
+    admitted: HashSet<String>,
+    max_sources: usize,
+}
+
+impl Counts {
+    /// Adds `n` errors; allocates only for a key not counted before (every event of the
+    /// daemon comes through here).
+    fn add_error(&mut self, provider: &str, category: &str, code: &str, n: u64) {
+        fn slot<'m, V: Default>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+            if !map.contains_key(key) {
+                map.insert(key.to_string(), V::default());
+            }
+            map.get_mut(key).expect("just inserted")
+        }
+        *slot(slot(slot(&mut self.errors, provider), category), code) += n;
+    }
+
+    /// The label `source` is counted under: its own while fewer than `max_sources` have one.
+    fn source_label<'a>(&mut self, source: &'a str) -> &'a str {
+        if self.admitted.contains(source) {
+            source
+        } else if self.admitted.len() < self.max_sources {
+            self.admitted.insert(source.to_string());
+            source
+        } else {
+            OTHER_SOURCE
+        }
+    }
 }
 
 /// The zero-valued series a catalog's entries get: documented codes start at zero, so
@@ -77,6 +130,12 @@ impl Metrics {
         let sources = IntGauge::new("errwatch_sources_followed", "Files (or stdin) being read.")
             .expect("valid metric definition");
         registry.register(Box::new(sources.clone())).expect("metric names are unique");
+        let over_cap = IntCounter::new(
+            "errwatch_sources_over_cap_total",
+            "Sources that began to be followed while --max-sources others had series; their reads count as source=\"other\".",
+        )
+        .expect("valid metric definition");
+        registry.register(Box::new(over_cap.clone())).expect("metric names are unique");
         let build = IntGaugeVec::new(
             Opts::new("errwatch_build_info", "errwatch version and catalog size; always 1."),
             &["version", "catalog_entries"],
@@ -114,11 +173,23 @@ impl Metrics {
                 &["source"],
             ),
             sources,
+            over_cap,
             build,
             seeded: Mutex::new(seeded),
             registry,
             limiter: Mutex::new(CodeLimiter::new(max_unknown_codes)),
+            counts: Mutex::new(Counts { max_sources: DEFAULT_MAX_SOURCES, ..Counts::default() }),
         }
+    }
+
+    /// At most `n` sources have series of their own at once.
+    pub fn max_sources(self, n: usize) -> Metrics {
+        self.counts().max_sources = n;
+        self
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// After a reload: `errwatch_build_info` gives the new catalog's size, the new entries get
@@ -150,39 +221,63 @@ impl Metrics {
         let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
         let code = limiter.label(d.provider, &d.code, d.known());
         self.errors.with_label_values(&[d.provider.as_str(), d.category.as_str(), code]).inc();
+        self.counts().add_error(d.provider.as_str(), d.category.as_str(), code, 1);
         if let Some(at) = event.timestamp.map(|ms| ms as f64 / 1000.0).or(undated_at) {
             self.last_error.with_label_values(&[d.provider.as_str(), d.category.as_str()]).set(at);
         }
     }
 
     /// A source is followed: its series exist from now on, at 0 until it reads something, so a
-    /// quiet file is told from one that is not followed and `rate()` sees its first line.
+    /// quiet file is told from one that is not followed and `rate()` sees its first line. Past
+    /// the cap, it is counted as [`OTHER_SOURCE`], and the overflow once more.
     pub fn follow_source(&self, source: &str) {
-        for series in [
-            &self.lines,
-            &self.bytes,
-            &self.long_lines,
-            &self.invalid_utf8,
-            &self.read_errors,
-            &self.rotations,
-        ] {
-            series.with_label_values(&[source]);
+        let mut counts = self.counts();
+        let label = counts.source_label(source);
+        if label == OTHER_SOURCE && source != OTHER_SOURCE {
+            self.over_cap.inc();
+        }
+        for series in self.per_source() {
+            series.with_label_values(&[label]);
         }
     }
 
+    fn per_source(&self) -> [&IntCounterVec; 6] {
+        [&self.lines, &self.bytes, &self.long_lines, &self.invalid_utf8, &self.read_errors, &self.rotations]
+    }
+
     pub fn add_read(&self, source: &str, delta: &ReadStats) {
-        self.lines.with_label_values(&[source]).inc_by(delta.lines);
-        self.bytes.with_label_values(&[source]).inc_by(delta.bytes);
-        self.long_lines.with_label_values(&[source]).inc_by(delta.long_lines);
-        self.invalid_utf8.with_label_values(&[source]).inc_by(delta.invalid_utf8);
+        let mut counts = self.counts();
+        let label = counts.source_label(source);
+        self.lines.with_label_values(&[label]).inc_by(delta.lines);
+        self.bytes.with_label_values(&[label]).inc_by(delta.bytes);
+        self.long_lines.with_label_values(&[label]).inc_by(delta.long_lines);
+        self.invalid_utf8.with_label_values(&[label]).inc_by(delta.invalid_utf8);
+        let saved = counts.sources.entry(label.to_string()).or_default();
+        saved.0 += delta.lines;
+        saved.1 += delta.bytes;
     }
 
     pub fn read_error(&self, source: &str) {
-        self.read_errors.with_label_values(&[source]).inc();
+        let label = self.counts().source_label(source).to_string();
+        self.read_errors.with_label_values(&[&label]).inc();
     }
 
     pub fn rotation(&self, source: &str) {
-        self.rotations.with_label_values(&[source]).inc();
+        let label = self.counts().source_label(source).to_string();
+        self.rotations.with_label_values(&[&label]).inc();
+    }
+
+    /// A source gone for good: its series are dropped and its place under the cap is free. What
+    /// it counted as [`OTHER_SOURCE`] stays there.
+    pub fn forget_source(&self, source: &str) {
+        let mut counts = self.counts();
+        if source == OTHER_SOURCE || !counts.admitted.remove(source) {
+            return;
+        }
+        counts.sources.remove(source);
+        for series in self.per_source() {
+            let _ = series.remove_label_values(&[source]);
+        }
     }
 
     pub fn set_sources(&self, n: usize) {
@@ -191,41 +286,22 @@ impl Metrics {
 
     /// The error counts and per-source read counts, for a checkpoint.
     pub fn snapshot(&self) -> (Vec<CountState>, Vec<SourceCount>) {
-        let families = self.registry.gather();
-        let label = |m: &prometheus::proto::Metric, name: &str| {
-            m.get_label().iter().find(|l| l.name() == name).map(|l| l.value().to_string()).unwrap_or_default()
-        };
-        let values = |family: &str| -> Vec<(prometheus::proto::Metric, u64)> {
-            families
-                .iter()
-                .filter(|f| f.name() == family)
-                .flat_map(|f| f.get_metric().iter().cloned())
-                .map(|m| {
-                    let v = m.get_counter().get_value() as u64;
-                    (m, v)
-                })
-                .collect()
-        };
-        let errors = values("errwatch_errors_total")
-            .into_iter()
-            .filter(|(_, v)| *v > 0)
-            .map(|(m, count)| CountState {
-                provider: label(&m, "provider"),
-                category: label(&m, "category"),
-                code: label(&m, "code"),
-                count,
-            })
-            .collect();
-        let bytes: std::collections::BTreeMap<String, u64> =
-            values("errwatch_bytes_read_total").into_iter().map(|(m, v)| (label(&m, "source"), v)).collect();
+        let counts = self.counts();
+        let mut errors = Vec::new();
+        for (provider, categories) in &counts.errors {
+            for (category, codes) in categories {
+                for (code, &count) in codes {
+                    let (provider, category, code) = (provider.clone(), category.clone(), code.clone());
+                    errors.push(CountState { provider, category, code, count });
+                }
+            }
+        }
         // A followed source that has read nothing yet has nothing to restore.
-        let sources = values("errwatch_lines_read_total")
-            .into_iter()
-            .filter(|(m, lines)| *lines > 0 || bytes.get(&label(m, "source")).is_some_and(|b| *b > 0))
-            .map(|(m, lines)| {
-                let source = label(&m, "source");
-                SourceCount { bytes: bytes.get(&source).copied().unwrap_or(0), source, lines }
-            })
+        let sources = counts
+            .sources
+            .iter()
+            .filter(|(_, (lines, bytes))| *lines > 0 || *bytes > 0)
+            .map(|(source, &(lines, bytes))| SourceCount { source: source.clone(), lines, bytes })
             .collect();
         (errors, sources)
     }
@@ -233,6 +309,7 @@ impl Metrics {
     /// Counts saved by an earlier run, so counters go on from where it stopped.
     pub fn restore(&self, errors: &[CountState], sources: &[SourceCount]) {
         let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        let mut counts = self.counts();
         for c in errors {
             if Provider::check_id(&c.provider).is_ok() {
                 let provider = Provider::intern(&c.provider);
@@ -240,10 +317,16 @@ impl Metrics {
                 limiter.label(provider, &c.code, c.category != "unknown");
             }
             self.errors.with_label_values(&[&c.provider, &c.category, &c.code]).inc_by(c.count);
+            counts.add_error(&c.provider, &c.category, &c.code, c.count);
         }
         for s in sources {
-            self.lines.with_label_values(&[&s.source]).inc_by(s.lines);
-            self.bytes.with_label_values(&[&s.source]).inc_by(s.bytes);
+            // Sources take their places under the cap again; past it, they are "other".
+            let label = counts.source_label(&s.source).to_string();
+            self.lines.with_label_values(&[&label]).inc_by(s.lines);
+            self.bytes.with_label_values(&[&label]).inc_by(s.bytes);
+            let saved = counts.sources.entry(label).or_default();
+            saved.0 += s.lines;
+            saved.1 += s.bytes;
         }
     }
 

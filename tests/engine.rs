@@ -25,6 +25,7 @@ fn config(log: &Path, state: Option<&Path>, poll: Duration) -> DaemonConfig {
             poll_interval: poll,
             catalog_files: Vec::new(),
             input_format: Default::default(),
+            source_expiry: daemon::DEFAULT_SOURCE_EXPIRY,
         },
         input: Input::Files {
             patterns: vec![log.display().to_string()],
@@ -41,7 +42,11 @@ struct Running {
 }
 
 fn start(config: DaemonConfig, clock: Arc<dyn Clock>) -> Running {
-    let shared = Arc::new(Shared::new(Catalog::embedded(), 100));
+    start_with(Shared::new(Catalog::embedded(), 100), config, clock)
+}
+
+fn start_with(shared: Shared, config: DaemonConfig, clock: Arc<dyn Clock>) -> Running {
+    let shared = Arc::new(shared);
     let (control, shutdown) = Shutdown::new();
     let thread = {
         let shared = shared.clone();
@@ -131,4 +136,90 @@ fn held_evidence_is_settled_by_the_final_commit() {
     let counted = metric_sum(&shared.metrics.render(), "errwatch_errors_total", &[]);
     assert_eq!(counted, 2.0, "the held status line is counted at the stop");
     assert_eq!(saved_count(state.path()), 2, "and saved");
+}
+
+/// The `source` label values of the per-source series.
+fn sources_in(exposition: &str) -> Vec<String> {
+    let mut sources: Vec<String> = exposition
+        .lines()
+        .filter(|l| l.starts_with("errwatch_lines_read_total{"))
+        .filter_map(|l| Some(l.split("source=\"").nth(1)?.split('"').next()?.to_string()))
+        .collect();
+    sources.sort();
+    sources
+}
+
+fn saved_sources(state: &Path) -> Vec<String> {
+    let cp = StateDir::new(state.to_path_buf()).load().expect("readable").expect("a checkpoint");
+    cp.sources.iter().map(|s| s.source.clone()).collect()
+}
+
+/// Pods come and go on a node: the series of a file that is gone are dropped once it has been
+/// gone for the expiry, from `/metrics` and from the checkpoint, while the files still there
+/// keep theirs and every error stays counted.
+#[test]
+fn a_gone_sources_series_are_dropped_after_the_expiry() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.log"), dir.path().join("b.log"));
+    append(&a, &lines(0..2, "1113"));
+    append(&b, &lines(2..4, "1302"));
+    let mut config = config(&dir.path().join("*.log"), Some(state.path()), Duration::from_secs(10));
+    config.engine.source_expiry = Duration::from_secs(120);
+    let clock = Arc::new(ManualClock::new());
+    let engine = start(config, clock.clone());
+    engine.wait_for_errors(4.0);
+    let (a_name, b_name) = (a.display().to_string(), b.display().to_string());
+    assert_eq!(sources_in(&engine.shared.metrics.render()), vec![a_name.clone(), b_name.clone()]);
+    std::fs::remove_file(&a).unwrap();
+    let gone_at = clock.now();
+    let dropped = wait_for(Duration::from_secs(10), || {
+        (sources_in(&engine.shared.metrics.render()) == vec![b_name.clone()]).then(|| clock.now())
+    });
+    let dropped = dropped.unwrap_or_else(|| panic!("not dropped: {}", engine.shared.metrics.render()));
+    assert!(dropped - gone_at >= Duration::from_secs(120), "dropped after {:?}", dropped - gone_at);
+    assert_eq!(engine.errors(), 4.0, "its errors stay counted");
+    let summary_sources: Vec<String> =
+        engine.shared.summary.lock().unwrap().sources.keys().cloned().collect();
+    assert_eq!(summary_sources, vec![b_name.clone()], "and the summary forgets it too");
+    engine.stop();
+    assert_eq!(saved_sources(state.path()), vec![b_name], "the checkpoint keeps only b.log");
+    assert_eq!(saved_count(state.path()), 4);
+}
+
+/// Past `--max-sources`, a source's reads count under `source="other"` and the overflow is
+/// counted; a gone source's place is taken by the next new one.
+#[test]
+fn sources_past_the_cap_count_as_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<std::path::PathBuf> = (0..3).map(|i| dir.path().join(format!("{i}.log"))).collect();
+    for (i, log) in names.iter().enumerate() {
+        append(log, &lines(i * 2..i * 2 + 2, "1113"));
+    }
+    let mut config = config(&dir.path().join("*.log"), None, Duration::from_secs(10));
+    config.engine.source_expiry = Duration::from_secs(60);
+    let shared = Shared::with_max_sources(Catalog::embedded(), 100, 2);
+    let engine = start_with(shared, config, Arc::new(ManualClock::new()));
+    engine.wait_for_errors(6.0);
+    let render = engine.shared.metrics.render();
+    let sources = sources_in(&render);
+    assert_eq!(sources.len(), 3, "two sources and other: {sources:?}");
+    assert!(sources.contains(&"other".to_string()), "{sources:?}");
+    let all_lines = metric_sum(&render, "errwatch_lines_read_total", &[]);
+    assert_eq!(all_lines, 6.0, "every line is counted, under its source or other");
+    assert_eq!(metric_sum(&render, "errwatch_sources_over_cap_total", &[]), 1.0);
+    // One with its own series goes; a new file takes its place once it has expired.
+    let own = sources.iter().find(|s| *s != "other").unwrap().clone();
+    std::fs::remove_file(&own).unwrap();
+    let newcomer = dir.path().join("3.log").display().to_string();
+    wait_for(Duration::from_secs(10), || {
+        (!sources_in(&engine.shared.metrics.render()).contains(&own)).then_some(())
+    })
+    .expect("the gone source's series are dropped");
+    append(Path::new(&newcomer), &lines(6..7, "1113"));
+    engine.wait_for_errors(7.0);
+    let render = engine.shared.metrics.render();
+    assert!(sources_in(&render).contains(&newcomer), "{:?}", sources_in(&render));
+    assert_eq!(metric_sum(&render, "errwatch_sources_over_cap_total", &[]), 1.0);
+    engine.stop();
 }

@@ -39,6 +39,10 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         eprintln!("errwatch: --poll-interval must be a positive number of seconds");
         return Ok(ExitCode::Usage);
     }
+    if !(args.source_expiry >= 0.0 && args.source_expiry.is_finite()) {
+        eprintln!("errwatch: --source-expiry must be a number of seconds, 0 or more");
+        return Ok(ExitCode::Usage);
+    }
     let zone = dating.zone;
     let engine = EngineConfig {
         max_line: global.max_line_bytes,
@@ -50,6 +54,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
         poll_interval: Duration::from_secs_f64(args.poll_interval),
         catalog_files: global.catalogs.clone(),
         input_format: global.input_format.into(),
+        source_expiry: Duration::from_secs_f64(args.source_expiry),
     };
     let from_stdin = args.files.is_empty();
     if from_stdin && io::stdin().is_terminal() {
@@ -67,7 +72,7 @@ pub fn run(args: WatchArgs, catalog: Catalog, global: &Global, dating: Dating) -
             state_dir: args.state_dir.clone(),
         }
     };
-    let shared = Arc::new(Shared::new(catalog, global.max_unknown_codes));
+    let shared = Arc::new(Shared::with_max_sources(catalog, global.max_unknown_codes, args.max_sources));
     let ended = match serve_and_read(shared.clone(), DaemonConfig { engine, input }, listen, web, zone) {
         Ok(ended) => ended,
         Err(e) => {

@@ -16,7 +16,10 @@ pub const GROUP: usize = 64;
 #[derive(Debug, Clone)]
 pub enum Literals {
     /// Consecutive runs of the words, each a searcher, with the index of its first word.
-    Packed { groups: Vec<(packed::Searcher, usize)>, longest: bool },
+    Packed {
+        groups: Vec<(packed::Searcher, usize)>,
+        longest: bool,
+    },
     Automaton(AhoCorasick),
 }
 

@@ -143,10 +143,15 @@ end";
         let file = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/catalogs/deepseek.toml");
         let catalog = crate::catalog::Catalog::with_overrides(&[file]).expect("the example loads");
         let lexicon = catalog.lexicon();
-        assert!(lexicon.trigger_words().len() > super::super::literals::GROUP, "the example needs two groups");
+        assert!(
+            lexicon.trigger_words().len() > super::super::literals::GROUP,
+            "the example needs two groups"
+        );
         let mut chunk = Vec::new();
         for word in lexicon.trigger_words() {
-            for line in [format!("{word} at the start"), format!("plain {word} inside"), format!("ends with {word}")] {
+            for line in
+                [format!("{word} at the start"), format!("plain {word} inside"), format!("ends with {word}")]
+            {
                 chunk.extend_from_slice(line.as_bytes());
                 chunk.extend_from_slice(b"\nnothing to see\n");
             }

@@ -66,7 +66,7 @@ impl Shared {
     /// `max_sources`: how many sources have series of their own at once.
     pub fn with_max_sources(catalog: Catalog, max_unknown_codes: usize, max_sources: usize) -> Shared {
         Shared {
-            metrics: Metrics::new(&catalog, max_unknown_codes).max_sources(max_sources),
+            metrics: Metrics::new(&catalog).max_sources(max_sources),
             summary: Mutex::new(Summary::new(max_unknown_codes)),
             catalog: RwLock::new(Arc::new(catalog)),
             exposure: RwLock::new(()),
@@ -293,8 +293,8 @@ impl Engine {
             let _exposed = shared.exposure.write().unwrap_or_else(|e| e.into_inner());
             let mut summary = self.shared.summary.lock().unwrap_or_else(|e| e.into_inner());
             for (name, event) in &events {
-                self.shared.metrics.record(event, Some(crate::metrics::now_seconds()));
-                summary.add(name, event);
+                let code = summary.add(name, event);
+                self.shared.metrics.record(event, code, Some(crate::metrics::now_seconds()));
             }
             for (name, source) in &self.sources {
                 let before = self.published.entry(name.clone()).or_default();
@@ -404,6 +404,7 @@ fn follow_files(
     let saved = match state.as_ref().map(StateDir::load) {
         Some(Ok(Some(cp))) => {
             shared.metrics.restore(&cp.errors, &cp.sources);
+            shared.summary.lock().unwrap_or_else(|e| e.into_inner()).restore_codes(&cp.errors);
             Some(cp)
         }
         Some(Err(e)) => {

@@ -14,11 +14,10 @@ use prometheus::{
     Encoder, GaugeVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
-use crate::catalog::{Catalog, Provider};
+use crate::catalog::Catalog;
 use crate::pipeline::ErrorEvent;
 use crate::source::ReadStats;
 use crate::state::{CountState, SourceCount};
-use crate::summary::CodeLimiter;
 
 pub struct Metrics {
     registry: Registry,
@@ -36,7 +35,6 @@ pub struct Metrics {
     /// The `(provider, category, code)` series made at zero for the catalog's entries, so that a
     /// reload can drop those of entries it removed that never counted anything.
     seeded: Mutex<Vec<[String; 3]>>,
-    limiter: Mutex<CodeLimiter>,
     counts: Mutex<Counts>,
 }
 
@@ -106,7 +104,7 @@ fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntC
 }
 
 impl Metrics {
-    pub fn new(catalog: &Catalog, max_unknown_codes: usize) -> Metrics {
+    pub fn new(catalog: &Catalog) -> Metrics {
         let registry = Registry::new();
         let errors = counter(
             &registry,
@@ -177,7 +175,6 @@ impl Metrics {
             build,
             seeded: Mutex::new(seeded),
             registry,
-            limiter: Mutex::new(CodeLimiter::new(max_unknown_codes)),
             counts: Mutex::new(Counts { max_sources: DEFAULT_MAX_SOURCES, ..Counts::default() }),
         }
     }
@@ -214,12 +211,11 @@ impl Metrics {
         *seeded = now;
     }
 
-    /// Counts one error. Its time is its line's, else `undated_at` (the daemon passes the
-    /// wall clock; a report of old logs passes nothing and leaves the gauge as it is).
-    pub fn record(&self, event: &ErrorEvent, undated_at: Option<f64>) {
+    /// Counts one error under `code`, the label the summary's cap on unknown codes gave it
+    /// ([`crate::summary::Summary::add`]). Its time is its line's, else `undated_at` (the daemon
+    /// passes the wall clock; a report of old logs passes nothing and leaves the gauge as it is).
+    pub fn record(&self, event: &ErrorEvent, code: &str, undated_at: Option<f64>) {
         let d = &event.detection;
-        let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
-        let code = limiter.label(d.provider, &d.code, d.known());
         self.errors.with_label_values(&[d.provider.as_str(), d.category.as_str(), code]).inc();
         self.counts().add_error(d.provider.as_str(), d.category.as_str(), code, 1);
         if let Some(at) = event.timestamp.map(|ms| ms as f64 / 1000.0).or(undated_at) {
@@ -307,15 +303,10 @@ impl Metrics {
     }
 
     /// Counts saved by an earlier run, so counters go on from where it stopped.
+    /// (The cap on unknown codes is the summary's: see [`crate::summary::Summary::restore_codes`].)
     pub fn restore(&self, errors: &[CountState], sources: &[SourceCount]) {
-        let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
         let mut counts = self.counts();
         for c in errors {
-            if Provider::check_id(&c.provider).is_ok() {
-                let provider = Provider::intern(&c.provider);
-                // Unknown codes take their places under the cardinality cap again.
-                limiter.label(provider, &c.code, c.category != "unknown");
-            }
             self.errors.with_label_values(&[&c.provider, &c.category, &c.code]).inc_by(c.count);
             counts.add_error(&c.provider, &c.category, &c.code, c.count);
         }

@@ -218,13 +218,15 @@ impl Summary {
         self.failed.insert(source.to_string(), error.to_string());
     }
 
-    pub fn add(&mut self, _source: &str, event: &ErrorEvent) {
+    /// Counts one error; returns the code it is counted under, for the other sinks: one cap on
+    /// unknown codes for the report and `/metrics` alike, so the two never disagree.
+    pub fn add<'e>(&mut self, _source: &str, event: &'e ErrorEvent) -> &'e str {
         let d = &event.detection;
-        let code = self.limiter.label(d.provider, &d.code, d.known()).to_string();
+        let label = self.limiter.label(d.provider, &d.code, d.known());
         let key = GroupKey {
             provider: d.provider,
             category: d.category,
-            code,
+            code: label.to_string(),
             variant: d.entry.as_ref().and_then(|e| e.variant.clone()),
             known: d.known(),
         };
@@ -249,6 +251,17 @@ impl Summary {
         if !d.known() {
             let message = d.message.as_ref().map(LineMessage::redacted);
             self.add_template(d.provider, &d.code, message.as_deref().unwrap_or(""));
+        }
+        label
+    }
+
+    /// The unknown codes counted before a restart take their places under the cap again, as
+    /// the checkpoint has them, before any new one.
+    pub fn restore_codes(&mut self, errors: &[crate::state::CountState]) {
+        for c in errors {
+            if Provider::check_id(&c.provider).is_ok() {
+                self.limiter.label(Provider::intern(&c.provider), &c.code, c.category != "unknown");
+            }
         }
     }
 

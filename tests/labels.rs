@@ -127,7 +127,7 @@ fn check(catalog: &Catalog) -> usize {
     }
     let templated = catalog.entries().iter().filter(|e| e.code_is_template()).count();
     assert!(filled_in >= templated, "every templated entry was found ({filled_in} of {templated})");
-    let zeros = Metrics::new(catalog, 100).render();
+    let zeros = Metrics::new(catalog).render();
     for line in zeros.lines().filter(|l| !l.starts_with('#')) {
         let labels = line.split_once('{').and_then(|(_, rest)| rest.rsplit_once('}')).map_or("", |(l, _)| l);
         for value in labels.split("\",").filter_map(|kv| kv.split_once("=\"")).map(|(_, v)| v) {

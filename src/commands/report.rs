@@ -23,9 +23,9 @@ struct Collect<'a> {
 
 impl EventSink for Collect<'_> {
     fn event(&mut self, source: &str, event: &ErrorEvent) -> io::Result<()> {
-        self.summary.add(source, event);
+        let code = self.summary.add(source, event);
         if let Some(m) = self.metrics {
-            m.record(event, None);
+            m.record(event, code, None);
         }
         Ok(())
     }
@@ -39,8 +39,7 @@ impl EventSink for Collect<'_> {
 }
 
 pub fn run(args: &ReportArgs, catalog: &Catalog, global: &Global, dating: Dating) -> io::Result<ExitCode> {
-    let metrics =
-        (args.format == ReportFormat::Prometheus).then(|| Metrics::new(catalog, global.max_unknown_codes));
+    let metrics = (args.format == ReportFormat::Prometheus).then(|| Metrics::new(catalog));
     let mut collect = Collect { summary: Summary::new(global.max_unknown_codes), metrics: metrics.as_ref() };
     let opts = batch_options(global, dating);
     let threads = match args.threads {

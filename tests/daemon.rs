@@ -1,6 +1,7 @@
 //! The daemon over real files: appends, rotation by rename, copytruncate, delete and recreate,
-//! globs gaining files, partial lines, a SIGKILL restart, stdin with `--print`. Each scenario
-//! scrapes `/metrics` over TCP and asserts exact counts.
+//! globs gaining files, partial lines, a SIGKILL restart, stdin with `--print`, the printed line
+//! numbers of a file rotated while errwatch was down. Each scenario scrapes `/metrics` over TCP
+//! and asserts exact counts.
 
 mod common;
 
@@ -392,4 +393,91 @@ fn an_address_not_of_this_host_is_a_start_up_error() {
 fn a_listen_value_that_is_no_address_is_a_usage_error() {
     let (code, err) = watch_exit("not-an-address");
     assert_eq!(code, Some(2), "{err}");
+}
+
+/// `watch --print=jsonl` (times read in UTC) with its stdout in `feed`.
+fn start_printing(args: &[&str], feed: &std::path::Path) -> Daemon {
+    let port = common::free_port();
+    let child = Command::new(BIN)
+        .args(["watch", "--print=jsonl", "--timezone", "UTC", "--poll-interval", "0.1"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(feed).unwrap())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let d = Daemon { child, port };
+    common::wait_for(Duration::from_secs(10), || common::looked_at_every_source(port).then_some(()))
+        .expect("errwatch answers /healthz");
+    d
+}
+
+/// Lines `from..=to` of a log: an error (`zhipu_line(n)`, dated second `n`) every 4th line.
+fn numbered(from: usize, to: usize, n: impl Fn(usize) -> usize) -> Vec<String> {
+    (from..=to)
+        .map(
+            |k| {
+                if k % 4 == 0 {
+                    zhipu_line(n(k), "1113")
+                } else {
+                    format!("2026-11-02 10:00:00 INFO ok {k}")
+                }
+            },
+        )
+        .collect()
+}
+
+/// The printed records: (source's file name, line, the second its error line is dated).
+fn printed(feed: &std::path::Path) -> Vec<(String, u64, u64)> {
+    fs::read_to_string(feed)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| {
+            let source = std::path::Path::new(v["source"].as_str().unwrap());
+            let second = v["timestamp"].as_str().unwrap()[17..19].parse().unwrap();
+            (source.file_name().unwrap().to_string_lossy().into_owned(), v["line"].as_u64().unwrap(), second)
+        })
+        .collect()
+}
+
+/// Stopped after reading app.log's first 20 lines; while down, 8 lines more are written, the
+/// file renamed to app.log.1, 8 more written to it, a new app.log created. After the restart
+/// the records from app.log.1 carry that file's own line numbers (21 to 36, not counted from
+/// where reading resumed), under app.log when only the live name is followed (the tail read
+/// where it went) and under app.log.1 with the glob; the new app.log's are counted from 1.
+#[test]
+fn printed_line_numbers_are_the_files_own_after_a_rotation_while_down() {
+    for (pattern, stop, tail_source) in [("app.log", "TERM", "app.log"), ("app.log*", "KILL", "app.log.1")] {
+        let dir = tempfile::tempdir().unwrap();
+        let (log, state) = (dir.path().join("app.log"), dir.path().join("state"));
+        let (first, second) = (dir.path().join("first.jsonl"), dir.path().join("second.jsonl"));
+        let glob = dir.path().join(pattern);
+        let args = ["--from-start", "--state-dir", state.to_str().unwrap(), glob.to_str().unwrap()];
+        append(&log, &numbered(1, 20, |k| k));
+        let mut d = start_printing(&args, &first);
+        assert_eq!(d.settle_at(5.0), 5.0);
+        d.signal(stop);
+        common::wait_for(Duration::from_secs(5), || d.child.try_wait().unwrap()).expect("stops");
+        drop(d);
+        let want_first: Vec<_> = (1..=5).map(|i| ("app.log".to_string(), i * 4, i * 4)).collect();
+        assert_eq!(printed(&first), want_first, "{pattern}: the first run");
+
+        append(&log, &numbered(21, 28, |k| k));
+        fs::rename(&log, dir.path().join("app.log.1")).unwrap();
+        append(&dir.path().join("app.log.1"), &numbered(29, 36, |k| k));
+        append(&log, &numbered(1, 8, |k| 40 + k));
+        let mut d = start_printing(&args, &second);
+        assert_eq!(d.settle_at(11.0), 11.0, "{pattern}: restored and counted once");
+        d.signal("TERM");
+        common::wait_for(Duration::from_secs(5), || d.child.try_wait().unwrap()).expect("stops");
+        drop(d);
+        let mut want: Vec<_> = [24, 28, 32, 36].map(|k| (tail_source.to_string(), k, k)).to_vec();
+        want.extend([4, 8].map(|k| ("app.log".to_string(), k, 40 + k)));
+        // Two sources (with the glob) print in no set order between them.
+        let mut got = printed(&second);
+        got.sort_by_key(|(source, _, second)| (source != tail_source, *second));
+        assert_eq!(got, want, "{pattern}: after the restart");
+    }
 }

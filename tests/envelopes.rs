@@ -14,6 +14,10 @@
 //! lines) must equal the unwrapped log's (whose agreement with the log's manifest
 //! `tests/fixtures.rs` checks). Times: a detection the log
 //! dates keeps that time; one it does not is dated by the envelope of a line at or before it.
+//!
+//! No fixture line is near 8 KiB, so the runtimes' own chunk sizes cut none of them: a second
+//! test pads real provider errors past 40 KiB, their bodies across the 8 and 16 KiB borders,
+//! and holds every envelope to the unwrapped reading of those lines.
 
 mod common;
 
@@ -295,6 +299,39 @@ fn compare(log: &Path, w: &Wrapped, plain: &[Value], wrapped: &[Value]) -> Vec<S
     problems
 }
 
+/// One log through every wrapper: the mismatches, the unwrapped log's detections, and per
+/// wrapper its chunks beyond one a line and its lines begun while the other stream's was
+/// unfinished.
+struct Checked {
+    problems: Vec<String>,
+    plain: Vec<Value>,
+    chunks: BTreeMap<String, (usize, usize)>,
+}
+
+fn check(log: &Path, dir: &Path) -> Checked {
+    let bytes = fs::read(log).unwrap();
+    let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+    let lines: Vec<&[u8]> = body.split(|b| *b == b'\n').collect();
+    let stem = log.file_stem().unwrap().to_string_lossy().into_owned();
+    let wrapped = wrappers(&lines);
+    let mut files = vec![log.to_path_buf()];
+    for w in &wrapped {
+        let f = dir.join(format!("{stem}.{}.log", w.name));
+        fs::write(&f, &w.bytes).unwrap();
+        files.push(f);
+    }
+    let mut found = scan(&files);
+    let plain = found.remove(&log.display().to_string()).unwrap_or_default();
+    let mut problems = Vec::new();
+    for (w, f) in wrapped.iter().zip(&files[1..]) {
+        let got = found.remove(&f.display().to_string()).unwrap_or_default();
+        problems.extend(compare(log, w, &plain, &got));
+    }
+    let chunks =
+        wrapped.iter().map(|w| (w.name.clone(), (w.origin.len() - 1 - lines.len(), w.interleaved))).collect();
+    Checked { problems, plain, chunks }
+}
+
 #[test]
 fn every_fixture_in_every_envelope_gives_the_same_detections() {
     let logs = logs();
@@ -308,30 +345,13 @@ fn every_fixture_in_every_envelope_gives_the_same_detections() {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let Some(log) = logs.get(i) else { return };
-                let bytes = fs::read(log).unwrap();
-                let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-                let lines: Vec<&[u8]> = body.split(|b| *b == b'\n').collect();
-                let stem = log.file_stem().unwrap().to_string_lossy().into_owned();
-                let wrapped = wrappers(&lines);
-                let mut files = vec![log.clone()];
-                for w in &wrapped {
-                    let f = dir.path().join(format!("{stem}.{}.log", w.name));
-                    fs::write(&f, &w.bytes).unwrap();
-                    files.push(f);
-                }
-                let mut found = scan(&files);
-                let plain = found.remove(&log.display().to_string()).unwrap_or_default();
-                let mut mine = Vec::new();
-                for (w, f) in wrapped.iter().zip(&files[1..]) {
-                    let got = found.remove(&f.display().to_string()).unwrap_or_default();
-                    mine.extend(compare(log, w, &plain, &got));
-                }
+                let checked = check(log, dir.path());
                 let mut c = counted.lock().unwrap();
-                c.0 += plain.len();
-                let small = wrapped.iter().filter(|w| w.name == "cri-300");
-                c.1 += small.clone().map(|w| w.origin.len() - 1 - lines.len()).sum::<usize>();
-                c.2 += small.map(|w| w.interleaved).sum::<usize>();
-                problems.lock().unwrap().extend(mine);
+                c.0 += checked.plain.len();
+                let (extra, interleaved) = checked.chunks["cri-300"];
+                c.1 += extra;
+                c.2 += interleaved;
+                problems.lock().unwrap().extend(checked.problems);
             });
         }
     });
@@ -345,4 +365,151 @@ fn every_fixture_in_every_envelope_gives_the_same_detections() {
     eprintln!(
         "{detections} detections; at 300 bytes, {chunked_lines} extra chunks, {interleaved} interleavings"
     );
+}
+
+const FILLER: &str = "the quick brown fox jumps over the lazy dog and then sits down near the river bank; ";
+
+fn filler(n: usize) -> String {
+    FILLER.repeat(n / FILLER.len() + 1)[..n].to_string()
+}
+
+/// `head`, filler, then `tail`, its body (from `marker` on) starting 40 bytes before `border`
+/// (so that a chunk ends inside it), then `filler(after)` and `end`.
+fn straddling(head: &str, tail: &str, marker: &str, border: usize, after: usize, end: &str) -> String {
+    let at = tail.find(marker).unwrap();
+    let line = format!("{head}{}{tail}{}{end}", filler(border - 40 - head.len() - at), filler(after));
+    assert_eq!(line.find(marker), Some(border - 40));
+    line
+}
+
+/// Lines past 40 KiB (a prompt or a `messages` field making them long) with real provider
+/// bodies (from `fixtures/logs/demo/app.log`) across the borders where containerd (16 KiB),
+/// CRI-O (8 KiB) and Docker (16 KiB) cut them, between long lines of neither: in every
+/// envelope, cut at every size, the same detections as unwrapped, on the same lines; and the
+/// lines were cut, and the streams' chunks interleaved, at 16 and 8 KiB.
+#[test]
+fn lines_longer_than_the_runtimes_chunks_give_the_same_detections() {
+    let volc = |ts: &str, body: &str, border: usize, after: usize| {
+        straddling(
+            &format!(
+                r#"{{"ts": "{ts}", "level": "error", "logger": "app.llm", "msg": "llm call failed", "messages": ""#
+            ),
+            &format!(r#"", "err": "{body}", "trace": ""#),
+            "{'error'",
+            border,
+            after,
+            r#"", "provider_url": "http://ark.cn-beijing.volces.com/api/v3"}"#,
+        )
+    };
+    let errors = [
+        (
+            3,
+            "AccountOverdueError",
+            volc(
+                "2026-11-02T10:00:08.324Z",
+                "Error code: 403 - {'error': {'code': 'AccountOverdueError', 'message': 'The request failed because your account has an overdue balance. Request ID: 2026110210000864e752c22474af110c4921', 'param': '', 'type': 'Forbidden'}}, request_id: 20261102100008T0sh4IFlACL6vkjSNOGC",
+                16 * 1024,
+                26_000,
+            ),
+        ),
+        (
+            4,
+            "1113",
+            straddling(
+                "2026-11-02 10:00:11,093 ERROR app.llm: POST https://open.bigmodel.cn/api/paas/v4/chat/completions messages=",
+                r#" failed: zhipuai.core._errors.APIReachLimitError: Error code: 429, with error text {"error":{"code":"1113","message":"Your account is in arrears, please recharge and try again"}}"#,
+                r#"{"error""#,
+                48 * 1024,
+                0,
+                "",
+            ),
+        ),
+        (
+            5,
+            "NOT_ENOUGH_BALANCE",
+            straddling(
+                "2026-11-02 10:00:06,333 ERROR app.llm: upstream 403 url=https://api.ppinfra.com/v3/openai/chat/completions prompt=",
+                r#" body={"code":403,"reason":"NOT_ENOUGH_BALANCE","message":"余额不足","metadata":{}}"#,
+                r#"{"code""#,
+                32 * 1024,
+                9_000,
+                "",
+            ),
+        ),
+        (
+            8,
+            "ILLEGAL_PROMPT",
+            straddling(
+                "2026-11-02 10:00:15,219 ERROR app.img: upstream 400 url=https://api.ppinfra.com/v3/async/txt2img prompt=",
+                r#" body={"code":400,"reason":"ILLEGAL_PROMPT","message":"Prompt 含不适宜内容","metadata":{}}"#,
+                r#"{"code""#,
+                40 * 1024,
+                0,
+                "",
+            ),
+        ),
+        (
+            10,
+            "SensitiveContentDetected",
+            volc(
+                "2026-11-02T10:00:20.332Z",
+                "Error code: 400 - {'error': {'code': 'SensitiveContentDetected', 'message': 'The request failed because the input text may contain sensitive information.', 'param': '', 'type': 'BadRequest'}}, request_id: 20261102100020j5N3QSFHLycbSaC6H3Pk",
+                24 * 1024,
+                18_000,
+            ),
+        ),
+        (
+            12,
+            "4011",
+            straddling(
+                "2026-11-02 10:00:04,350 ERROR app.llm: POST https://api.coze.cn/v3/chat conversation=",
+                " failed: code: 4011, msg: 当前账户的 Coze Token 余额不足, logid: 2026110210000440C32637FF79311B32D1",
+                "code: 4011",
+                40 * 1024,
+                0,
+                "",
+            ),
+        ),
+    ];
+    let mut lines: Vec<String> = vec![
+        "2026-11-02 10:00:00,001 INFO app.web: worker started".into(),
+        format!(
+            r#"{{"ts": "2026-11-02T10:00:01.000Z", "level": "info", "logger": "app.llm", "msg": "chat request", "messages": "{}"}}"#,
+            filler(20_000)
+        ),
+    ];
+    let info =
+        |t: &str, n: usize| format!("2026-11-02 10:00:{t},000 INFO app.llm: chat ok prompt={}", filler(n));
+    for (line, _, text) in &errors {
+        while lines.len() + 1 < *line {
+            let n = lines.len() + 1;
+            lines.push(info(&format!("{:02}", 10 + n), [30_000, 40, 17_000][n % 3]));
+        }
+        assert!(text.len() > 40 * 1024, "line {line}: {} bytes", text.len());
+        lines.push(text.clone());
+    }
+    lines.push("2026-11-02 10:00:30,000 INFO app.web: GET /healthz 200 1ms".into());
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("long.log");
+    fs::write(&log, lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+
+    let checked = check(&log, dir.path());
+    assert!(
+        checked.problems.is_empty(),
+        "{} mismatches:\n{}",
+        checked.problems.len(),
+        checked.problems.join("\n")
+    );
+    let found: Vec<(u64, &str)> =
+        checked.plain.iter().map(|v| (v["line"].as_u64().unwrap(), v["code"].as_str().unwrap())).collect();
+    let want: Vec<(u64, &str)> = errors.iter().map(|(line, code, _)| (*line as u64, *code)).collect();
+    assert_eq!(found, want, "the unwrapped log's detections");
+    for name in ["cri-16384", "cri-8192", "docker-16384", "docker-8192"] {
+        let (extra, interleaved) = checked.chunks[name];
+        assert!(extra >= errors.len() * 2, "{name}: {extra} chunks beyond one a line");
+        assert!(
+            interleaved >= 2,
+            "{name}: {interleaved} lines begun while the other stream's was unfinished"
+        );
+    }
 }

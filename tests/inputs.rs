@@ -1,6 +1,7 @@
 //! Logs as production stores them, through the real binary: rotated sets with gzip and zstd
 //! members read by `scan` and `report` (bzip2 and xz refused per file), journald's JSON on
-//! stdin, and a CRI line whose chunks straddle a SIGKILL counted once.
+//! stdin, a CRI line whose chunks straddle a SIGKILL counted once, and `--input-format` forcing
+//! CRI or Docker on a file auto-detection reads as plain (an unknown format refused).
 
 mod common;
 
@@ -163,4 +164,95 @@ fn a_chunked_line_cut_by_a_sigkill_is_counted_once() {
     assert_eq!(common::metric_sum(&m, "errwatch_errors_total", &[r#"code="1113""#]), 1.0);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(d.errors(), 4.0);
+}
+
+/// (line, provider, code) of each record.
+fn found(records: &[Value]) -> Vec<(u64, String, String)> {
+    records
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            (r["line"].as_u64().unwrap(), s("provider"), s("code"))
+        })
+        .collect()
+}
+
+/// A file whose first line is no envelope's (a runtime's own message) is read as plain text
+/// unless `--input-format` says what the rest is: then a line cut into chunks, with the other
+/// stream's lines between, is joined and read whole, and keeps its first chunk's number.
+#[test]
+fn input_format_forced_on_the_command_line_reads_a_file_auto_detection_reads_as_plain() {
+    let dir = tempfile::tempdir().unwrap();
+    let zhipu = |time: &str, code: &str, message: &str| {
+        format!(
+            r#"{time} ERROR app.llm: POST https://open.bigmodel.cn/api/paas/v4/chat/completions failed: {{"error":{{"code":"{code}","message":"{message}"}}}}"#
+        )
+    };
+    let cut =
+        zhipu("2026-11-02 10:00:01,093", "1113", "Your account is in arrears, please recharge and try again");
+    let (head, tail) = cut.split_at(cut.find("\"11").unwrap() + 3);
+    let whole = zhipu(
+        "2026-11-02 10:00:03,000",
+        "1302",
+        "High concurrency usage of this API, please reduce concurrency or contact customer service to increase limits",
+    );
+    let mut text = String::from(
+        "I1102 10:00:00.000000    4127 kuberuntime_container.go:809] \"Container started\" containerName=\"app\"\n",
+    );
+    text += &cri("stderr", "P", head);
+    text += &cri("stdout", "F", "2026-11-02 10:00:01,400 INFO app.web: GET /healthz 200 1ms");
+    text += &cri("stderr", "F", tail);
+    text += &cri("stderr", "F", &whole);
+    fs::write(dir.path().join("0.log"), text).unwrap();
+    let record = |line: u64, provider: &str, code: &str| (line, provider.to_string(), code.to_string());
+
+    let (code, auto, err) = scan(&["0.log"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let (_, plain, _) = scan(&["--input-format", "plain", "0.log"], dir.path());
+    assert_eq!(found(&auto), found(&plain), "decided from the first line: plain");
+    assert_eq!(found(&auto), [record(5, "zhipu", "1302")], "the cut line's chunks read apart");
+    let (code, forced, err) = scan(&["--input-format", "cri", "0.log"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(found(&forced), [record(2, "zhipu", "1113"), record(5, "zhipu", "1302")]);
+    // The joined line's text is the application's: its own time, not the envelope's.
+    assert_eq!(forced[0]["timestamp"].as_str(), Some("2026-11-02T10:00:01Z"));
+
+    // Docker's json-file: a `log` without its "\n" goes on in the stream's next entry.
+    let body = r#"2026-11-02 10:00:06,333 ERROR app.llm: upstream 403 url=https://api.ppinfra.com/v3/openai/chat/completions body={"code":403,"reason":"NOT_ENOUGH_BALANCE","message":"余额不足","metadata":{}}"#;
+    let (head, tail) = body.split_at(body.find("\"reason\"").unwrap() + 5);
+    let entry = |log: &str, stream: &str| {
+        serde_json::json!({"log": log, "stream": stream, "time": "2026-11-02T10:00:06.333000000Z"})
+            .to_string()
+    };
+    let text = [
+        "dockerd: container 4f2a started".to_string(),
+        entry(head, "stderr"),
+        entry("2026-11-02 10:00:06,400 INFO app.web: GET /healthz 200 1ms\n", "stdout"),
+        entry(&format!("{tail}\n"), "stderr"),
+    ]
+    .join("\n");
+    fs::write(dir.path().join("c-json.log"), text + "\n").unwrap();
+    let (_, auto, _) = scan(&["c-json.log"], dir.path());
+    assert!(!found(&auto).iter().any(|r| r.2 == "NOT_ENOUGH_BALANCE"), "read as plain text: {auto:?}");
+    let (code, forced, err) = scan(&["--input-format", "docker", "c-json.log"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(found(&forced), [record(2, "ppio", "NOT_ENOUGH_BALANCE")]);
+    assert_eq!(forced[0]["http_status"].as_u64(), Some(403));
+}
+
+#[test]
+fn an_input_format_errwatch_does_not_know_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo(LOG), dir.path().join("app.log")).unwrap();
+    for args in
+        [&["scan", "--input-format", "xml", "app.log"][..], &["--input-format=json", "report", "app.log"]]
+    {
+        let out = Command::new(BIN).current_dir(dir.path()).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing read");
+        let value = args.iter().find_map(|a| a.strip_prefix("--input-format=")).unwrap_or("xml");
+        assert!(err.contains(&format!("invalid value '{value}' for '--input-format <FORMAT>'")), "{err}");
+        assert!(err.contains("[possible values: auto, plain, cri, docker, journald, syslog]"), "{err}");
+    }
 }

@@ -7,9 +7,11 @@
 //!
 //! The counts are read from `/metrics` over TCP: they are what errwatch commits together with
 //! its read positions, restored from the checkpoint after each SIGKILL, so a line lost or read
-//! twice across a kill shows there. (Records printed with `--print` are written after the
-//! commit and may be cut off by a SIGKILL, so they are no exact count.) The truth is the
-//! writer's own count, checked against the rotated files on disk (decompressed with `zcat`).
+//! twice across a kill shows there. (Records shown with `--print` are printed before the
+//! checkpoint that covers them is saved: after a SIGKILL some may be printed again, none is
+//! missing, so they are no exact count; `tests/print_kill.rs` holds them to that.) The truth
+//! is the writer's own count, checked against the rotated files on disk (decompressed with
+//! `zcat`).
 //!
 //! The writer reopens its log when the path no longer names the file it writes to (what
 //! Python's `WatchedFileHandler` does), except under `copytruncate`, where it keeps its file

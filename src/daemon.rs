@@ -54,6 +54,9 @@ pub struct Shared {
     /// Every source has been looked at once: positions are taken, `/healthz` says ok (if
     /// something is followed).
     pub ready: AtomicBool,
+    /// The counts of the last run's checkpoint, if any, are restored: until then `/metrics`
+    /// answers 503, as a scrape of counts about to jump back up would read as a reset.
+    pub restored: AtomicBool,
     /// What is followed, as of the last poll.
     following: Mutex<Following>,
 }
@@ -71,6 +74,7 @@ impl Shared {
             catalog: RwLock::new(Arc::new(catalog)),
             exposure: RwLock::new(()),
             ready: AtomicBool::new(false),
+            restored: AtomicBool::new(false),
             following: Mutex::new(Following::default()),
         }
     }
@@ -289,6 +293,11 @@ impl Engine {
         self.waiting_since = None;
         let events = std::mem::take(&mut self.events);
         let shared = self.shared.clone();
+        // Printed before the checkpoint that covers them is saved: after a crash between the
+        // two, a restart reads these records again and prints them twice, but none is missing
+        // from the printed feed. Published and checkpointed under the exposure lock, so that a
+        // scrape never sees counts the checkpoint does not hold (`/metrics` stays exactly-once).
+        self.print(&events);
         {
             let _exposed = shared.exposure.write().unwrap_or_else(|e| e.into_inner());
             let mut summary = self.shared.summary.lock().unwrap_or_else(|e| e.into_inner());
@@ -310,15 +319,11 @@ impl Engine {
                     *before = source.stats;
                 }
             }
-        }
-        // Printed before the checkpoint that covers them is saved: after a crash between the
-        // two, a restart reads these records again and prints them twice, but none is missing
-        // from the printed feed. (`/metrics` stays exactly-once: its counts are in the
-        // checkpoint with the positions.)
-        self.print(&events);
-        if let (Some(state), Some(follower)) = (self.state.take(), follower) {
-            self.checkpoint(&state, follower);
-            self.state = Some(state);
+            drop(summary);
+            if let (Some(state), Some(follower)) = (self.state.take(), follower) {
+                self.checkpoint(&state, follower);
+                self.state = Some(state);
+            }
         }
         true
     }
@@ -403,6 +408,7 @@ fn follow_files(
     let state = state_dir.map(StateDir::new);
     let saved = match state.as_ref().map(StateDir::load) {
         Some(Ok(Some(cp))) => {
+            let _exposed = shared.exposure.write().unwrap_or_else(|e| e.into_inner());
             shared.metrics.restore(&cp.errors, &cp.sources);
             shared.summary.lock().unwrap_or_else(|e| e.into_inner()).restore_codes(&cp.errors);
             Some(cp)
@@ -413,6 +419,7 @@ fn follow_files(
         }
         _ => None,
     };
+    shared.restored.store(true, Ordering::SeqCst);
     let positions: BTreeMap<PathBuf, Position> =
         saved.as_ref().map(Checkpoint::positions).unwrap_or_default();
     // Where a saved position is the first chunk of an unfinished line: what to skip after it.
@@ -559,6 +566,7 @@ fn read_stdin(shared: Arc<Shared>, config: EngineConfig, mut shutdown: Shutdown,
         }
     });
     let mut engine = Engine::new(shared.clone(), config.clone(), None, clock.clone());
+    shared.restored.store(true, Ordering::SeqCst);
     shared.metrics.set_sources(1);
     shared.metrics.follow_source("-");
     shared.set_following(Following { sources: 1, idle: Vec::new() });

@@ -80,12 +80,18 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::bind(addr).await
 }
 
-async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
+    // Before the checkpoint's counts are back, every counter would read lower than the last run
+    // left it, and Prometheus would take the drop for a reset and count it all again. A failed
+    // scrape is only a gap.
+    if !shared.restored.load(std::sync::atomic::Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "restoring the saved counts\n").into_response();
+    }
     let body = {
         let _exposed = shared.exposure.read().unwrap_or_else(|e| e.into_inner());
         shared.metrics.render()
     };
-    ([(header::CONTENT_TYPE, EXPOSITION)], body)
+    ([(header::CONTENT_TYPE, EXPOSITION)], body).into_response()
 }
 
 /// 503 until the reader has looked at every source once (so a line written after a 200 is
@@ -180,5 +186,16 @@ mod tests {
         assert_eq!(q(Some("refresh=0")).refresh_seconds, 1);
         assert_eq!(q(Some("refresh=999999")).refresh_seconds, 3600);
         assert_eq!(q(Some("refresh=x&lang=fr&&=")), q(None));
+    }
+
+    /// `/metrics` is 503 until the saved counts are restored, then the exposition.
+    #[test]
+    fn metrics_wait_for_the_saved_counts() {
+        let shared = Arc::new(Shared::new(crate::catalog::Catalog::embedded(), 100));
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let status = |shared: &Arc<Shared>| runtime.block_on(metrics(State(shared.clone()))).status();
+        assert_eq!(status(&shared), StatusCode::SERVICE_UNAVAILABLE);
+        shared.restored.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(status(&shared), StatusCode::OK);
     }
 }

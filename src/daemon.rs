@@ -233,6 +233,17 @@ impl Engine {
         self.gone.entry(name.to_string()).or_insert(now);
     }
 
+    /// The lines before where `name` is followed from, read again for context only (see
+    /// [`Source::warm`]). Not into a source still holding evidence of what it read before,
+    /// which those lines would settle uncounted.
+    fn warm(&mut self, name: &str, before: &[u8], through: u64) {
+        if before.is_empty() || self.sources.get(name).is_some_and(Source::is_holding) {
+            return;
+        }
+        let catalog = self.catalog.clone();
+        self.source(name).warm(before, through, &catalog);
+    }
+
     fn back(&mut self, name: &str) {
         self.gone.remove(name);
     }
@@ -444,7 +455,7 @@ fn follow_files(
         engine.maybe_reload(&mut shutdown);
         let mut got_data = false;
         follower.poll(|change| match change {
-            Change::Opened { path, position } => {
+            Change::Opened { path, position, before } => {
                 tracing::debug!(path = %path.display(), offset = position.offset, line = position.line, "following");
                 // Line numbers go on from the position's; a checkpoint's replay, if any, says
                 // which lines after it were read before.
@@ -453,6 +464,7 @@ fn follow_files(
                 let name = path.display().to_string();
                 shared.metrics.follow_source(&name);
                 engine.back(&name);
+                engine.warm(&name, before, position.line);
                 engine.source(&name).restart_at(position.line, replay);
             }
             Change::Data { path, bytes } => {

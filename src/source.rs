@@ -113,6 +113,25 @@ impl Source {
         pipeline.end_chunk(chunk);
     }
 
+    /// Reads `before`, the lines that end at line `through`, for context only: what they say
+    /// of the provider is there for the lines after them, as if they had just been read, but
+    /// nothing in them is counted, not even as lines. For a file followed from a saved position
+    /// or from its end: its lines before were counted, or were meant to be skipped.
+    pub fn warm(&mut self, before: &[u8], through: u64, catalog: &Catalog) {
+        if before.is_empty() {
+            return;
+        }
+        let lines = memchr::memchr_iter(b'\n', before).count() as u64;
+        // What a rule sets aside in them is logged (`--log-level debug`) as context.
+        let _span = tracing::debug_span!("context", lines).entered();
+        let stats = self.stats;
+        self.restart_at(through.saturating_sub(lines), None);
+        let mut dropped = Vec::new();
+        self.feed(before, catalog, &mut dropped);
+        self.pipeline.flush(catalog, &mut dropped);
+        self.stats = stats;
+    }
+
     /// End of input: the partial last line counts, unfinished chunked lines are lines, held
     /// evidence is settled.
     pub fn finish(&mut self, catalog: &Catalog, out: &mut dyn Events) {

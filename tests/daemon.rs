@@ -481,3 +481,63 @@ fn printed_line_numbers_are_the_files_own_after_a_rotation_while_down() {
         assert_eq!(got, want, "{pattern}: after the restart");
     }
 }
+
+/// A request line that names the provider, then the error that names only its status: counted
+/// as that provider's through the line before (rule 6), by `scan` and by a daemon that read
+/// both.
+const REQUEST: &str = r#"2026-11-02 10:00:00,000 INFO httpx: HTTP Request: POST https://api.ppinfra.com/v3/openai/chat/completions "HTTP/1.1 200 OK""#;
+const STATUS_ONLY: &str = "2026-11-02 10:00:01,000 ERROR app: Error: 429 status code (no body)";
+
+fn ppio_status_errors(d: &Daemon) -> f64 {
+    metric_sum(&d.metrics(), "errwatch_errors_total", &[r#"provider="ppio""#, r#"code="http_429""#])
+}
+
+/// A file followed from its end: its last lines are not counted, but what they say of the
+/// provider is there for the line appended next, as for a file read whole.
+#[test]
+fn a_file_followed_from_its_end_keeps_its_last_lines_as_context() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    append(&log, &lines(0..3, "1113"));
+    append(&log, &[REQUEST.to_string()]);
+    let d = Daemon::start(&[log.to_str().unwrap()]);
+    append(&log, &[STATUS_ONLY.to_string()]);
+    assert_eq!(d.settle_at(1.0), 1.0, "only the appended line is counted");
+    assert_eq!(ppio_status_errors(&d), 1.0, "{}", d.metrics());
+    assert_eq!(metric_sum(&d.metrics(), "errwatch_lines_read_total", &[]), 1.0);
+    // Without the request line before it, the same status names no provider.
+    let bare = dir.path().join("bare.log");
+    append(&bare, &lines(0..3, "1113"));
+    let d = Daemon::start(&[bare.to_str().unwrap()]);
+    append(&bare, &[STATUS_ONLY.to_string(), zhipu_line(9, "1302")]);
+    assert_eq!(d.settle_at(1.0), 1.0);
+    assert_eq!(ppio_status_errors(&d), 0.0);
+}
+
+/// Killed between the request line and its error: the restarted daemon counts the error as
+/// the one that never stopped would have, and counts nothing of the lines before twice.
+#[test]
+fn a_restart_between_a_request_and_its_error_keeps_the_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("app.log");
+    let state = dir.path().join("state");
+    fs::write(&log, "").unwrap();
+    let args = ["--state-dir", state.to_str().unwrap(), log.to_str().unwrap()];
+    let first = Daemon::start(&args);
+    append(&log, &lines(0..2, "1113"));
+    append(&log, &[REQUEST.to_string()]);
+    assert_eq!(first.settle_at(2.0), 2.0);
+    // The checkpoint that covers the request line is on disk before the kill.
+    let saved = common::wait_for(Duration::from_secs(10), || {
+        let text = fs::read_to_string(state.join("state.json")).ok()?;
+        text.contains("\"line\":3").then_some(())
+    });
+    assert!(saved.is_some(), "no checkpoint at line 3: {:?}", fs::read_to_string(state.join("state.json")));
+    first.signal("KILL");
+    drop(first);
+    append(&log, &[STATUS_ONLY.to_string()]);
+    let second = Daemon::start(&args);
+    assert_eq!(second.settle_at(3.0), 3.0, "the two before the kill and the one after, once each");
+    assert_eq!(ppio_status_errors(&second), 1.0, "{}", second.metrics());
+    assert_eq!(metric_sum(&second.metrics(), "errwatch_lines_read_total", &[]), 4.0);
+}

@@ -34,7 +34,7 @@ fn poll(f: &mut Follower) -> Poll {
             out.data.entry(name(path)).or_default().push_str(&String::from_utf8_lossy(bytes))
         }
         Change::Closed { path } => out.closed.push(name(path)),
-        Change::Opened { path, position } => {
+        Change::Opened { path, position, .. } => {
             out.events.push(format!("opened {} {}", name(path), position.line))
         }
         Change::Restarted { path, why } => out.events.push(format!("restarted {} {why:?}", name(path))),

@@ -55,7 +55,6 @@ impl Kept {
 struct Recent {
     /// Its place among all the lines the context was given, kept or not.
     seq: u64,
-    number: u64,
     record: u64,
     text: Kept,
     /// `None` until asked; then the line's hint, if any.
@@ -172,15 +171,7 @@ impl Context {
 
     /// Keeps a line. A line leaving the last `capacity` that may name the source's provider and
     /// whose hint no finding asked for has it worked out then (from `chunk`, the chunk being fed).
-    pub fn push(
-        &mut self,
-        number: u64,
-        record: u64,
-        line: Placed<'_>,
-        hint: LineHint,
-        chunk: &[u8],
-        lexicon: &Lexicon,
-    ) {
+    pub fn push(&mut self, record: u64, line: Placed<'_>, hint: LineHint, chunk: &[u8], lexicon: &Lexicon) {
         let seq = self.given;
         self.given += 1;
         while self.live > 0 && self.lines[self.start].seq + self.capacity as u64 <= seq {
@@ -203,7 +194,6 @@ impl Context {
         self.live += 1;
         let slot = &mut self.lines[at];
         slot.seq = seq;
-        slot.number = number;
         slot.record = record;
         slot.text.set(line, KEPT_BYTES);
         // A hint from the whole line holds for the kept part only when nothing was cut.
@@ -265,25 +255,20 @@ impl Context {
         self.head_time.flatten()
     }
 
-    /// Provider evidence before line `number` of record `record`: the strongest in the same
-    /// record, and the newest among all the kept lines (else the source's one provider). `chunk` is the chunk being fed.
-    pub fn nearby(
-        &mut self,
-        number: u64,
-        record: u64,
-        chunk: &[u8],
-        lexicon: &Lexicon,
-    ) -> (Option<Hint>, Option<Hint>) {
-        self.work_out_hints(number, chunk, lexicon);
+    /// Provider evidence before the line being searched, of record `record`: the strongest in
+    /// the same record, and the newest among all the kept lines (else the source's one
+    /// provider). Every kept line is before it: a line is kept after its search. By their order
+    /// given, not their numbers, which start over when a file does (and, for the lines read
+    /// again before a resumed file, come before what they precede only by that order). `chunk` is
+    /// the chunk being fed.
+    pub fn nearby(&mut self, record: u64, chunk: &[u8], lexicon: &Lexicon) -> (Option<Hint>, Option<Hint>) {
+        self.work_out_hints(chunk, lexicon);
         let mut in_record: Option<Hint> = None;
         let mut newest: Option<Hint> = None;
         let mut newest_in_record = false;
         for at in (0..self.live).rev() {
             let at = self.slot(at);
             let r = &mut self.lines[at];
-            if r.number >= number {
-                continue;
-            }
             // Records only grow: past this record's lines, nothing can change `in_record`, and
             // once `newest` is known the older lines cannot change anything.
             if r.record != record && newest.is_some() {
@@ -320,10 +305,10 @@ impl Context {
         (in_record, newest.or(source))
     }
 
-    /// Works out the hints not yet known of the kept lines before `number` that lie whole in
-    /// the chunk, by one search over their stretch of it. Lines kept as copies, and lines cut
-    /// to [`KEPT_BYTES`], are left to [`hints::find`] one by one.
-    fn work_out_hints(&mut self, number: u64, chunk: &[u8], lexicon: &Lexicon) {
+    /// Works out the hints not yet known of the kept lines that lie whole in the chunk, by one
+    /// search over their stretch of it. Lines kept as copies, and lines cut to [`KEPT_BYTES`],
+    /// are left to [`hints::find`] one by one.
+    fn work_out_hints(&mut self, chunk: &[u8], lexicon: &Lexicon) {
         // When the line just before has its hint (findings line after line, as in a log of
         // errors), the lines before it are likely to have theirs: gathering would cost more
         // than it saves. Whatever is not worked out here is, line by line, when asked.
@@ -338,7 +323,7 @@ impl Context {
         for slot in (0..self.live).map(|i| self.slot(i)) {
             let r = &self.lines[slot];
             match r.text.place {
-                Some((start, len)) if r.hint.is_none() && r.number < number && len < KEPT_BYTES => {
+                Some((start, len)) if r.hint.is_none() && len < KEPT_BYTES => {
                     lines.push((start, start + len));
                     slots.push(slot);
                 }
@@ -363,12 +348,12 @@ mod tests {
         c.start_record(Placed { bytes: &chunk[..52], at: Some(0) }, None);
         let catalog = crate::test_support::catalog();
         let unknown = LineHint::Unknown { names_source: true };
-        c.push(1, 1, Placed { bytes: &chunk[..52], at: Some(0) }, unknown, &chunk, catalog.lexicon());
-        c.push(2, 2, Placed { bytes: &chunk[53..57], at: Some(53) }, unknown, &chunk, catalog.lexicon());
+        c.push(1, Placed { bytes: &chunk[..52], at: Some(0) }, unknown, &chunk, catalog.lexicon());
+        c.push(2, Placed { bytes: &chunk[53..57], at: Some(53) }, unknown, &chunk, catalog.lexicon());
         c.end_chunk(&chunk);
         // The next chunk reuses the buffer: what was kept must not be read from it.
         let next = vec![b'x'; chunk.len()];
-        let (_, recent) = c.nearby(3, 3, &next, catalog.lexicon());
+        let (_, recent) = c.nearby(3, &next, catalog.lexicon());
         assert_eq!(recent.map(|h| h.provider), Some(Provider::from_static("coze")));
         assert_eq!(
             c.record_time(&next).map(crate::timestamp::format).as_deref(),
@@ -386,13 +371,13 @@ mod tests {
             let mut c = Context::new(20, 2026);
             let model = b"chat ok model=glm-4-plus";
             let hint = LineHint::Known(hints::find(model, catalog.lexicon()));
-            c.push(1, 1, Placed { bytes: model, at: None }, hint, b"", catalog.lexicon());
+            c.push(1, Placed { bytes: model, at: None }, hint, b"", catalog.lexicon());
             for n in 2..ordinary + 2 {
                 let quiet = Placed { bytes: b"INFO nothing here", at: None };
-                c.push(n, n, quiet, LineHint::Known(None), b"", catalog.lexicon());
+                c.push(n, quiet, LineHint::Known(None), b"", catalog.lexicon());
             }
             let n = ordinary + 2;
-            c.nearby(n, n, b"", catalog.lexicon()).1.map(|h| h.provider.to_string())
+            c.nearby(n, b"", catalog.lexicon()).1.map(|h| h.provider.to_string())
         };
         assert_eq!(recent_after(19).as_deref(), Some("zhipu"));
         assert_eq!(recent_after(20), None);
@@ -411,10 +396,10 @@ mod tests {
                 let placed = Placed { bytes: line.as_bytes(), at: None };
                 let hint = LineHint::Known(hints::find(line.as_bytes(), catalog.lexicon()));
                 c.start_record(placed, None);
-                c.push(n, n, placed, hint, b"", catalog.lexicon());
+                c.push(n, placed, hint, b"", catalog.lexicon());
             }
             let n = lines.len() as u64 + 1;
-            c.nearby(n, n, b"", catalog.lexicon()).1.map(|h| h.provider.to_string())
+            c.nearby(n, b"", catalog.lexicon()).1.map(|h| h.provider.to_string())
         };
         let glm = r#"{"msg":"chat ok","model":"glm-4-plus"}"#;
         let doubao = r#"{"msg":"llm call failed","model":"doubao-seed-1-6-250615"}"#;

@@ -204,7 +204,7 @@ impl Extractor {
                 }
             }
         };
-        self.context.push(number, self.record, line.placed(), hint, line.chunk, lexicon);
+        self.context.push(self.record, line.placed(), hint, line.chunk, lexicon);
         if bytes.starts_with(b"event: error") || bytes.starts_with(b"event:error") {
             self.sse_error_at = Some(number);
         }
@@ -228,12 +228,12 @@ impl Extractor {
         let Some(block) = self.block.take() else { return };
         let last = block.starts.last().map_or(0, |s| s.1);
         self.search(&block.text, &block.starts, last, chunk, lexicon, out);
-        for (i, (at, number)) in block.starts.iter().enumerate() {
+        for (i, (at, _)) in block.starts.iter().enumerate() {
             let end = block.starts.get(i + 1).map_or(block.text.len(), |n| n.0 - 1);
             // The block's text is its own, not the chunk's: its lines are kept as copies.
             let bytes = &block.text.as_bytes()[*at..end];
             let hint = LineHint::Unknown { names_source: true };
-            self.context.push(*number, self.record, Placed { bytes, at: None }, hint, chunk, lexicon);
+            self.context.push(self.record, Placed { bytes, at: None }, hint, chunk, lexicon);
         }
     }
 
@@ -258,8 +258,7 @@ impl Extractor {
         // sms-gateway failed:` over a traceback), is the service of the bodies below it. Not
         // looked for with the provider's own host on the line: a clue on the line decides.
         let other_service = if ours { None } else { self.other_service(text, chunk, lexicon) };
-        let first = starts.first().map_or(last, |s| s.1);
-        let (record, recent) = self.context.nearby(first, self.record, chunk, lexicon);
+        let (record, recent) = self.context.nearby(self.record, chunk, lexicon);
         let timestamp = self.context.record_time(chunk);
         for candidate in candidates {
             let line = starts.iter().rev().find(|(at, _)| *at <= candidate.offset).map_or(last, |s| s.1);

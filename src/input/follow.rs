@@ -12,7 +12,8 @@
 //!   start;
 //! - gone: read the old handle to its end, then forget it;
 //! - a file that exists at the first poll starts at its saved position, else at its end (or
-//!   its start with `from_start`); a file that appears later starts at its start;
+//!   its start with `from_start`); a file that appears later starts at its start; the whole
+//!   lines of the [`CONTEXT_BYTES`] before a start are handed on with it, for context;
 //! - compressed (gzip, zstd, bzip2, xz by their first bytes, whatever the name): never read.
 //!
 //! No line is lost whatever the patterns match: when a file is truncated after being copied
@@ -36,6 +37,10 @@ use std::time::{Duration, Instant};
 
 use super::compressed::{self, Compression, Sniffed};
 use super::CHUNK_BYTES;
+
+/// At most this much of a file before where it is followed from is handed on as context: a
+/// few dozen lines of most logs, the window a bare error is attributed through.
+pub const CONTEXT_BYTES: usize = 64 * 1024;
 
 /// Bytes hashed to tell a file from another that reuses its inode.
 pub const FINGERPRINT_BYTES: usize = 1024;
@@ -103,6 +108,10 @@ pub enum Change<'a> {
     Opened {
         path: &'a Path,
         position: Position,
+        /// The file's last lines before `position` (up to [`CONTEXT_BYTES`], from a line's
+        /// start), for context only: the request line that named the provider of the error
+        /// read next, say. Never to be counted: they were, or were meant to be skipped.
+        before: &'a [u8],
     },
     Data {
         path: &'a Path,
@@ -409,6 +418,7 @@ impl Follower {
         }
         self.failing.remove(path);
         let position = Position { identity, offset, line };
+        let before = lines_before(&file, offset, &mut self.buf);
         let tracked = Tracked {
             file,
             position,
@@ -418,7 +428,7 @@ impl Follower {
             replaced_since: None,
         };
         self.tracked.insert(path.to_path_buf(), tracked);
-        on(Change::Opened { path, position });
+        on(Change::Opened { path, position, before: &self.buf[before] });
     }
 
     fn skip_compressed(
@@ -581,7 +591,7 @@ impl Follower {
             if elsewhere {
                 continue;
             }
-            on(Change::Opened { path: &path, position: pos });
+            on(Change::Opened { path: &path, position: pos, before: &[] });
             if let Some(end) = self.read_tail_elsewhere(&path, &pos, &[], paths, on) {
                 self.remembered.retain(|r| r.identity != pos.identity);
                 self.remember(end);
@@ -785,4 +795,18 @@ fn same_start(file: &File, id: &Identity) -> bool {
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Where in `buf` the whole lines of `file` in the [`CONTEXT_BYTES`] before `offset` were read,
+/// without moving the file's position; none if they cannot be read.
+fn lines_before(file: &File, offset: u64, buf: &mut [u8]) -> std::ops::Range<usize> {
+    use std::os::unix::fs::FileExt;
+    let len = offset.min(CONTEXT_BYTES.min(buf.len()) as u64) as usize;
+    let window = &mut buf[..len];
+    if len == 0 || file.read_exact_at(window, offset - len as u64).is_err() {
+        return 0..0;
+    }
+    // A window that starts inside a line starts at the next one.
+    let start = if len as u64 == offset { 0 } else { memchr::memchr(b'\n', window).map_or(len, |i| i + 1) };
+    start..len
 }

@@ -7,6 +7,8 @@
 
 mod fields;
 
+use std::borrow::Cow;
+
 use super::lexicon::{AloneSpec, Form, Lexicon, ShapeSpec};
 use super::notation::Value;
 use crate::catalog::descriptor::Context;
@@ -53,7 +55,7 @@ pub fn recognize(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<ShapeMatch> {
             // Scored before the match is made: most objects fit several shapes a little.
             let Some((score, code, code_value)) = fit(&shapes[i], body, lexicon) else { continue };
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, matched(&shapes[i], body, code, code_value, lexicon)));
+                best = Some((score, matched(&shapes[i], body, code.into_owned(), code_value, lexicon)));
             }
         }
     }
@@ -104,10 +106,16 @@ pub fn message_beside_status(obj: &Fields<'_>, lexicon: &Lexicon) -> Option<(Str
 
 /// How many of the shape's parts `body` (the object, or what its envelope wraps) has, when it
 /// has the shape's code: with the code, and the value it was read from.
-fn fit<'v>(spec: &ShapeSpec, body: &Fields<'v>, lexicon: &Lexicon) -> Option<(usize, String, Value<'v>)> {
+fn fit<'v>(
+    spec: &ShapeSpec,
+    body: &Fields<'v>,
+    lexicon: &Lexicon,
+) -> Option<(usize, Cow<'v, str>, Value<'v>)> {
     let code_value = spec.code.iter().find_map(|k| body.get(*k))?;
     let code = read_code(code_value, &spec.code_form)?;
-    if spec.ok_codes.contains(&code) || !spec.requires.iter().all(|p| body.path(p, lexicon).is_some()) {
+    if spec.ok_codes.iter().any(|ok| *ok == *code)
+        || !spec.requires.iter().all(|p| body.path(p, lexicon).is_some())
+    {
         return None;
     }
     // A body inside its envelope is that envelope's shape, whatever its wrapper holds beside
@@ -150,34 +158,33 @@ fn matched(
     }
 }
 
-/// The code in `v`, if it has the shape's form.
-fn read_code(v: Value<'_>, form: &Form) -> Option<String> {
+/// The code in `v`, if it has the shape's form: borrowed from the text where it is written
+/// there as sent (every object is tried against every shape that has its code key).
+fn read_code<'v>(v: Value<'v>, form: &Form) -> Option<Cow<'v, str>> {
     match form {
-        Form::Digits => numeric_text(v),
-        Form::Any => {
-            numeric_text(v).or_else(|| v.as_str().map(|s| s.decoded().into_owned())).filter(|c| !c.is_empty())
-        }
+        Form::Digits => numeric(v),
+        Form::Any => numeric(v).or_else(|| v.as_str().map(|s| s.decoded())).filter(|c| !c.is_empty()),
         Form::Camel => string_if(v, is_camel_code),
         Form::UpperSnake => string_if(v, |c| is_upper_snake(c) || is_upper_word(c)),
         Form::LowerSnake => string_if(v, is_lower_snake),
-        Form::Pattern(re) => numeric_text(v)
-            .or_else(|| v.as_str().map(|s| s.decoded().into_owned()))
-            .filter(|c| re.is_match(c)),
+        Form::Pattern(re) => {
+            numeric(v).or_else(|| v.as_str().map(|s| s.decoded())).filter(|c| re.is_match(c))
+        }
     }
 }
 
-fn string_if(v: Value<'_>, form: fn(&str) -> bool) -> Option<String> {
+fn string_if<'v>(v: Value<'v>, form: fn(&str) -> bool) -> Option<Cow<'v, str>> {
     let s = v.as_str()?.decoded();
-    form(&s).then(|| s.into_owned())
+    form(&s).then_some(s)
 }
 
 /// A code sent as a number or as a string of digits.
-pub(super) fn numeric_text(v: Value<'_>) -> Option<String> {
+fn numeric<'v>(v: Value<'v>) -> Option<Cow<'v, str>> {
     if let Some(i) = v.as_i64() {
-        return Some(i.to_string());
+        return Some(Cow::Owned(i.to_string()));
     }
     let s = v.as_str()?.decoded();
-    (!s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.into_owned())
+    (!s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
 /// `RateLimitExceeded.EndpointRPMExceeded`, `InvalidParameter.model`, `AuthenticationError`.

@@ -70,6 +70,7 @@ impl Pipeline {
     }
 
     /// Takes one line; hands the errors it completes to `out`.
+    #[inline(always)]
     pub fn push_line(&mut self, line: Line<'_>, catalog: &Catalog, out: &mut dyn Events) {
         self.extractor.push(line, catalog.lexicon(), &mut self.findings);
         if !self.findings.is_empty() {

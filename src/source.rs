@@ -185,6 +185,7 @@ struct Known<'c> {
     chunk: &'c [u8],
 }
 
+#[inline(always)]
 fn take_line(
     pipeline: &mut Pipeline,
     catalog: &Catalog,

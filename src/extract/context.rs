@@ -171,16 +171,24 @@ impl Context {
 
     /// Keeps a line. A line leaving the last `capacity` that may name the source's provider and
     /// whose hint no finding asked for has it worked out then (from `chunk`, the chunk being fed).
+    /// Every line of a source comes here, most of them only to be counted: that part is inlined
+    /// into the line loop, and keeping a line is not.
+    #[inline(always)]
     pub fn push(&mut self, record: u64, line: Placed<'_>, hint: LineHint, chunk: &[u8], lexicon: &Lexicon) {
         let seq = self.given;
         self.given += 1;
         while self.live > 0 && self.lines[self.start].seq + self.capacity as u64 <= seq {
             self.leave(chunk, lexicon);
         }
+        // Nothing to learn or find later; a line cut to its kept part is kept all the same, its
+        // hint then worked out from that part, as for any cut line.
+        if !(matches!(hint, LineHint::Known(None)) && line.bytes.len() <= KEPT_BYTES) {
+            self.keep(seq, record, line, hint);
+        }
+    }
+
+    fn keep(&mut self, seq: u64, record: u64, line: Placed<'_>, hint: LineHint) {
         let (hint, names_source) = match hint {
-            // Nothing to learn or find later; a line cut to its kept part is kept all the same,
-            // its hint then worked out from that part, as for any cut line.
-            LineHint::Known(None) if line.bytes.len() <= KEPT_BYTES => return,
             LineHint::Known(known) => {
                 self.source.learn(known);
                 (Some(known), false)

@@ -305,6 +305,7 @@ fn as_text(line: &[u8]) -> std::borrow::Cow<'_, str> {
 /// Java one, unless what came before it was a finished error: the frames of a JavaScript
 /// stack (`    at f (file.js:1:2)`) or the closing bracket of a printed object. Node prints
 /// each error so, starting with its exception line.
+#[inline(always)]
 pub fn continues_record(line: &[u8], after_an_error: bool) -> bool {
     continues_record_alone(line) && !(after_an_error && is_exception_line(line))
 }
@@ -316,6 +317,7 @@ pub fn ends_an_error(line: &[u8]) -> bool {
         || (line.first().is_some_and(u8::is_ascii_whitespace) && trimmed.starts_with(b"at "))
 }
 
+#[inline(always)]
 fn continues_record_alone(line: &[u8]) -> bool {
     // Dispatched on the first byte: this runs on every line, and most start with a digit or `[`.
     match line.first() {

@@ -28,6 +28,7 @@ pub fn look(line: &[u8], lexicon: &Lexicon) -> Look {
     judge(line, triggered, || lexicon.signals().is_match(line), lexicon)
 }
 
+#[inline(always)]
 fn judge(line: &[u8], triggered: bool, signalled: impl FnOnce() -> bool, lexicon: &Lexicon) -> Look {
     if triggered {
         Look::Search
@@ -60,6 +61,7 @@ impl<'c> Triggers<'c> {
     }
 
     /// What of the line at `start..end`? Asked for lines in the order they come.
+    #[inline(always)]
     pub fn within(&mut self, start: usize, end: usize) -> Look {
         let triggered = self.triggers.within(self.chunk, start, end);
         let signals = &mut self.signals;
@@ -88,6 +90,7 @@ impl<'c> Next<'c> {
         Next { words, at: first(0), more: (1..words.groups()).map(first).collect() }
     }
 
+    #[inline(always)]
     fn within(&mut self, chunk: &[u8], start: usize, end: usize) -> bool {
         let words = self.words;
         let look = |group: usize, at: &mut Option<usize>| {

@@ -86,6 +86,11 @@ impl Pipeline {
         self.extractor.end_chunk(chunk);
     }
 
+    /// The source's line numbers start over (see [`crate::extract::Extractor::renumbered`]).
+    pub fn renumbered(&mut self) {
+        self.extractor.renumbered();
+    }
+
     /// End of input, or the source is idle: nothing more will claim what is held.
     pub fn flush(&mut self, catalog: &Catalog, out: &mut dyn Events) {
         self.extractor.flush(catalog.lexicon(), &mut self.findings);

@@ -73,6 +73,7 @@ impl Source {
         self.splitter.reset();
         self.framer.reset(after, replay);
         self.line_no = after;
+        self.pipeline.renumbered();
     }
 
     pub fn line_no(&self) -> u64 {

@@ -210,6 +210,13 @@ impl Extractor {
         }
     }
 
+    /// The source's line numbers start over (a file truncated, or resumed after the lines read
+    /// again for context): an `event: error` line of before must not be taken for the one
+    /// before a later line that has its number plus one.
+    pub fn renumbered(&mut self) {
+        self.sse_error_at = None;
+    }
+
     /// The chunk the last lines came from is about to be reused: what is kept of it is copied.
     pub fn end_chunk(&mut self, chunk: &[u8]) {
         self.context.end_chunk(chunk);

@@ -801,12 +801,53 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// without moving the file's position; none if they cannot be read.
 fn lines_before(file: &File, offset: u64, buf: &mut [u8]) -> std::ops::Range<usize> {
     use std::os::unix::fs::FileExt;
-    let len = offset.min(CONTEXT_BYTES.min(buf.len()) as u64) as usize;
+    // One byte more than the window, where there is one: whether the window starts a line.
+    let len = offset.min(CONTEXT_BYTES.min(buf.len() - 1) as u64 + 1) as usize;
     let window = &mut buf[..len];
     if len == 0 || file.read_exact_at(window, offset - len as u64).is_err() {
         return 0..0;
     }
-    // A window that starts inside a line starts at the next one.
-    let start = if len as u64 == offset { 0 } else { memchr::memchr(b'\n', window).map_or(len, |i| i + 1) };
+    let start = if len as u64 == offset && len <= CONTEXT_BYTES {
+        0
+    } else {
+        // The byte before the window, then the window: it starts after the first newline.
+        memchr::memchr(b'\n', window).map_or(len, |i| i + 1)
+    };
     start..len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The context before a start is whole lines, the window's first cut one left out, and
+    /// lines that start exactly where the window does are kept.
+    #[test]
+    fn lines_before_a_start_are_whole_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.log");
+        // Lines of 100 bytes (99 and a newline): the window's start falls inside one unless
+        // it is a multiple of 100 from the offset.
+        let line = |n: usize| format!("{:0>99}\n", n).into_bytes();
+        let text: Vec<u8> = (0..2000).flat_map(line).collect();
+        fs::write(&path, &text).unwrap();
+        let file = File::open(&path).unwrap();
+        let mut buf = vec![0u8; CHUNK_BYTES];
+        let before = |offset: u64, buf: &mut Vec<u8>| {
+            let range = lines_before(&file, offset, buf);
+            buf[range].to_vec()
+        };
+        assert_eq!(before(0, &mut buf), b"");
+        assert_eq!(before(300, &mut buf), &text[..300], "a file shorter than the window: all of it");
+        let offset = 150_000;
+        let got = before(offset, &mut buf);
+        assert!(got.len() <= CONTEXT_BYTES && got.len() > CONTEXT_BYTES - 100, "{}", got.len());
+        assert_eq!(got, &text[offset as usize - got.len()..offset as usize]);
+        assert_eq!(got.first(), Some(&b'0'), "starts at a line's start");
+        assert!(got.ends_with(b"\n"));
+        // A window that starts exactly at a line (70,000) keeps that line.
+        let got = before(70_000 + CONTEXT_BYTES as u64, &mut buf);
+        assert_eq!(got.len(), CONTEXT_BYTES);
+        assert_eq!(&got[..100], &text[70_000..70_100]);
+    }
 }

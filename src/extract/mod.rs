@@ -153,6 +153,7 @@ impl Extractor {
     }
 
     /// Takes one line and appends what it finds to `out`.
+    #[inline(always)]
     pub fn push(&mut self, line: Line<'_>, lexicon: &Lexicon, out: &mut Vec<Finding>) {
         let (number, bytes) = (line.number, line.bytes);
         if let Some(block) = &mut self.block {

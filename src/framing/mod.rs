@@ -183,6 +183,7 @@ impl Framer {
     }
 
     /// Takes physical line `number` and hands on the logical lines it completes.
+    #[inline(always)]
     pub fn frame(&mut self, line: RawLine<'_>, number: u64, emit: &mut impl FnMut(Logical<'_>)) {
         if self.format == InputFormat::Auto && !line.bytes.is_empty() {
             self.format = InputFormat::detect(line.bytes);

@@ -158,8 +158,8 @@ fn matched(
     }
 }
 
-/// The code in `v`, if it has the shape's form: borrowed from the text where it is written
-/// there as sent (every object is tried against every shape that has its code key).
+/// The code in `v`, if it has the shape's form. Borrowed from the line when the line holds it
+/// as sent: every object is tried against every shape that has its code key.
 fn read_code<'v>(v: Value<'v>, form: &Form) -> Option<Cow<'v, str>> {
     match form {
         Form::Digits => numeric(v),
